@@ -1,0 +1,7 @@
+/**
+ * mlkan core entry: Kolmogorov-Arnold Networks with exact multilevel training (arXiv 2603.04827).
+ * Imports no `node:` module, so it runs in a browser; file system, threads, CLI and plotting live in
+ * separate entry points.
+ */
+export * from "./spline/index.js";
+export { Rng } from "./util/random.js";

@@ -1,0 +1,4 @@
+export * from "./basis.js";
+export * from "./change-of-basis.js";
+export * from "./knots.js";
+export * from "./refine.js";

@@ -1,0 +1,57 @@
+/** Input validation at the library boundary: every failure names the bad value. */
+
+export function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return `array of length ${v.length}`;
+  if (ArrayBuffer.isView(v))
+    return `${v.constructor.name} of length ${(v as unknown as ArrayLike<number>).length}`;
+  return typeof v;
+}
+
+export function requireInteger(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new Error(`${name} must be an integer ${range}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+export function requireFinite(name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new Error(`${name} must be a finite number, got ${describe(v)}`);
+  }
+  return v;
+}
+
+export function requirePositive(name: string, v: unknown): number {
+  requireFinite(name, v);
+  if ((v as number) <= 0) throw new Error(`${name} must be > 0, got ${describe(v)}`);
+  return v as number;
+}
+
+/** A domain [a, b] with finite a < b. */
+export function requireDomain(name: string, v: unknown): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2)
+    throw new Error(`${name} must be a pair [a, b], got ${describe(v)}`);
+  const a = requireFinite(`${name}[0]`, v[0]);
+  const b = requireFinite(`${name}[1]`, v[1]);
+  if (!(a < b)) throw new Error(`${name} must satisfy a < b, got [${a}, ${b}]`);
+  return [a, b];
+}
+
+/** All entries finite; names the first bad index. */
+export function requireFiniteArray(name: string, v: ArrayLike<number>): void {
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) throw new Error(`${name}[${i}] must be finite, got ${v[i]}`);
+  }
+}
+
+/** Rejects keys that are not in `allowed` (catches typos in option objects). */
+export function rejectUnknownKeys(name: string, obj: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) {
+      throw new Error(`${name}: unknown option ${JSON.stringify(k)} (allowed: ${allowed.join(", ")})`);
+    }
+  }
+}
