@@ -1,0 +1,29 @@
+/**
+ * The record of a training run, filled by `fit` and `trainMultilevel` and read by reports and plots.
+ * Plots are redrawn from it alone, so it is also stored (optionally) in result JSON rows.
+ */
+export interface LevelRecord {
+  /** Grid size(s) of the spline layers at this level (one number when all layers share it). */
+  grid: number | number[];
+  /** Index into the per-step arrays where this level starts. */
+  startStep: number;
+  /** Trainable parameter count at this level. */
+  params: number;
+}
+
+export interface TrainingHistory {
+  /** Global step number of each record (1-based, counted across levels). */
+  step: number[];
+  /** Training loss after each step. */
+  loss: number[];
+  /** Further per-step metrics (e.g. testMse, relL2); NaN where a metric was not evaluated at that step. */
+  metrics: Record<string, number[]>;
+  /** Wall seconds since the start of training at each record. */
+  wallSeconds: number[];
+  /** Levels in order; a single-level run has one entry. */
+  levels: LevelRecord[];
+}
+
+export function emptyHistory(): TrainingHistory {
+  return { step: [], loss: [], metrics: {}, wallSeconds: [], levels: [] };
+}
