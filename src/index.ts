@@ -3,5 +3,8 @@
  * Imports no `node:` module, so it runs in a browser; file system, threads, CLI and plotting live in
  * separate entry points.
  */
+export * from "./layers/index.js";
+export * from "./model/index.js";
 export * from "./spline/index.js";
+export type { LevelRecord, TrainingHistory } from "./train/history.js";
 export { Rng } from "./util/random.js";

@@ -1,0 +1,193 @@
+/**
+ * Step-time benchmark (DESIGN.md section 6, peers/README.md section 1): one step = forward pass, MSE loss
+ * against sum_i sin(pi x_i), backward pass, no optimizer update; x ~ U[-1, 1]; float64; cubic splines.
+ * The KAN is the paper's (eq. 6: no base term) on [-1, 1]; the MLP is a Linear/SiLU network with the
+ * reference MLP's dimensions. Timings only, never asserted in tests.
+ */
+
+import { KAN } from "../model/kan.js";
+import { mseLoss } from "../model/losses.js";
+import { MLP } from "../model/mlp.js";
+import type { BlockLoss, Network } from "../model/network.js";
+import { Rng } from "../util/random.js";
+
+export interface BenchConfig {
+  /** Label as in the reference data, e.g. "[2,16,16,1] G=16". */
+  config: string;
+  width: number[];
+  grid: number;
+  /** Hidden widths of the reference MLP with efficient-kan's parameter count. */
+  mlpWidth: number[];
+  batches: number[];
+}
+
+/** The configurations and batch sizes of peers/README.md section 1. */
+export const BENCH_CONFIGS: BenchConfig[] = [
+  { config: "[2,5,1] G=5", width: [2, 5, 1], grid: 5, mlpWidth: [2, 37, 1], batches: [1024, 8192] },
+  {
+    config: "[2,16,16,1] G=16",
+    width: [2, 16, 16, 1],
+    grid: 16,
+    mlpWidth: [2, 77, 77, 1],
+    batches: [1024, 8192],
+  },
+  {
+    config: "[2,32,32,1] G=64",
+    width: [2, 32, 32, 1],
+    grid: 64,
+    mlpWidth: [2, 276, 276, 1],
+    batches: [1024],
+  },
+  {
+    config: "[4,64,64,1] G=32",
+    width: [4, 64, 64, 1],
+    grid: 32,
+    mlpWidth: [4, 401, 401, 1],
+    batches: [1024],
+  },
+];
+
+export interface StepBenchRow {
+  config: string;
+  batch: number;
+  impl: "kan" | "kan-pinn" | "mlp";
+  threads: number;
+  medianMs: number;
+  minMs: number;
+  p90Ms: number;
+  steps: number;
+  params: number;
+  /** Nanoseconds per edge per sample (KAN rows): medianMs / (edges * batch). */
+  nsPerEdgeSample?: number;
+  pykanMs: number | null;
+  effkanMs: number | null;
+  torchMlpMs: number | null;
+  /** Reference time / mlkan median (> 1 means mlkan is faster). */
+  speedupVsPykan: number | null;
+  speedupVsEffkan: number | null;
+  speedupVsTorchMlp: number | null;
+}
+
+export interface ReferenceRow {
+  config: string;
+  batch: number;
+  impl: string;
+  dtype: string;
+  allocator: string;
+  median_ms: number;
+}
+
+export interface StepBenchOptions {
+  configs?: BenchConfig[];
+  /** Stop timing a row after this many seconds (at least `minSteps` steps). Default 2. */
+  maxSeconds?: number;
+  minSteps?: number;
+  maxSteps?: number;
+  threads?: number;
+  reference?: ReferenceRow[];
+  /** Called after each row (progress). */
+  onRow?: (row: StepBenchRow) => void;
+}
+
+/** Times `fn` repeatedly after two warm-up calls; returns sorted per-call milliseconds. */
+export function timeSteps(fn: () => void, minSteps: number, maxSteps: number, maxSeconds: number): number[] {
+  fn();
+  fn();
+  const times: number[] = [];
+  const t0 = performance.now();
+  while (times.length < maxSteps && (times.length < minSteps || performance.now() - t0 < maxSeconds * 1000)) {
+    const a = performance.now();
+    fn();
+    times.push(performance.now() - a);
+  }
+  return times.sort((p, q) => p - q);
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Inputs and sin targets of the reference step. */
+export function benchData(nIn: number, batch: number, seed = 1): { x: Float64Array; t: Float64Array } {
+  const rng = new Rng(seed);
+  const x = rng.fillUniform(new Float64Array(batch * nIn), -1, 1);
+  const t = new Float64Array(batch);
+  for (let s = 0; s < batch; s++) {
+    let v = 0;
+    for (let p = 0; p < nIn; p++) v += Math.sin(Math.PI * x[s * nIn + p]);
+    t[s] = v;
+  }
+  return { x, t };
+}
+
+function edges(width: number[]): number {
+  let e = 0;
+  for (let l = 0; l + 1 < width.length; l++) e += width[l] * width[l + 1];
+  return e;
+}
+
+function refMs(ref: ReferenceRow[] | undefined, config: string, batch: number, impl: string): number | null {
+  const row = ref?.find(
+    (r) =>
+      r.config === config &&
+      r.batch === batch &&
+      r.impl === impl &&
+      r.dtype === "float64" &&
+      r.allocator === "default",
+  );
+  return row ? row.median_ms : null;
+}
+
+/** A plain step runner: forward + MSE + backward into a preallocated gradient. */
+export function plainStep(net: Network, x: Float64Array, t: Float64Array, batch: number): () => number {
+  const grad = new Float64Array(net.paramCount);
+  const loss: BlockLoss = mseLoss(t, batch, net.nOut);
+  return () => net.gradient(x, batch, loss, grad);
+}
+
+export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
+  const configs = opts.configs ?? BENCH_CONFIGS;
+  const maxSeconds = opts.maxSeconds ?? 2;
+  const minSteps = opts.minSteps ?? 10;
+  const maxSteps = opts.maxSteps ?? 500;
+  const threads = opts.threads ?? 1;
+  const rows: StepBenchRow[] = [];
+  for (const c of configs) {
+    for (const batch of c.batches) {
+      const { x, t } = benchData(c.width[0], batch);
+      const models: [StepBenchRow["impl"], Network][] = [
+        ["kan", new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 })],
+        ["mlp", new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 })],
+      ];
+      for (const [impl, net] of models) {
+        const step = plainStep(net, x, t, batch);
+        const times = timeSteps(step, minSteps, maxSteps, maxSeconds);
+        const median = quantile(times, 0.5);
+        const pykanMs = refMs(opts.reference, c.config, batch, "pykan");
+        const effkanMs = refMs(opts.reference, c.config, batch, "effkan");
+        const torchMlpMs = refMs(opts.reference, c.config, batch, "mlp");
+        const row: StepBenchRow = {
+          config: c.config,
+          batch,
+          impl,
+          threads,
+          medianMs: median,
+          minMs: times[0],
+          p90Ms: quantile(times, 0.9),
+          steps: times.length,
+          params: net.paramCount,
+          pykanMs,
+          effkanMs,
+          torchMlpMs,
+          speedupVsPykan: pykanMs === null ? null : pykanMs / median,
+          speedupVsEffkan: effkanMs === null ? null : effkanMs / median,
+          speedupVsTorchMlp: torchMlpMs === null ? null : torchMlpMs / median,
+        };
+        if (impl === "kan") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
+        rows.push(row);
+        opts.onRow?.(row);
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,224 @@
+/**
+ * Elementwise layers: MLP activations (tanh, sigmoid, ReLU, SiLU) and the normalisation layers that keep
+ * inputs of the next spline layer inside its domain (digest section 1.4 and 7, open question 1): a
+ * sigmoid or tanh squashed onto [a, b], or a fixed affine map of a known input range onto [a, b].
+ * All share y = shift + scale * f(x); none has parameters.
+ */
+import type { Rng } from "../util/random.js";
+import { requireDomain, requireFinite, requireInteger } from "../util/validate.js";
+import type { ActivationFn, ElementwiseLayerSpec, Layer } from "./layer.js";
+
+const FNS: readonly ActivationFn[] = ["tanh", "sigmoid", "relu", "silu", "identity"];
+
+/** f and its derivatives up to order 3 at x, written to out[0..3]. */
+export function activationDerivs(fn: ActivationFn, x: number, out: Float64Array): void {
+  switch (fn) {
+    case "tanh": {
+      const t = Math.tanh(x);
+      const s = 1 - t * t;
+      out[0] = t;
+      out[1] = s;
+      out[2] = -2 * t * s;
+      out[3] = s * (6 * t * t - 2);
+      return;
+    }
+    case "sigmoid": {
+      const sg = sigmoid(x);
+      const d1 = sg * (1 - sg);
+      out[0] = sg;
+      out[1] = d1;
+      out[2] = d1 * (1 - 2 * sg);
+      out[3] = d1 * (1 - 6 * d1);
+      return;
+    }
+    case "silu": {
+      const sg = sigmoid(x);
+      const d1 = sg * (1 - sg);
+      const d2 = d1 * (1 - 2 * sg);
+      out[0] = x * sg;
+      out[1] = sg + x * d1;
+      out[2] = 2 * d1 + x * d2;
+      out[3] = 3 * d2 + x * d1 * (1 - 6 * d1);
+      return;
+    }
+    case "relu":
+      out[0] = x > 0 ? x : 0;
+      out[1] = x > 0 ? 1 : 0;
+      out[2] = 0;
+      out[3] = 0;
+      return;
+    case "identity":
+      out[0] = x;
+      out[1] = 1;
+      out[2] = 0;
+      out[3] = 0;
+      return;
+  }
+}
+
+/** Numerically safe logistic function. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+function value(fn: ActivationFn, x: number): number {
+  switch (fn) {
+    case "tanh":
+      return Math.tanh(x);
+    case "sigmoid":
+      return sigmoid(x);
+    case "silu":
+      return x * sigmoid(x);
+    case "relu":
+      return x > 0 ? x : 0;
+    case "identity":
+      return x;
+  }
+}
+
+function slope(fn: ActivationFn, x: number): number {
+  switch (fn) {
+    case "tanh": {
+      const t = Math.tanh(x);
+      return 1 - t * t;
+    }
+    case "sigmoid": {
+      const s = sigmoid(x);
+      return s * (1 - s);
+    }
+    case "silu": {
+      const s = sigmoid(x);
+      return s + x * s * (1 - s);
+    }
+    case "relu":
+      return x > 0 ? 1 : 0;
+    case "identity":
+      return 1;
+  }
+}
+
+export class ElementwiseLayer implements Layer {
+  readonly type = "elementwise";
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly paramCount = 0;
+  offset = 0;
+  readonly fn: ActivationFn;
+  readonly scale: number;
+  readonly shift: number;
+  readonly label: string | undefined;
+
+  constructor(spec: Omit<ElementwiseLayerSpec, "type">) {
+    requireInteger("elementwise layer width", spec.width, 1);
+    if (!FNS.includes(spec.fn)) {
+      throw new Error(`unknown activation ${JSON.stringify(spec.fn)} (known: ${FNS.join(", ")})`);
+    }
+    requireFinite("elementwise scale", spec.scale);
+    requireFinite("elementwise shift", spec.shift);
+    this.nIn = spec.width;
+    this.nOut = spec.width;
+    this.fn = spec.fn;
+    this.scale = spec.scale;
+    this.shift = spec.shift;
+    this.label = spec.label;
+  }
+
+  init(_params: Float64Array, _rng: Rng): void {}
+  prepare(_params: Float64Array): void {}
+  finishGradient(_params: Float64Array, _g: Float64Array): void {}
+
+  forward(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+  ): void {
+    const n = rows * this.nIn;
+    const { fn, scale, shift } = this;
+    for (let k = 0; k < n; k++) y[yo + k] = shift + scale * value(fn, x[xo + k]);
+  }
+
+  backward(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    _g: Float64Array,
+    rows: number,
+  ): void {
+    if (!gx) return;
+    const n = rows * this.nIn;
+    const { fn, scale } = this;
+    for (let k = 0; k < n; k++) gx[k] = gy[k] * scale * slope(fn, x[xo + k]);
+  }
+
+  toSpec(): ElementwiseLayerSpec {
+    const spec: ElementwiseLayerSpec = {
+      type: "elementwise",
+      width: this.nIn,
+      fn: this.fn,
+      scale: this.scale,
+      shift: this.shift,
+    };
+    if (this.label !== undefined) spec.label = this.label;
+    return spec;
+  }
+}
+
+/** An MLP activation layer. */
+export function activation(fn: ActivationFn, width: number): ElementwiseLayer {
+  return new ElementwiseLayer({ width, fn, scale: 1, shift: 0, label: "activation" });
+}
+
+export type NormalizeFn = "sigmoid" | "tanh" | "affine";
+
+/**
+ * A normalisation layer onto the spline domain [a, b]: `sigmoid` gives a + (b - a) sigmoid(x) (for
+ * [-1, 1] this is 2 sigmoid(x) - 1), `tanh` gives (a + b)/2 + (b - a)/2 tanh(x), and `affine` maps the
+ * given input range [lo, hi] linearly onto [a, b].
+ */
+export function normalize(
+  fn: NormalizeFn,
+  width: number,
+  domain: [number, number],
+  inputRange?: [number, number],
+): ElementwiseLayer {
+  const [a, b] = requireDomain("normalisation domain", domain);
+  switch (fn) {
+    case "sigmoid":
+      return new ElementwiseLayer({
+        width,
+        fn: "sigmoid",
+        scale: b - a,
+        shift: a,
+        label: `normalize sigmoid onto [${a}, ${b}]`,
+      });
+    case "tanh":
+      return new ElementwiseLayer({
+        width,
+        fn: "tanh",
+        scale: (b - a) / 2,
+        shift: (a + b) / 2,
+        label: `normalize tanh onto [${a}, ${b}]`,
+      });
+    case "affine": {
+      if (!inputRange) throw new Error("affine normalisation needs the input range [lo, hi]");
+      const [lo, hi] = requireDomain("affine input range", inputRange);
+      const scale = (b - a) / (hi - lo);
+      return new ElementwiseLayer({
+        width,
+        fn: "identity",
+        scale,
+        shift: a - scale * lo,
+        label: `normalize affine [${lo}, ${hi}] onto [${a}, ${b}]`,
+      });
+    }
+    default:
+      throw new Error(`unknown normalisation ${JSON.stringify(fn)} (known: sigmoid, tanh, affine)`);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The layer contract of the network engine. A network is a list of layers over one flat Float64Array of
+ * parameters (DESIGN.md section 2); each layer owns the slice `[offset, offset + paramCount)`.
+ *
+ * Samples are processed in blocks of rows (row-major activations `x[s*nIn + p]`); every array argument
+ * comes with an explicit offset so that no views are created inside a training step. A step is:
+ * `prepare` once per layer (per-step reparametrisations such as u = A^{-T} w), then for each block a
+ * forward and a backward pass that *accumulate* the parameter gradient into `g` at the layer's offset,
+ * then `finishGradient` once (mapping the accumulated gradient back to the trainable parametrisation).
+ */
+import type { Rng } from "../util/random.js";
+
+export interface Layer {
+  readonly type: string;
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly paramCount: number;
+  /** Start of this layer's parameters in the network's vector (assigned by the network). */
+  offset: number;
+  /** Writes freshly initialised parameters into params[offset ..]. */
+  init(params: Float64Array, rng: Rng): void;
+  /** Per-step preparation from the current parameters; cheap (no per-sample work). */
+  prepare(params: Float64Array): void;
+  /** y[yo + s*nOut + q] for rows samples from x[xo + s*nIn + p]. */
+  forward(params: Float64Array, x: Float64Array, xo: number, y: Float64Array, yo: number, rows: number): void;
+  /**
+   * Given the layer input x and dLoss/dy, adds dLoss/dparams into g[offset ..] (in the prepared
+   * coordinates) and, if gx is not null, writes dLoss/dx into gx.
+   */
+  backward(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    g: Float64Array,
+    rows: number,
+  ): void;
+  /** Maps the accumulated gradient in g[offset ..] to the trainable parametrisation (after reduction). */
+  finishGradient(params: Float64Array, g: Float64Array): void;
+  /** The serialisable description (without parameters). */
+  toSpec(): LayerSpec;
+}
+
+export type Basis = "spline" | "relu";
+
+export interface SplineLayerSpec {
+  type: "spline";
+  nIn: number;
+  nOut: number;
+  /** Spline order r (degree r - 1; pykan's k is the degree). */
+  order: number;
+  /** Number of intervals G on the domain (ignored when `breakpoints` is given). */
+  grid: number;
+  domain: [number, number];
+  /** General (non-uniform) knots: the breakpoints a = t_0 < ... < t_G = b. */
+  breakpoints?: number[];
+  /** Trainable parametrisation: B-spline coefficients u, or power-ReLU weights w = A^T u (eq. 7). */
+  basis: Basis;
+  /** pykan-style edge `w_b * silu(x) + w_s * spline(x)` instead of the paper's plain spline (eq. 6). */
+  base?: boolean;
+  /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
+  initStd?: number;
+}
+
+export interface LinearLayerSpec {
+  type: "linear";
+  nIn: number;
+  nOut: number;
+  bias: boolean;
+}
+
+export type ActivationFn = "tanh" | "sigmoid" | "relu" | "silu" | "identity";
+
+/**
+ * Elementwise map y = shift + scale * f(x). MLP activations use scale 1, shift 0; normalisation layers
+ * map onto a spline domain [a, b] (sigmoid: a + (b-a) sigmoid(x); tanh: mid + half tanh(x); affine: a
+ * given input range [lo, hi] onto [a, b]).
+ */
+export interface ElementwiseLayerSpec {
+  type: "elementwise";
+  width: number;
+  fn: ActivationFn;
+  scale: number;
+  shift: number;
+  /** Informative label ("activation", "normalize sigmoid onto [0, 1]", ...). */
+  label?: string;
+}
+
+export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec;

@@ -1,0 +1,272 @@
+/**
+ * The spline KAN layer (paper eq. 6): P inputs, Q outputs, one spline of order r on every edge,
+ * `x_q = sum_p phi_pq(x_p)`, `phi_pq = sum_i c[p][i][q] b_i` (no bias, no base term), all edges of the
+ * layer sharing one knot vector. Two parametrisations of the same layer:
+ *
+ * - `basis: "spline"`: the trainable weights are the B-spline coefficients u (the KAN, eq. 14b).
+ * - `basis: "relu"`: the trainable weights are the power-ReLU weights w = A^T u of the multichannel MLP
+ *   (eq. 7, digest section 2.5). Each step solves u = A^{-T} w (banded, O(G r) per edge), evaluates the
+ *   local spline, and maps the gradient back with grad_w = A^{-1} grad_u (eqs. 15-16).
+ *
+ * Optional pykan-style edges `w_b silu(x) + w_s spline(x)` (`base: true`) for pykan-compatible models.
+ * Outside the domain each edge continues linearly (DESIGN.md section 1).
+ */
+import { MAX_DERIV } from "../spline/basis.js";
+import { applyAT, type ChangeOfBasis, changeOfBasis, solveA, solveAT } from "../spline/change-of-basis.js";
+import { basisCount, breakpoints, generalKnots, type KnotVector, uniformKnots } from "../spline/knots.js";
+import type { Rng } from "../util/random.js";
+import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
+import { sigmoid } from "./elementwise.js";
+import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
+import { splineBackward, splineForward } from "./spline-kernel.js";
+
+export const DEFAULT_INIT_STD = 0.1;
+
+export class SplineLayer implements Layer {
+  readonly type = "spline";
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly knots: KnotVector;
+  readonly basis: Basis;
+  readonly base: boolean;
+  readonly initStd: number;
+  /** Basis functions per edge, G + r - 1. */
+  readonly nBasis: number;
+  readonly paramCount: number;
+  offset = 0;
+  /** Change of basis (relu parametrisation only). */
+  readonly A: ChangeOfBasis | null;
+  /** u = A^{-T} w (relu only). */
+  private readonly uBuf: Float64Array | null;
+  /** Effective coefficients w_s * u (base term only). */
+  private readonly effBuf: Float64Array | null;
+  private readonly scratch = new Float64Array((MAX_DERIV + 1) * 16);
+
+  constructor(spec: Omit<SplineLayerSpec, "type">) {
+    this.nIn = requireInteger("spline layer nIn", spec.nIn, 1);
+    this.nOut = requireInteger("spline layer nOut", spec.nOut, 1);
+    const domain = requireDomain("spline layer domain", spec.domain);
+    const r = requireInteger("spline order", spec.order, 1, 12);
+    this.knots = spec.breakpoints
+      ? checkBreakpointDomain(generalKnots(spec.breakpoints, r), domain)
+      : uniformKnots(domain, requireInteger("grid size G", spec.grid, 1), r);
+    if (spec.basis !== "spline" && spec.basis !== "relu") {
+      throw new Error(`basis must be "spline" or "relu", got ${JSON.stringify(spec.basis)}`);
+    }
+    this.basis = spec.basis;
+    this.base = spec.base === true;
+    this.initStd = spec.initStd === undefined ? DEFAULT_INIT_STD : requirePositive("initStd", spec.initStd);
+    this.nBasis = basisCount(this.knots);
+    const nCoef = this.nIn * this.nBasis * this.nOut;
+    this.paramCount = nCoef + (this.base ? 2 * this.nIn * this.nOut : 0);
+    this.A = this.basis === "relu" ? changeOfBasis(this.knots) : null;
+    this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
+    this.effBuf = this.base ? new Float64Array(nCoef) : null;
+  }
+
+  /** Order r of the splines. */
+  get order(): number {
+    return this.knots.order;
+  }
+
+  /** Grid size G. */
+  get grid(): number {
+    return this.knots.intervals;
+  }
+
+  get domain(): [number, number] {
+    return [this.knots.a, this.knots.b];
+  }
+
+  /** Offset of the base weights w_b[p][q] and spline scales w_s[p][q] (base term only). */
+  get baseOffset(): number {
+    return this.offset + this.nIn * this.nBasis * this.nOut;
+  }
+
+  init(params: Float64Array, rng: Rng): void {
+    const nCoef = this.nIn * this.nBasis * this.nOut;
+    rng.fillNormal(params, 0, this.initStd, this.offset, this.offset + nCoef);
+    if (this.A) this.toReluWeights(params, this.offset, params, this.offset);
+    if (this.base) {
+      const bound = 1 / Math.sqrt(this.nIn);
+      const PQ = this.nIn * this.nOut;
+      rng.fillUniform(params, -bound, bound, this.baseOffset, this.baseOffset + PQ);
+      params.fill(bound, this.baseOffset + PQ, this.baseOffset + 2 * PQ);
+    }
+  }
+
+  /** w = A^T u for every edge (src and dst may be the same array only if offsets differ by none). */
+  toReluWeights(src: Float64Array, so: number, dst: Float64Array, dO: number): void {
+    const A = this.A ?? changeOfBasis(this.knots);
+    const { nIn: P, nOut: Q, nBasis: N } = this;
+    const tmp = new Float64Array(N);
+    const col = new Float64Array(N);
+    for (let p = 0; p < P; p++) {
+      for (let q = 0; q < Q; q++) {
+        const base = p * N * Q + q;
+        for (let i = 0; i < N; i++) col[i] = src[so + base + i * Q];
+        applyAT(A, col, 0, 1, tmp, 0, 1);
+        for (let i = 0; i < N; i++) dst[dO + base + i * Q] = tmp[i];
+      }
+    }
+  }
+
+  /** u = A^{-T} w for every edge into dst. */
+  toSplineCoefficients(src: Float64Array, so: number, dst: Float64Array, dO: number): void {
+    const A = this.A ?? changeOfBasis(this.knots);
+    const { nIn: P, nOut: Q, nBasis: N } = this;
+    for (let p = 0; p < P; p++) {
+      for (let q = 0; q < Q; q++) {
+        const base = p * N * Q + q;
+        solveAT(A, src, so + base, Q, dst, dO + base, Q);
+      }
+    }
+  }
+
+  /** Where the B-spline coefficients u live after `prepare`. */
+  private uSource(params: Float64Array): [Float64Array, number] {
+    return this.uBuf ? [this.uBuf, 0] : [params, this.offset];
+  }
+
+  /** Where the effective coefficients (w_s u, or u) live after `prepare`. */
+  private coefSource(params: Float64Array): [Float64Array, number] {
+    return this.effBuf ? [this.effBuf, 0] : this.uSource(params);
+  }
+
+  prepare(params: Float64Array): void {
+    if (this.uBuf) this.toSplineCoefficients(params, this.offset, this.uBuf, 0);
+    if (this.effBuf) {
+      const [u, uo] = this.uSource(params);
+      const { nIn: P, nOut: Q, nBasis: N } = this;
+      const ws = this.baseOffset + P * Q;
+      for (let p = 0; p < P; p++) {
+        for (let i = 0; i < N; i++) {
+          const row = (p * N + i) * Q;
+          for (let q = 0; q < Q; q++) this.effBuf[row + q] = params[ws + p * Q + q] * u[uo + row + q];
+        }
+      }
+    }
+  }
+
+  forward(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+  ): void {
+    const [coef, coff] = this.coefSource(params);
+    splineForward(this.knots, this.nIn, this.nOut, coef, coff, x, xo, y, yo, rows, this.scratch);
+    if (this.base) {
+      const { nIn: P, nOut: Q } = this;
+      const wb = this.baseOffset;
+      for (let s = 0; s < rows; s++) {
+        for (let p = 0; p < P; p++) {
+          const v = x[xo + s * P + p];
+          const b = v * sigmoid(v);
+          for (let q = 0; q < Q; q++) y[yo + s * Q + q] += b * params[wb + p * Q + q];
+        }
+      }
+    }
+  }
+
+  backward(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    g: Float64Array,
+    rows: number,
+  ): void {
+    const [coef, coff] = this.coefSource(params);
+    splineBackward(
+      this.knots,
+      this.nIn,
+      this.nOut,
+      coef,
+      coff,
+      x,
+      xo,
+      gy,
+      gx,
+      g,
+      this.offset,
+      rows,
+      this.scratch,
+    );
+    if (this.base) {
+      const { nIn: P, nOut: Q } = this;
+      const wb = this.baseOffset;
+      for (let s = 0; s < rows; s++) {
+        for (let p = 0; p < P; p++) {
+          const v = x[xo + s * P + p];
+          const sg = sigmoid(v);
+          const b = v * sg;
+          const db = sg + v * sg * (1 - sg);
+          let acc = 0;
+          for (let q = 0; q < Q; q++) {
+            const gq = gy[s * Q + q];
+            g[wb + p * Q + q] += b * gq;
+            acc += params[wb + p * Q + q] * gq;
+          }
+          if (gx) gx[s * P + p] += db * acc;
+        }
+      }
+    }
+  }
+
+  finishGradient(params: Float64Array, g: Float64Array): void {
+    const { nIn: P, nOut: Q, nBasis: N } = this;
+    if (this.base) {
+      // g holds dL/d(w_s u); chain rule to w_s and to u.
+      const [u, uo] = this.uSource(params);
+      const ws = this.baseOffset + P * Q;
+      for (let p = 0; p < P; p++) {
+        for (let i = 0; i < N; i++) {
+          const row = (p * N + i) * Q;
+          for (let q = 0; q < Q; q++) {
+            const ge = g[this.offset + row + q];
+            g[ws + p * Q + q] += u[uo + row + q] * ge;
+            g[this.offset + row + q] = params[ws + p * Q + q] * ge;
+          }
+        }
+      }
+    }
+    if (this.A) {
+      // grad_w = A^{-1} grad_u, per edge, in place.
+      for (let p = 0; p < P; p++) {
+        for (let q = 0; q < Q; q++) {
+          const base = this.offset + p * N * Q + q;
+          solveA(this.A, g, base, Q, g, base, Q);
+        }
+      }
+    }
+  }
+
+  toSpec(): SplineLayerSpec {
+    const spec: SplineLayerSpec = {
+      type: "spline",
+      nIn: this.nIn,
+      nOut: this.nOut,
+      order: this.order,
+      grid: this.grid,
+      domain: this.domain,
+      basis: this.basis,
+    };
+    if (!this.knots.uniform) spec.breakpoints = Array.from(breakpoints(this.knots));
+    if (this.base) spec.base = true;
+    if (this.initStd !== DEFAULT_INIT_STD) spec.initStd = this.initStd;
+    return spec;
+  }
+}
+
+function checkBreakpointDomain(kv: KnotVector, domain: [number, number]): KnotVector {
+  if (kv.a !== domain[0] || kv.b !== domain[1]) {
+    throw new Error(
+      `breakpoints run from ${kv.a} to ${kv.b} but the layer domain is [${domain[0]}, ${domain[1]}]`,
+    );
+  }
+  return kv;
+}

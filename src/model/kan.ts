@@ -1,0 +1,83 @@
+/**
+ * `new KAN({ width, grid, k, ... })`: the common spline KAN with pykan's names (k = degree, so order
+ * r = k + 1): spline layers width[l] -> width[l+1] on one domain, in the paper's form (eq. 6, no base
+ * term) unless `base: true`, optionally with a normalisation layer between spline layers.
+ */
+
+import { type NormalizeFn, normalize } from "../layers/elementwise.js";
+import type { Basis, LayerSpec } from "../layers/layer.js";
+import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
+import { Network, type NetworkInit } from "./network.js";
+import { parseModelJSON } from "./serialize.js";
+
+export interface KANOptions {
+  /** Layer widths, e.g. [2, 5, 1]. */
+  width: number[];
+  /** Grid size G (intervals on the domain), one for all layers or one per spline layer. Default 5. */
+  grid?: number | number[];
+  /** Spline degree (pykan's k; order r = k + 1). Default 3 (cubic). */
+  k?: number;
+  /** Spline domain [a, b] of every layer. Default [-1, 1]. */
+  domain?: [number, number];
+  /** Trainable parametrisation. Default "spline". */
+  basis?: Basis;
+  /** pykan-style silu base term on every edge. Default false (the paper's KAN). */
+  base?: boolean;
+  /** Normalisation onto the domain between spline layers. Default "none". */
+  normalize?: NormalizeFn | "none";
+  /** Initial spline coefficients N(0, initStd^2). Default 0.1. */
+  initStd?: number;
+  /** Seed of the initialisation. Default 0. */
+  seed?: number;
+}
+
+const KAN_KEYS = ["width", "grid", "k", "domain", "basis", "base", "normalize", "initStd", "seed"] as const;
+
+export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
+  rejectUnknownKeys("KAN", opts, KAN_KEYS);
+  const { width } = opts;
+  if (!Array.isArray(width) || width.length < 2) {
+    throw new Error(`KAN width must list at least 2 layer widths, got ${JSON.stringify(width)}`);
+  }
+  for (const [i, w] of width.entries()) requireInteger(`KAN width[${i}]`, w, 1);
+  const nLayers = width.length - 1;
+  const gridOpt = opts.grid ?? 5;
+  const grids = Array.isArray(gridOpt) ? gridOpt : new Array<number>(nLayers).fill(gridOpt);
+  if (grids.length !== nLayers) throw new Error(`KAN grid lists ${grids.length} sizes for ${nLayers} layers`);
+  const k = requireInteger("KAN k (spline degree)", opts.k ?? 3, 0, 11);
+  const domain = requireDomain("KAN domain", opts.domain ?? [-1, 1]);
+  const norm = opts.normalize ?? "none";
+  const specs: LayerSpec[] = [];
+  for (let l = 0; l < nLayers; l++) {
+    if (l > 0 && norm !== "none") specs.push(normalize(norm, width[l], domain).toSpec());
+    const spec: LayerSpec = {
+      type: "spline",
+      nIn: width[l],
+      nOut: width[l + 1],
+      order: k + 1,
+      grid: requireInteger(`KAN grid[${l}]`, grids[l], 1),
+      domain,
+      basis: opts.basis ?? "spline",
+    };
+    if (opts.base) spec.base = true;
+    if (opts.initStd !== undefined) spec.initStd = opts.initStd;
+    specs.push(spec);
+  }
+  return specs;
+}
+
+export class KAN extends Network {
+  constructor(opts: KANOptions | NetworkInit) {
+    if ("layers" in opts) super(opts);
+    else super({ layers: kanLayerSpecs(opts), seed: opts.seed ?? 0 });
+  }
+
+  override get kind(): string {
+    return "KAN";
+  }
+
+  /** Rebuilds a saved model (see `Network.toJSON`). */
+  static fromJSON(json: unknown): KAN {
+    return new KAN(parseModelJSON(json));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `new MLP({ width, activation, ... })`: the baseline multilayer perceptron. Hidden layers have biases;
+ * the output bias is optional (the paper's MLP parameter counts have none, PyTorch's nn.Linear has one).
+ */
+import { activation as activationLayer } from "../layers/elementwise.js";
+import type { ActivationFn, LayerSpec } from "../layers/layer.js";
+import { rejectUnknownKeys, requireInteger } from "../util/validate.js";
+import { Network, type NetworkInit } from "./network.js";
+import { parseModelJSON } from "./serialize.js";
+
+export interface MLPOptions {
+  width: number[];
+  /** Hidden activation. Default "tanh". */
+  activation?: Exclude<ActivationFn, "identity">;
+  /** Bias on the output layer. Default true. */
+  outputBias?: boolean;
+  seed?: number;
+}
+
+const MLP_KEYS = ["width", "activation", "outputBias", "seed"] as const;
+
+export function mlpLayerSpecs(opts: MLPOptions): LayerSpec[] {
+  rejectUnknownKeys("MLP", opts, MLP_KEYS);
+  const { width } = opts;
+  if (!Array.isArray(width) || width.length < 2) {
+    throw new Error(`MLP width must list at least 2 layer widths, got ${JSON.stringify(width)}`);
+  }
+  for (const [i, w] of width.entries()) requireInteger(`MLP width[${i}]`, w, 1);
+  const act = opts.activation ?? "tanh";
+  const specs: LayerSpec[] = [];
+  for (let l = 0; l + 1 < width.length; l++) {
+    const last = l + 2 === width.length;
+    specs.push({
+      type: "linear",
+      nIn: width[l],
+      nOut: width[l + 1],
+      bias: last ? (opts.outputBias ?? true) : true,
+    });
+    if (!last) specs.push(activationLayer(act, width[l + 1]).toSpec());
+  }
+  return specs;
+}
+
+export class MLP extends Network {
+  constructor(opts: MLPOptions | NetworkInit) {
+    if ("layers" in opts) super(opts);
+    else super({ layers: mlpLayerSpecs(opts), seed: opts.seed ?? 0 });
+  }
+
+  override get kind(): string {
+    return "MLP";
+  }
+
+  static fromJSON(json: unknown): MLP {
+    return new MLP(parseModelJSON(json));
+  }
+}

@@ -1,0 +1,367 @@
+/**
+ * A network: a list of layers over one flat Float64Array of parameters (DESIGN.md section 2).
+ *
+ * Batched evaluation runs in blocks of `BLOCK` samples. Gradients are reductions over samples; to make
+ * them bit-identical for any thread count (DESIGN.md section 1, determinism) the blocks are grouped into
+ * at most `MAX_SLOTS` contiguous slots that depend only on the batch size: each slot accumulates its
+ * samples in order, and the slots are summed in order. A threaded runner may compute slots in parallel
+ * and get the same bits.
+ */
+import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
+import { Rng } from "../util/random.js";
+import { requireFiniteArray, requireInteger } from "../util/validate.js";
+import { convertLayers, type GridSpec, refineLayers } from "./transform.js";
+
+/** Serialised model: format tag, version, class, layer descriptions, parameters and scalers. */
+export interface ModelJSON {
+  format: "mlkan-model";
+  version: number;
+  kind: string;
+  layers: LayerSpec[];
+  params: number[];
+  scalers?: Scalers;
+}
+
+export const MODEL_FORMAT = "mlkan-model";
+export const MODEL_VERSION = 1;
+
+/** Samples per block (fixed: part of the determinism contract). */
+export const BLOCK = 64;
+/** Largest number of reduction slots (fixed: part of the determinism contract). */
+export const MAX_SLOTS = 8;
+
+/** Number of reduction slots for a batch of n samples, and the block range [b0, b1) of slot k. */
+export function slotCount(n: number): number {
+  return Math.min(MAX_SLOTS, Math.ceil(n / BLOCK));
+}
+export function slotBlocks(n: number, k: number): [number, number] {
+  const nb = Math.ceil(n / BLOCK);
+  const S = slotCount(n);
+  return [Math.floor((k * nb) / S), Math.floor(((k + 1) * nb) / S)];
+}
+
+/**
+ * Loss of one block: given the network outputs y[s*nOut + o] of `rows` samples starting at sample
+ * `start`, returns their summed loss contribution and writes dLoss/dy into gy (same layout).
+ */
+export type BlockLoss = (y: Float64Array, gy: Float64Array, start: number, rows: number) => number;
+
+/** Affine maps applied by `predict` in the user's units: x' = (x - shift) / scale, y = y' scale + shift. */
+export interface Scalers {
+  input?: { shift: number[]; scale: number[] };
+  output?: { shift: number[]; scale: number[] };
+}
+
+export interface NetworkInit {
+  /** Layers or their descriptions, in order. */
+  layers: (Layer | LayerSpec)[];
+  /** Initial parameters (copied); drawn from `seed` when absent. */
+  params?: Float64Array | number[];
+  /** Seed of the initialisation (default 0). */
+  seed?: number;
+  scalers?: Scalers;
+}
+
+export class Network {
+  readonly layers: readonly Layer[];
+  readonly paramCount: number;
+  readonly nIn: number;
+  readonly nOut: number;
+  /** The trainable parameters (one flat vector; optimizers update it in place). */
+  params: Float64Array;
+  scalers: Scalers;
+  /** Per-block activations: acts[l] holds the output of layer l. */
+  private readonly acts: Float64Array[];
+  private readonly gA: Float64Array;
+  private readonly gB: Float64Array;
+  private slotGrad: Float64Array;
+
+  constructor(init: NetworkInit) {
+    if (!init || !Array.isArray(init.layers) || init.layers.length === 0) {
+      throw new Error("a network needs a non-empty list of layers");
+    }
+    const layers = init.layers.map((l) => (isLayer(l) ? l : createLayer(l)));
+    let offset = 0;
+    for (let l = 0; l < layers.length; l++) {
+      if (l > 0 && layers[l].nIn !== layers[l - 1].nOut) {
+        throw new Error(
+          `layer ${l} (${layers[l].type}) expects ${layers[l].nIn} inputs but layer ${l - 1} (${layers[l - 1].type}) has ${layers[l - 1].nOut} outputs`,
+        );
+      }
+      layers[l].offset = offset;
+      offset += layers[l].paramCount;
+    }
+    this.layers = layers;
+    this.paramCount = offset;
+    this.nIn = layers[0].nIn;
+    this.nOut = layers[layers.length - 1].nOut;
+    this.params = new Float64Array(offset);
+    if (init.params !== undefined) {
+      if (init.params.length !== offset) {
+        throw new Error(`params has length ${init.params.length}, but the layers need ${offset}`);
+      }
+      requireFiniteArray("params", init.params);
+      this.params.set(init.params);
+    } else {
+      const seed = init.seed ?? 0;
+      const rng = new Rng(seed);
+      for (const layer of layers) layer.init(this.params, rng);
+    }
+    this.scalers = init.scalers ? validateScalers(init.scalers, this.nIn, this.nOut) : {};
+    const maxWidth = Math.max(this.nIn, ...layers.map((l) => l.nOut));
+    this.acts = layers.map((l) => new Float64Array(BLOCK * l.nOut));
+    this.gA = new Float64Array(BLOCK * maxWidth);
+    this.gB = new Float64Array(BLOCK * maxWidth);
+    this.slotGrad = new Float64Array(offset);
+  }
+
+  /** The spline layers, in order. */
+  get splineLayers(): SplineLayer[] {
+    return this.layers.filter((l): l is SplineLayer => l instanceof SplineLayer);
+  }
+
+  /** Prepares every layer from the current parameters (once per step). */
+  prepare(): void {
+    for (const layer of this.layers) layer.prepare(this.params);
+  }
+
+  /** Forward of one block through all layers; returns the output activations array. */
+  private forwardBlock(x: Float64Array, xo: number, rows: number): Float64Array {
+    let src = x;
+    let so = xo;
+    for (let l = 0; l < this.layers.length; l++) {
+      this.layers[l].forward(this.params, src, so, this.acts[l], 0, rows);
+      src = this.acts[l];
+      so = 0;
+    }
+    return src;
+  }
+
+  /**
+   * Backward of one block from gy (in gA) through all layers, accumulating into g; the input gradient
+   * (if wanted) ends in the returned buffer.
+   */
+  private backwardBlock(
+    x: Float64Array,
+    xo: number,
+    rows: number,
+    g: Float64Array,
+    wantInput: boolean,
+  ): Float64Array {
+    let gy = this.gA;
+    let gx = this.gB;
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const input = l === 0 ? x : this.acts[l - 1];
+      const io = l === 0 ? xo : 0;
+      const out = l === 0 && !wantInput ? null : gx;
+      this.layers[l].backward(this.params, input, io, gy, out, g, rows);
+      const t = gy;
+      gy = gx;
+      gx = t;
+    }
+    return gy;
+  }
+
+  /**
+   * Network outputs for n samples `x[s*nIn + p]` (no scalers), into `out` (allocated if absent).
+   */
+  forward(x: Float64Array, n: number, out?: Float64Array): Float64Array {
+    this.checkBatch(x, n);
+    const y = out ?? new Float64Array(n * this.nOut);
+    if (y.length < n * this.nOut)
+      throw new Error(`output array has length ${y.length}, need ${n * this.nOut}`);
+    this.prepare();
+    for (let start = 0; start < n; start += BLOCK) {
+      const rows = Math.min(BLOCK, n - start);
+      const yb = this.forwardBlock(x, start * this.nIn, rows);
+      y.set(yb.subarray(0, rows * this.nOut), start * this.nOut);
+    }
+    return y;
+  }
+
+  /**
+   * Loss and its gradient with respect to all parameters (written into `grad`), for a loss given block
+   * by block. With `inputGrad`, also dLoss/dx (n * nIn). Deterministic slot reduction (see above).
+   */
+  gradient(
+    x: Float64Array,
+    n: number,
+    loss: BlockLoss,
+    grad: Float64Array,
+    inputGrad?: Float64Array,
+  ): number {
+    this.checkBatch(x, n);
+    if (grad.length !== this.paramCount) {
+      throw new Error(`gradient array has length ${grad.length}, need ${this.paramCount}`);
+    }
+    if (inputGrad && inputGrad.length < n * this.nIn) {
+      throw new Error(`input gradient array has length ${inputGrad.length}, need ${n * this.nIn}`);
+    }
+    this.prepare();
+    grad.fill(0);
+    const slot = this.slotGrad;
+    const S = slotCount(n);
+    let total = 0;
+    const nb = Math.ceil(n / BLOCK);
+    for (let k = 0; k < S; k++) {
+      const b0 = Math.floor((k * nb) / S);
+      const b1 = Math.floor(((k + 1) * nb) / S);
+      slot.fill(0);
+      let slotLoss = 0;
+      for (let b = b0; b < b1; b++) {
+        const start = b * BLOCK;
+        const rows = Math.min(BLOCK, n - start);
+        const y = this.forwardBlock(x, start * this.nIn, rows);
+        slotLoss += loss(y, this.gA, start, rows);
+        const gx = this.backwardBlock(x, start * this.nIn, rows, slot, inputGrad !== undefined);
+        if (inputGrad) inputGrad.set(gx.subarray(0, rows * this.nIn), start * this.nIn);
+      }
+      for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
+      total += slotLoss;
+    }
+    for (const layer of this.layers) layer.finishGradient(this.params, grad);
+    return total;
+  }
+
+  /**
+   * Predictions in the user's units: applies the input and output scalers. Accepts rows (`number[][]`)
+   * and returns rows, or a flat row-major Float64Array (returns one too).
+   */
+  predict(x: number[][]): number[][];
+  predict(x: Float64Array): Float64Array;
+  predict(x: number[][] | Float64Array): number[][] | Float64Array {
+    const flat = Array.isArray(x) ? toFlat(x, this.nIn, "x") : x;
+    if (!Array.isArray(x) && x.length % this.nIn !== 0) {
+      throw new Error(`x has length ${x.length}, not a multiple of the ${this.nIn} inputs`);
+    }
+    const n = flat.length / this.nIn;
+    requireFiniteArray("x", flat);
+    const xs = new Float64Array(flat);
+    const inS = this.scalers.input;
+    if (inS) {
+      for (let s = 0; s < n; s++) {
+        for (let p = 0; p < this.nIn; p++)
+          xs[s * this.nIn + p] = (xs[s * this.nIn + p] - inS.shift[p]) / inS.scale[p];
+      }
+    }
+    const y = this.forward(xs, n);
+    const outS = this.scalers.output;
+    if (outS) {
+      for (let s = 0; s < n; s++) {
+        for (let o = 0; o < this.nOut; o++)
+          y[s * this.nOut + o] = y[s * this.nOut + o] * outS.scale[o] + outS.shift[o];
+      }
+    }
+    if (!Array.isArray(x)) return y;
+    const rows: number[][] = [];
+    for (let s = 0; s < n; s++) rows.push(Array.from(y.subarray(s * this.nOut, (s + 1) * this.nOut)));
+    return rows;
+  }
+
+  /** The class name recorded in saved models ("Network", "KAN", "MLP"). */
+  get kind(): string {
+    return "Network";
+  }
+
+  /** Grid sizes of the spline layers, in order. */
+  get grids(): number[] {
+    return this.splineLayers.map((l) => l.grid);
+  }
+
+  /**
+   * The same network on finer nested grids, computing the same function (to rounding) everywhere:
+   * `grids` is one grid (a size G or `{ breakpoints }`) for every spline layer, or one per spline layer.
+   * Throws for grids that do not nest. Returns a new model; this one is unchanged.
+   */
+  refine(grids: GridSpec | GridSpec[]): this {
+    const { layers, params } = refineLayers(this.layers, this.params, grids);
+    return this.rebuild({ layers, params, scalers: this.scalers });
+  }
+
+  /** The same function with every spline layer parametrised in the given basis (a new model). */
+  toBasis(basis: Basis): this {
+    const { layers, params } = convertLayers(this.layers, this.params, basis);
+    return this.rebuild({ layers, params, scalers: this.scalers });
+  }
+
+  /** A deep copy (same parameters, same scalers). */
+  clone(): this {
+    return this.rebuild({ layers: this.layerSpecs(), params: this.params, scalers: this.scalers });
+  }
+
+  /** The serialisable form; `fromJSON` rebuilds a model with bit-identical predictions. */
+  toJSON(): ModelJSON {
+    const json: ModelJSON = {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      kind: this.kind,
+      layers: this.layerSpecs(),
+      params: Array.from(this.params),
+    };
+    if (this.scalers.input || this.scalers.output) json.scalers = structuredClone(this.scalers);
+    return json;
+  }
+
+  /** A model of the same class from layers and parameters. */
+  protected rebuild(init: NetworkInit): this {
+    const Ctor = this.constructor as new (init: NetworkInit) => this;
+    return new Ctor(init);
+  }
+
+  /** The layer descriptions (no parameters). */
+  layerSpecs(): LayerSpec[] {
+    return this.layers.map((l) => l.toSpec());
+  }
+
+  private checkBatch(x: Float64Array, n: number): void {
+    requireInteger("batch size", n, 1);
+    if (!(x instanceof Float64Array)) throw new Error("x must be a Float64Array (row-major, n * nIn)");
+    if (x.length < n * this.nIn) {
+      throw new Error(`x has length ${x.length}, need n * nIn = ${n} * ${this.nIn} = ${n * this.nIn}`);
+    }
+  }
+}
+
+function isLayer(l: Layer | LayerSpec): l is Layer {
+  return typeof (l as Layer).forward === "function";
+}
+
+/** Converts rows to a flat array, checking every row has `width` entries. */
+export function toFlat(rows: number[][], width: number, name: string): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  for (let s = 0; s < rows.length; s++) {
+    const row = rows[s];
+    if (!Array.isArray(row) || row.length !== width) {
+      throw new Error(
+        `${name}[${s}] must have ${width} entries, got ${Array.isArray(row) ? row.length : typeof row}`,
+      );
+    }
+    for (let p = 0; p < width; p++) out[s * width + p] = row[p];
+  }
+  return out;
+}
+
+function validateScalers(sc: Scalers, nIn: number, nOut: number): Scalers {
+  const check = (name: string, m: { shift: number[]; scale: number[] } | undefined, width: number) => {
+    if (!m) return;
+    if (
+      !Array.isArray(m.shift) ||
+      m.shift.length !== width ||
+      !Array.isArray(m.scale) ||
+      m.scale.length !== width
+    ) {
+      throw new Error(`scalers.${name} needs shift and scale arrays of length ${width}`);
+    }
+    requireFiniteArray(`scalers.${name}.shift`, m.shift);
+    requireFiniteArray(`scalers.${name}.scale`, m.scale);
+    m.scale.forEach((v, i) => {
+      if (v === 0) throw new Error(`scalers.${name}.scale[${i}] must be nonzero`);
+    });
+  };
+  check("input", sc.input, nIn);
+  check("output", sc.output, nOut);
+  const out: Scalers = {};
+  if (sc.input) out.input = structuredClone(sc.input);
+  if (sc.output) out.output = structuredClone(sc.output);
+  return out;
+}
