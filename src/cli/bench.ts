@@ -1,23 +1,134 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { basisBenchmark } from "../bench/basis.js";
+import {
+  BENCH_CONFIGS,
+  type BenchConfig,
+  type ReferenceRow,
+  type StepBenchRow,
+  stepBenchmark,
+} from "../bench/step.js";
+import { writeFileAtomic } from "../node/fs.js";
+import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
+
+/** The reference step times shipped with the package (bench/reference/step_time.json). */
+export function loadReference(): ReferenceRow[] {
+  const url = new URL("../../bench/reference/step_time.json", import.meta.url);
+  const json = JSON.parse(readFileSync(url, "utf8")) as { rows: ReferenceRow[] };
+  return json.rows;
+}
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Selects configurations by label ("[2,5,1] G=5"), by 1-based index, or "tiny" (the smoke-test config). */
+export function selectConfigs(spec: string | undefined): BenchConfig[] {
+  if (!spec) return BENCH_CONFIGS;
+  if (spec === "tiny")
+    return [{ config: "[2,3,1] G=4", width: [2, 3, 1], grid: 4, mlpWidth: [2, 8, 1], batches: [256] }];
+  return spec.split(";").map((s) => {
+    const key = s.trim();
+    const byIndex = /^\d+$/.test(key) ? BENCH_CONFIGS[Number(key) - 1] : undefined;
+    const found =
+      byIndex ?? BENCH_CONFIGS.find((c) => c.config.replace(/\s/g, "") === key.replace(/\s/g, ""));
+    if (!found) {
+      throw new Error(
+        `unknown benchmark config ${JSON.stringify(key)} (known: ${BENCH_CONFIGS.map((c, i) => `${i + 1} = ${c.config}`).join(", ")}, tiny)`,
+      );
+    }
+    return found;
+  });
+}
+
+export function stepTable(rows: StepBenchRow[]): string {
+  const x = (v: number | null) => (v === null ? "-" : `${fmt(v)}x`);
+  return markdownTable(
+    [
+      "config",
+      "batch",
+      "impl",
+      "threads",
+      "params",
+      "median ms",
+      "min ms",
+      "p90 ms",
+      "ns/edge/sample",
+      "pykan ms",
+      "effkan ms",
+      "torch MLP ms",
+      "vs pykan",
+      "vs effkan",
+      "vs torch MLP",
+    ],
+    rows.map((r) => [
+      r.config,
+      String(r.batch),
+      r.impl,
+      String(r.threads),
+      String(r.params),
+      fmt(r.medianMs),
+      fmt(r.minMs),
+      fmt(r.p90Ms),
+      r.nsPerEdgeSample === undefined ? "-" : fmt(r.nsPerEdgeSample),
+      fmt(r.pykanMs),
+      fmt(r.effkanMs),
+      fmt(r.torchMlpMs),
+      x(r.speedupVsPykan),
+      x(r.speedupVsEffkan),
+      x(r.speedupVsTorchMlp),
+    ]),
+    [false, true, false, true, true, true, true, true, true, true, true, true, true, true, true],
+  );
+}
 
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("benchmarks (timings, never tests)");
+  bench
+    .command("step", { isDefault: true })
+    .description("one training step (forward, MSE, backward) on the reference configurations")
+    .option("--json <file>", "write the results as JSON")
+    .option("--configs <list>", "configurations: labels or 1-based indices separated by ';', or 'tiny'")
+    .option("--threads <n>", "worker threads", "1")
+    .option("--seconds <s>", "timing budget per row", "2")
+    .action(async (opts: { json?: string; configs?: string; threads: string; seconds: string }) => {
+      const threads = positiveInt("--threads", opts.threads);
+      const seconds = Number(opts.seconds);
+      if (!(seconds > 0))
+        throw new Error(`--seconds must be a positive number, got ${JSON.stringify(opts.seconds)}`);
+      const configs = selectConfigs(opts.configs);
+      const reference = loadReference();
+      const env = { ...collectEnv(), threads };
+      const rows = stepBenchmark({
+        configs,
+        threads,
+        maxSeconds: seconds,
+        reference,
+        onRow: (r) => {
+          if (process.stderr.isTTY)
+            process.stderr.write(`  ${r.config} batch ${r.batch} ${r.impl}: ${fmt(r.medianMs)} ms\n`);
+        },
+      });
+      process.stdout.write(`${stepTable(rows)}\n`);
+      if (opts.json) {
+        await writeFileAtomic(opts.json, `${JSON.stringify({ env, rows }, null, 2)}\n`);
+        process.stdout.write(`wrote ${opts.json}\n`);
+      }
+    });
   bench
     .command("basis")
     .description("B-spline basis evaluation: points per second for r = 4, G = 5 and 1000")
     .option("--batch <n>", "points per evaluation", "100000")
     .option("--repeats <n>", "timed repeats", "15")
     .action((opts: { batch: string; repeats: string }) => {
-      const batch = Number(opts.batch);
-      const repeats = Number(opts.repeats);
-      if (!Number.isInteger(batch) || batch < 1)
-        throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
-      if (!Number.isInteger(repeats) || repeats < 1) {
-        throw new Error(`--repeats must be a positive integer, got ${opts.repeats}`);
-      }
-      const rows = basisBenchmark({ batch, repeats });
+      const rows = basisBenchmark({
+        batch: positiveInt("--batch", opts.batch),
+        repeats: positiveInt("--repeats", opts.repeats),
+      });
       process.stdout.write(
         `${markdownTable(
           ["knots", "r", "G", "derivatives", "batch", "median ms", "min ms", "points/s"],

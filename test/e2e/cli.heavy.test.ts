@@ -1,0 +1,63 @@
+/** The built CLI end to end (dist/ is built by `npm test` before the suite runs). */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const cli = join(root, "dist/cli/main.js");
+const work = mkdtempSync(join(tmpdir(), "mlkan-cli-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function mlkan(...args: string[]): string {
+  return execFileSync("node", [cli, ...args], { cwd: work, encoding: "utf8" });
+}
+
+describe("mlkan CLI", () => {
+  it("demo prints the exactness table with tiny deviations", () => {
+    const out = mlkan("demo");
+    const rows = out
+      .split("\n")
+      .filter((l) => l.startsWith("| dyadic") || l.startsWith("| refinement") || l.startsWith("| knot"));
+    expect(rows.length).toBe(5);
+    for (const row of rows) {
+      const cells = row.split("|").map((c) => c.trim());
+      expect(Number(cells[4])).toBeLessThan(1e-13);
+      expect(Number(cells[5])).toBeLessThan(1e-13);
+    }
+  });
+
+  it("bench runs on the tiny config and writes the documented JSON", () => {
+    const file = join(work, "bench.json");
+    const out = mlkan("bench", "--configs", "tiny", "--seconds", "0.1", "--json", file);
+    expect(out).toMatch(/\[2,3,1\] G=4/);
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    expect(json.env.node).toBe(process.version);
+    expect(json.env.threads).toBe(1);
+    expect(json.rows.map((r: { impl: string }) => r.impl)).toEqual(["kan", "mlp"]);
+    for (const row of json.rows) {
+      for (const key of [
+        "config",
+        "batch",
+        "impl",
+        "threads",
+        "medianMs",
+        "minMs",
+        "p90Ms",
+        "steps",
+        "params",
+      ]) {
+        expect(row).toHaveProperty(key);
+      }
+      expect(row.medianMs).toBeGreaterThan(0);
+      expect(row.minMs).toBeLessThanOrEqual(row.medianMs);
+      expect(row.p90Ms).toBeGreaterThanOrEqual(row.medianMs);
+    }
+  });
+
+  it("rejects bad arguments with a clear message", () => {
+    expect(() => mlkan("bench", "--configs", "[9,9] G=1")).toThrow(/unknown benchmark config/);
+    expect(() => mlkan("bench", "--threads", "0")).toThrow(/--threads must be a positive integer, got "0"/);
+  });
+});
