@@ -9,6 +9,7 @@ import { KAN } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
 import type { BlockLoss, Network } from "../model/network.js";
+import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";
 
 export interface BenchConfig {
@@ -19,6 +20,8 @@ export interface BenchConfig {
   /** Hidden widths of the reference MLP with efficient-kan's parameter count. */
   mlpWidth: number[];
   batches: number[];
+  /** Also time a PINN step (jets to second order + reverse pass) on this configuration. */
+  pinn?: boolean;
 }
 
 /** The configurations and batch sizes of peers/README.md section 1. */
@@ -30,6 +33,7 @@ export const BENCH_CONFIGS: BenchConfig[] = [
     grid: 16,
     mlpWidth: [2, 77, 77, 1],
     batches: [1024, 8192],
+    pinn: true,
   },
   {
     config: "[2,32,32,1] G=64",
@@ -59,6 +63,8 @@ export interface StepBenchRow {
   params: number;
   /** Nanoseconds per edge per sample (KAN rows): medianMs / (edges * batch). */
   nsPerEdgeSample?: number;
+  /** PINN rows: PINN step time / plain KAN step time on the same configuration and batch. */
+  pinnOverPlain?: number;
   pykanMs: number | null;
   effkanMs: number | null;
   torchMlpMs: number | null;
@@ -145,6 +151,27 @@ export function plainStep(net: Network, x: Float64Array, t: Float64Array, batch:
   return () => net.gradient(x, batch, loss, grad);
 }
 
+/**
+ * A PINN step: output jets to second order (value, gradient, Hessian diagonal) and the reverse pass
+ * through them for the Poisson residual mean((u_xx + u_yy - f)^2), f = -2 pi^2 sin(pi x) sin(pi y).
+ */
+export function pinnStep(net: Network, x: Float64Array, batch: number): () => number {
+  const grad = new Float64Array(net.paramCount);
+  const shape = net.jetShape({
+    dims: [0, 1],
+    pairs: [
+      [0, 0],
+      [1, 1],
+    ],
+  });
+  const f = new Float64Array(batch);
+  for (let s = 0; s < batch; s++)
+    f[s] = -2 * Math.PI ** 2 * Math.sin(Math.PI * x[2 * s]) * Math.sin(Math.PI * x[2 * s + 1]);
+  const e = residual(shape);
+  const loss = jetTermLoss({ shape, nOut: 1, n: batch, residual: e.d2(0, 0).add(e.d2(1, 1)).sub(e.data(f)) });
+  return () => net.jetGradient(x, batch, shape, loss, grad);
+}
+
 export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
   const configs = opts.configs ?? BENCH_CONFIGS;
   const maxSeconds = opts.maxSeconds ?? 2;
@@ -155,17 +182,22 @@ export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
   for (const c of configs) {
     for (const batch of c.batches) {
       const { x, t } = benchData(c.width[0], batch);
-      const models: [StepBenchRow["impl"], Network][] = [
-        ["kan", new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 })],
-        ["mlp", new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 })],
+      const kan = new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 });
+      const runs: [StepBenchRow["impl"], Network, () => number][] = [
+        ["kan", kan, plainStep(kan, x, t, batch)],
       ];
-      for (const [impl, net] of models) {
-        const step = plainStep(net, x, t, batch);
+      if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
+      const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
+      runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
+      for (const [impl, net, step] of runs) {
         const times = timeSteps(step, minSteps, maxSteps, maxSeconds);
         const median = quantile(times, 0.5);
-        const pykanMs = refMs(opts.reference, c.config, batch, "pykan");
-        const effkanMs = refMs(opts.reference, c.config, batch, "effkan");
-        const torchMlpMs = refMs(opts.reference, c.config, batch, "mlp");
+        // The references time plain steps; a PINN row is compared with the plain-step figures only
+        // through its ratio to mlkan's own plain step (pinnOverPlain).
+        const plainRef = impl !== "kan-pinn";
+        const pykanMs = plainRef ? refMs(opts.reference, c.config, batch, "pykan") : null;
+        const effkanMs = plainRef ? refMs(opts.reference, c.config, batch, "effkan") : null;
+        const torchMlpMs = plainRef ? refMs(opts.reference, c.config, batch, "mlp") : null;
         const row: StepBenchRow = {
           config: c.config,
           batch,
@@ -183,7 +215,11 @@ export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
           speedupVsEffkan: effkanMs === null ? null : effkanMs / median,
           speedupVsTorchMlp: torchMlpMs === null ? null : torchMlpMs / median,
         };
-        if (impl === "kan") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
+        if (impl !== "mlp") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
+        if (impl === "kan-pinn") {
+          const plain = rows.find((r) => r.config === c.config && r.batch === batch && r.impl === "kan");
+          if (plain) row.pinnOverPlain = median / plain.medianMs;
+        }
         rows.push(row);
         opts.onRow?.(row);
       }

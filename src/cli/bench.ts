@@ -64,6 +64,7 @@ export function stepTable(rows: StepBenchRow[]): string {
       "vs pykan",
       "vs effkan",
       "vs torch MLP",
+      "PINN / plain",
     ],
     rows.map((r) => [
       r.config,
@@ -81,8 +82,9 @@ export function stepTable(rows: StepBenchRow[]): string {
       x(r.speedupVsPykan),
       x(r.speedupVsEffkan),
       x(r.speedupVsTorchMlp),
+      r.pinnOverPlain === undefined ? "-" : `${fmt(r.pinnOverPlain)}x`,
     ]),
-    [false, true, false, true, true, true, true, true, true, true, true, true, true, true, true],
+    [false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true],
   );
 }
 

@@ -4,6 +4,12 @@
  * sigmoid or tanh squashed onto [a, b], or a fixed affine map of a known input range onto [a, b].
  * All share y = shift + scale * f(x); none has parameters.
  */
+import {
+  elementwiseJetBackward,
+  elementwiseJetForward,
+  type JetContext,
+  type JetShape,
+} from "../model/jet.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireFinite, requireInteger } from "../util/validate.js";
 import type { ActivationFn, ElementwiseLayerSpec, Layer } from "./layer.js";
@@ -155,6 +161,65 @@ export class ElementwiseLayer implements Layer {
     const n = rows * this.nIn;
     const { fn, scale } = this;
     for (let k = 0; k < n; k++) gx[k] = gy[k] * scale * slope(fn, x[xo + k]);
+  }
+
+  private readonly d = new Float64Array(4);
+
+  forwardJet(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+    shape: JetShape,
+    _ctx: JetContext,
+  ): void {
+    const W = this.nIn;
+    const { fn, scale, shift, d } = this;
+    for (let s = 0; s < rows; s++) {
+      for (let p = 0; p < W; p++) {
+        activationDerivs(fn, x[xo + s * shape.C * W + p], d);
+        elementwiseJetForward(
+          shape,
+          x,
+          xo,
+          y,
+          yo,
+          W,
+          p,
+          W,
+          p,
+          s,
+          shift + scale * d[0],
+          scale * d[1],
+          scale * d[2],
+        );
+      }
+    }
+  }
+
+  backwardJet(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    _g: Float64Array,
+    rows: number,
+    shape: JetShape,
+    _ctx: JetContext,
+  ): void {
+    if (!gx) return;
+    const W = this.nIn;
+    const { fn, scale, d } = this;
+    gx.fill(0, 0, rows * shape.C * W);
+    for (let s = 0; s < rows; s++) {
+      for (let p = 0; p < W; p++) {
+        activationDerivs(fn, x[xo + s * shape.C * W + p], d);
+        elementwiseJetBackward(shape, x, xo, gy, gx, W, p, W, p, s, scale * d[1], scale * d[2], scale * d[3]);
+      }
+    }
   }
 
   toSpec(): ElementwiseLayerSpec {

@@ -1,9 +1,11 @@
 import { ElementwiseLayer } from "./elementwise.js";
+import { FeatureLayer } from "./features.js";
 import type { Layer, LayerSpec } from "./layer.js";
 import { LinearLayer } from "./linear.js";
 import { SplineLayer } from "./spline-layer.js";
 
 export * from "./elementwise.js";
+export * from "./features.js";
 export * from "./layer.js";
 export * from "./linear.js";
 export * from "./spline-layer.js";
@@ -18,6 +20,8 @@ export function createLayer(spec: LayerSpec): Layer {
       return new LinearLayer(spec);
     case "elementwise":
       return new ElementwiseLayer(spec);
+    case "features":
+      return new FeatureLayer(spec);
     default:
       throw new Error(`unknown layer type ${JSON.stringify((spec as { type?: unknown }).type)}`);
   }

@@ -8,7 +8,9 @@
  * forward and a backward pass that *accumulate* the parameter gradient into `g` at the layer's offset,
  * then `finishGradient` once (mapping the accumulated gradient back to the trainable parametrisation).
  */
+import type { JetContext, JetShape } from "../model/jet.js";
 import type { Rng } from "../util/random.js";
+import type { FeatureLayerSpec } from "./features.js";
 
 export interface Layer {
   readonly type: string;
@@ -35,6 +37,34 @@ export interface Layer {
     gx: Float64Array | null,
     g: Float64Array,
     rows: number,
+  ): void;
+  /**
+   * Jet forward (model/jet.ts): x and y in jet layout `[(s*C + c)*width + unit]`, rows samples.
+   */
+  forwardJet(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+    shape: JetShape,
+    ctx: JetContext,
+  ): void;
+  /**
+   * Reverse pass through the jets: adds dLoss/dparams into g and, if gx is not null, *writes* dLoss/d(input
+   * jet channels) into gx (jet layout, offset 0).
+   */
+  backwardJet(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    g: Float64Array,
+    rows: number,
+    shape: JetShape,
+    ctx: JetContext,
   ): void;
   /** Maps the accumulated gradient in g[offset ..] to the trainable parametrisation (after reduction). */
   finishGradient(params: Float64Array, g: Float64Array): void;
@@ -87,4 +117,4 @@ export interface ElementwiseLayerSpec {
   label?: string;
 }
 
-export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec;
+export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec | FeatureLayerSpec;

@@ -11,14 +11,16 @@
  * Optional pykan-style edges `w_b silu(x) + w_s spline(x)` (`base: true`) for pykan-compatible models.
  * Outside the domain each edge continues linearly (DESIGN.md section 1).
  */
+
+import type { JetContext, JetShape } from "../model/jet.js";
 import { MAX_DERIV } from "../spline/basis.js";
 import { applyAT, type ChangeOfBasis, changeOfBasis, solveA, solveAT } from "../spline/change-of-basis.js";
 import { basisCount, breakpoints, generalKnots, type KnotVector, uniformKnots } from "../spline/knots.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
-import { sigmoid } from "./elementwise.js";
+import { activationDerivs, sigmoid } from "./elementwise.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
-import { splineBackward, splineForward } from "./spline-kernel.js";
+import { splineBackward, splineForward, splineJetBackward, splineJetForward } from "./spline-kernel.js";
 
 export const DEFAULT_INIT_STD = 0.1;
 
@@ -41,6 +43,8 @@ export class SplineLayer implements Layer {
   /** Effective coefficients w_s * u (base term only). */
   private readonly effBuf: Float64Array | null;
   private readonly scratch = new Float64Array((MAX_DERIV + 1) * 16);
+  private jetScratch = new Float64Array(0);
+  private readonly silu = new Float64Array(4);
 
   constructor(spec: Omit<SplineLayerSpec, "type">) {
     this.nIn = requireInteger("spline layer nIn", spec.nIn, 1);
@@ -213,6 +217,145 @@ export class SplineLayer implements Layer {
           }
           if (gx) gx[s * P + p] += db * acc;
         }
+      }
+    }
+  }
+
+  private jetWork(shape: JetShape): Float64Array {
+    const need = 4 * this.order + 3 * shape.M + 2 * shape.D + 1 + 2 * shape.C;
+    if (this.jetScratch.length < need) this.jetScratch = new Float64Array(need);
+    return this.jetScratch;
+  }
+
+  forwardJet(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+    shape: JetShape,
+    _ctx: JetContext,
+  ): void {
+    const [coef, coff] = this.coefSource(params);
+    const { C, D, M, pairK, pairL } = shape;
+    const { nIn: P, nOut: Q } = this;
+    const sc = this.jetWork(shape);
+    splineJetForward(this.knots, P, Q, coef, coff, x, xo, y, yo, rows, C, D, M, pairK, pairL, sc);
+    if (!this.base) return;
+    // Base term w_b silu(x): the silu jet of input p, times w_b[p][q], into every output channel.
+    const wb = this.baseOffset;
+    const bj = sc.length - C;
+    for (let s = 0; s < rows; s++) {
+      for (let p = 0; p < P; p++) {
+        this.siluJet(x, xo, s, p, shape, sc, bj);
+        for (let c = 0; c < C; c++) {
+          const v = sc[bj + c];
+          const ys = yo + (s * C + c) * Q;
+          for (let q = 0; q < Q; q++) y[ys + q] += v * params[wb + p * Q + q];
+        }
+      }
+    }
+  }
+
+  /** The jet channels of silu(x_p) for sample s into sc[at .. at+C). */
+  private siluJet(
+    x: Float64Array,
+    xo: number,
+    s: number,
+    p: number,
+    shape: JetShape,
+    sc: Float64Array,
+    at: number,
+  ): void {
+    const { C, D, M, pairK, pairL } = shape;
+    const P = this.nIn;
+    const xb = xo + s * C * P + p;
+    activationDerivs("silu", x[xb], this.silu);
+    const [f0, f1, f2] = [this.silu[0], this.silu[1], this.silu[2]];
+    sc[at] = f0;
+    for (let k = 0; k < D; k++) sc[at + 1 + k] = f1 * x[xb + (1 + k) * P];
+    for (let m = 0; m < M; m++) {
+      sc[at + 1 + D + m] =
+        f2 * x[xb + (1 + pairK[m]) * P] * x[xb + (1 + pairL[m]) * P] + f1 * x[xb + (1 + D + m) * P];
+    }
+  }
+
+  backwardJet(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    g: Float64Array,
+    rows: number,
+    shape: JetShape,
+    _ctx: JetContext,
+  ): void {
+    const [coef, coff] = this.coefSource(params);
+    const { C, D, M, pairK, pairL } = shape;
+    const { nIn: P, nOut: Q } = this;
+    const sc = this.jetWork(shape);
+    splineJetBackward(
+      this.knots,
+      P,
+      Q,
+      coef,
+      coff,
+      x,
+      xo,
+      gy,
+      gx,
+      g,
+      this.offset,
+      rows,
+      C,
+      D,
+      M,
+      pairK,
+      pairL,
+      sc,
+    );
+    if (!this.base) return;
+    const wb = this.baseOffset;
+    const bj = sc.length - C;
+    const gsum = sc.length - 2 * C;
+    for (let s = 0; s < rows; s++) {
+      for (let p = 0; p < P; p++) {
+        this.siluJet(x, xo, s, p, shape, sc, bj);
+        // dL/dw_b[p][q] = sum_c silu_c G_c[q]; dL/d(silu channel c) = sum_q w_b[p][q] G_c[q].
+        for (let c = 0; c < C; c++) {
+          const gs = (s * C + c) * Q;
+          const v = sc[bj + c];
+          let acc = 0;
+          for (let q = 0; q < Q; q++) {
+            const gq = gy[gs + q];
+            g[wb + p * Q + q] += v * gq;
+            acc += params[wb + p * Q + q] * gq;
+          }
+          sc[gsum + c] = acc;
+        }
+        if (!gx) continue;
+        const xb = xo + s * C * P + p;
+        const f1 = this.silu[1];
+        const f2 = this.silu[2];
+        const f3 = this.silu[3];
+        let g0 = sc[gsum] * f1;
+        for (let k = 0; k < D; k++) {
+          const gk = sc[gsum + 1 + k];
+          g0 += gk * f2 * x[xb + (1 + k) * P];
+          gx[(s * C + 1 + k) * P + p] += gk * f1;
+        }
+        for (let m = 0; m < M; m++) {
+          const gm = sc[gsum + 1 + D + m];
+          const dk = x[xb + (1 + pairK[m]) * P];
+          const dl = x[xb + (1 + pairL[m]) * P];
+          g0 += gm * (f3 * dk * dl + f2 * x[xb + (1 + D + m) * P]);
+          gx[(s * C + 1 + D + m) * P + p] += gm * f1;
+          gx[(s * C + 1 + pairK[m]) * P + p] += gm * f2 * dl;
+          gx[(s * C + 1 + pairL[m]) * P + p] += gm * f2 * dk;
+        }
+        gx[s * C * P + p] += g0;
       }
     }
   }

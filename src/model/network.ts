@@ -10,6 +10,7 @@
 import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
+import { type JetContext, type JetShape, type JetSpec, jetShape } from "./jet.js";
 import { convertLayers, type GridSpec, refineLayers } from "./transform.js";
 
 /** Serialised model: format tag, version, class, layer descriptions, parameters and scalers. */
@@ -46,6 +47,26 @@ export function slotBlocks(n: number, k: number): [number, number] {
  */
 export type BlockLoss = (y: Float64Array, gy: Float64Array, start: number, rows: number) => number;
 
+/**
+ * Loss of one block of output jets: `jet[(s*C + c)*nOut + o]` (channel c as in model/jet.ts) for `rows`
+ * samples from `start`; returns the summed loss contribution and writes dLoss/djet into gJet (every
+ * entry of the block, zero where the loss does not depend on it).
+ */
+export type JetBlockLoss = (jet: Float64Array, gJet: Float64Array, start: number, rows: number) => number;
+
+export interface JetOptions {
+  /** Per-sample side (-1 left, +1 right) for one-sided derivatives at kinks such as |x| = 0. */
+  sides?: Int8Array;
+}
+
+interface JetWorkspace {
+  C: number;
+  input: Float64Array;
+  acts: Float64Array[];
+  gA: Float64Array;
+  gB: Float64Array;
+}
+
 /** Affine maps applied by `predict` in the user's units: x' = (x - shift) / scale, y = y' scale + shift. */
 export interface Scalers {
   input?: { shift: number[]; scale: number[] };
@@ -75,6 +96,8 @@ export class Network {
   private readonly gA: Float64Array;
   private readonly gB: Float64Array;
   private slotGrad: Float64Array;
+  private jetWs: JetWorkspace | null = null;
+  private readonly jetCtx: JetContext = { start: 0, sides: null };
 
   constructor(init: NetworkInit) {
     if (!init || !Array.isArray(init.layers) || init.layers.length === 0) {
@@ -215,6 +238,143 @@ export class Network {
         slotLoss += loss(y, this.gA, start, rows);
         const gx = this.backwardBlock(x, start * this.nIn, rows, slot, inputGrad !== undefined);
         if (inputGrad) inputGrad.set(gx.subarray(0, rows * this.nIn), start * this.nIn);
+      }
+      for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
+      total += slotLoss;
+    }
+    for (const layer of this.layers) layer.finishGradient(this.params, grad);
+    return total;
+  }
+
+  /** The jet shape for a spec on this network's inputs (validated). */
+  jetShape(spec: JetSpec): JetShape {
+    return jetShape(spec, this.nIn);
+  }
+
+  private jetWorkspace(C: number): JetWorkspace {
+    if (this.jetWs && this.jetWs.C === C) return this.jetWs;
+    const maxWidth = Math.max(this.nIn, ...this.layers.map((l) => l.nOut));
+    this.jetWs = {
+      C,
+      input: new Float64Array(BLOCK * C * this.nIn),
+      acts: this.layers.map((l) => new Float64Array(BLOCK * C * l.nOut)),
+      gA: new Float64Array(BLOCK * C * maxWidth),
+      gB: new Float64Array(BLOCK * C * maxWidth),
+    };
+    return this.jetWs;
+  }
+
+  /** Seeds the input jet of a block: value x, first derivatives e_dims[k], second derivatives 0. */
+  private seedJet(ws: JetWorkspace, shape: JetShape, x: Float64Array, start: number, rows: number): void {
+    const { C, D } = shape;
+    const P = this.nIn;
+    const J = ws.input;
+    J.fill(0, 0, rows * C * P);
+    for (let s = 0; s < rows; s++) {
+      const base = s * C * P;
+      for (let p = 0; p < P; p++) J[base + p] = x[(start + s) * P + p];
+      for (let k = 0; k < D; k++) J[base + (1 + k) * P + shape.dims[k]] = 1;
+    }
+  }
+
+  private forwardJetBlock(ws: JetWorkspace, shape: JetShape, rows: number): Float64Array {
+    let src = ws.input;
+    for (let l = 0; l < this.layers.length; l++) {
+      this.layers[l].forwardJet(this.params, src, 0, ws.acts[l], 0, rows, shape, this.jetCtx);
+      src = ws.acts[l];
+    }
+    return src;
+  }
+
+  private setJetContext(start: number, sides: Int8Array | undefined, n: number): void {
+    if (sides && sides.length < n) throw new Error(`sides has length ${sides.length}, need ${n}`);
+    this.jetCtx.start = start;
+    this.jetCtx.sides = sides ?? null;
+  }
+
+  /**
+   * Output jets of n samples: `out[(s*C + c)*nOut + o]`, c = 0 the value, 1..D the first derivatives with
+   * respect to the chosen inputs, then the chosen second derivatives (model/jet.ts).
+   */
+  jets(
+    x: Float64Array,
+    n: number,
+    spec: JetSpec | JetShape,
+    opts: JetOptions = {},
+    out?: Float64Array,
+  ): Float64Array {
+    this.checkBatch(x, n);
+    const shape = "C" in spec ? spec : this.jetShape(spec);
+    const ws = this.jetWorkspace(shape.C);
+    const width = shape.C * this.nOut;
+    const y = out ?? new Float64Array(n * width);
+    if (y.length < n * width) throw new Error(`jet output array has length ${y.length}, need ${n * width}`);
+    this.prepare();
+    for (let start = 0; start < n; start += BLOCK) {
+      const rows = Math.min(BLOCK, n - start);
+      this.setJetContext(start, opts.sides, n);
+      this.seedJet(ws, shape, x, start, rows);
+      const jb = this.forwardJetBlock(ws, shape, rows);
+      y.set(jb.subarray(0, rows * width), start * width);
+    }
+    return y;
+  }
+
+  /**
+   * A loss written from output jets and its exact gradient with respect to all parameters (into `grad`):
+   * forward jets block by block, the block loss, then the reverse pass through the jets. Deterministic
+   * slot reduction as in `gradient`.
+   */
+  jetGradient(
+    x: Float64Array,
+    n: number,
+    spec: JetShape,
+    loss: JetBlockLoss,
+    grad: Float64Array,
+    opts: JetOptions = {},
+  ): number {
+    this.checkBatch(x, n);
+    if (grad.length !== this.paramCount) {
+      throw new Error(`gradient array has length ${grad.length}, need ${this.paramCount}`);
+    }
+    const ws = this.jetWorkspace(spec.C);
+    this.prepare();
+    grad.fill(0);
+    const slot = this.slotGrad;
+    const S = slotCount(n);
+    const nb = Math.ceil(n / BLOCK);
+    let total = 0;
+    for (let k = 0; k < S; k++) {
+      const b0 = Math.floor((k * nb) / S);
+      const b1 = Math.floor(((k + 1) * nb) / S);
+      slot.fill(0);
+      let slotLoss = 0;
+      for (let b = b0; b < b1; b++) {
+        const start = b * BLOCK;
+        const rows = Math.min(BLOCK, n - start);
+        this.setJetContext(start, opts.sides, n);
+        this.seedJet(ws, spec, x, start, rows);
+        const jb = this.forwardJetBlock(ws, spec, rows);
+        slotLoss += loss(jb, ws.gA, start, rows);
+        let gy = ws.gA;
+        let gx = ws.gB;
+        for (let l = this.layers.length - 1; l >= 0; l--) {
+          const input = l === 0 ? ws.input : ws.acts[l - 1];
+          this.layers[l].backwardJet(
+            this.params,
+            input,
+            0,
+            gy,
+            l === 0 ? null : gx,
+            slot,
+            rows,
+            spec,
+            this.jetCtx,
+          );
+          const t = gy;
+          gy = gx;
+          gx = t;
+        }
       }
       for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
       total += slotLoss;

@@ -35,7 +35,8 @@ describe("mlkan CLI", () => {
     const json = JSON.parse(readFileSync(file, "utf8"));
     expect(json.env.node).toBe(process.version);
     expect(json.env.threads).toBe(1);
-    expect(json.rows.map((r: { impl: string }) => r.impl)).toEqual(["kan", "mlp"]);
+    expect(json.rows.map((r: { impl: string }) => r.impl)).toEqual(["kan", "kan-pinn", "mlp"]);
+    expect(json.rows[1].pinnOverPlain).toBeGreaterThan(1);
     for (const row of json.rows) {
       for (const key of [
         "config",

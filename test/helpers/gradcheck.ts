@@ -26,7 +26,7 @@ export function centralDiff4(v: Float64Array, i: number, h: number, f: () => num
  * may straddle a knot of an inner spline; a small one the reverse. Each component is compared with the
  * difference quotient at every step and the best agreement counts: a wrong gradient disagrees at all.
  */
-export const FD_STEPS = [1e-3, 1e-4, 1e-5];
+export const FD_STEPS = [1e-3, 1e-4, 1e-5, 1e-6];
 
 /**
  * Relative error of an analytic gradient against fourth-order central differences, per component against

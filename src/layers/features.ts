@@ -1,0 +1,209 @@
+/**
+ * Input feature maps (DESIGN.md section 3) as a parameter-free layer: each output feature applies one
+ * scalar function to an affine image of one input coordinate, z = a x_i + b:
+ *
+ * - `identity`: z (with a, b this is the affine scaling of an input, so derivatives of the network come
+ *   out in the user's coordinates);
+ * - `abs`: |z|, the level-set feature of the cusp-capturing PINN (digest section 5.2: inputs (x, y, |x|));
+ *   at z = 0 the derivative is one-sided, the side chosen per point (`JetContext.sides`, right by default);
+ * - `cos`, `sin`: cos(pi z), sin(pi z), periodic embeddings.
+ */
+import {
+  elementwiseJetBackward,
+  elementwiseJetForward,
+  type JetContext,
+  type JetShape,
+} from "../model/jet.js";
+import type { Rng } from "../util/random.js";
+import { requireFinite, requireInteger } from "../util/validate.js";
+import type { Layer } from "./layer.js";
+
+export type FeatureKind = "identity" | "abs" | "cos" | "sin";
+const KINDS: readonly FeatureKind[] = ["identity", "abs", "cos", "sin"];
+
+export interface Feature {
+  /** Input coordinate. */
+  input: number;
+  kind: FeatureKind;
+  /** z = scale * x + shift (defaults 1 and 0). */
+  scale?: number;
+  shift?: number;
+}
+
+export interface FeatureLayerSpec {
+  type: "features";
+  nIn: number;
+  features: Feature[];
+}
+
+/** f(z) and its derivatives with respect to x (chain rule through z = a x + b) into out[0..3]. */
+function featureDerivs(kind: FeatureKind, a: number, z: number, side: number, out: Float64Array): void {
+  switch (kind) {
+    case "identity":
+      out[0] = z;
+      out[1] = a;
+      out[2] = 0;
+      out[3] = 0;
+      return;
+    case "abs": {
+      const sgn = z > 0 ? 1 : z < 0 ? -1 : side;
+      out[0] = Math.abs(z);
+      out[1] = sgn * a;
+      out[2] = 0;
+      out[3] = 0;
+      return;
+    }
+    case "cos": {
+      const w = Math.PI * a;
+      const c = Math.cos(Math.PI * z);
+      const s = Math.sin(Math.PI * z);
+      out[0] = c;
+      out[1] = -w * s;
+      out[2] = -w * w * c;
+      out[3] = w * w * w * s;
+      return;
+    }
+    case "sin": {
+      const w = Math.PI * a;
+      const c = Math.cos(Math.PI * z);
+      const s = Math.sin(Math.PI * z);
+      out[0] = s;
+      out[1] = w * c;
+      out[2] = -w * w * s;
+      out[3] = -w * w * w * c;
+      return;
+    }
+  }
+}
+
+export class FeatureLayer implements Layer {
+  readonly type = "features";
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly paramCount = 0;
+  offset = 0;
+  readonly features: Required<Feature>[];
+  private readonly d = new Float64Array(4);
+
+  constructor(spec: Omit<FeatureLayerSpec, "type">) {
+    this.nIn = requireInteger("feature layer nIn", spec.nIn, 1);
+    if (!Array.isArray(spec.features) || spec.features.length === 0) {
+      throw new Error("a feature layer needs a non-empty list of features");
+    }
+    this.features = spec.features.map((f, i) => {
+      if (!KINDS.includes(f.kind)) {
+        throw new Error(
+          `features[${i}].kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(f.kind)}`,
+        );
+      }
+      return {
+        input: requireInteger(`features[${i}].input`, f.input, 0, this.nIn - 1),
+        kind: f.kind,
+        scale: f.scale === undefined ? 1 : requireFinite(`features[${i}].scale`, f.scale),
+        shift: f.shift === undefined ? 0 : requireFinite(`features[${i}].shift`, f.shift),
+      };
+    });
+    this.nOut = this.features.length;
+  }
+
+  init(_params: Float64Array, _rng: Rng): void {}
+  prepare(_params: Float64Array): void {}
+  finishGradient(_params: Float64Array, _g: Float64Array): void {}
+
+  forward(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+  ): void {
+    const { nIn: P, nOut: Q, d } = this;
+    for (let s = 0; s < rows; s++) {
+      for (let o = 0; o < Q; o++) {
+        const f = this.features[o];
+        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d);
+        y[yo + s * Q + o] = d[0];
+      }
+    }
+  }
+
+  backward(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    _g: Float64Array,
+    rows: number,
+  ): void {
+    if (!gx) return;
+    const { nIn: P, nOut: Q, d } = this;
+    gx.fill(0, 0, rows * P);
+    for (let s = 0; s < rows; s++) {
+      for (let o = 0; o < Q; o++) {
+        const f = this.features[o];
+        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d);
+        gx[s * P + f.input] += d[1] * gy[s * Q + o];
+      }
+    }
+  }
+
+  forwardJet(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+    shape: JetShape,
+    ctx: JetContext,
+  ): void {
+    const { nIn: P, nOut: Q, d } = this;
+    for (let s = 0; s < rows; s++) {
+      const side = ctx.sides ? ctx.sides[ctx.start + s] : 1;
+      for (let o = 0; o < Q; o++) {
+        const f = this.features[o];
+        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * shape.C * P + f.input] + f.shift, side, d);
+        elementwiseJetForward(shape, x, xo, y, yo, P, f.input, Q, o, s, d[0], d[1], d[2]);
+      }
+    }
+  }
+
+  backwardJet(
+    _params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    _g: Float64Array,
+    rows: number,
+    shape: JetShape,
+    ctx: JetContext,
+  ): void {
+    if (!gx) return;
+    const { nIn: P, nOut: Q, d } = this;
+    gx.fill(0, 0, rows * shape.C * P);
+    for (let s = 0; s < rows; s++) {
+      const side = ctx.sides ? ctx.sides[ctx.start + s] : 1;
+      for (let o = 0; o < Q; o++) {
+        const f = this.features[o];
+        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * shape.C * P + f.input] + f.shift, side, d);
+        elementwiseJetBackward(shape, x, xo, gy, gx, P, f.input, Q, o, s, d[1], d[2], d[3]);
+      }
+    }
+  }
+
+  toSpec(): FeatureLayerSpec {
+    return {
+      type: "features",
+      nIn: this.nIn,
+      features: this.features.map((f) => {
+        const out: Feature = { input: f.input, kind: f.kind };
+        if (f.scale !== 1) out.scale = f.scale;
+        if (f.shift !== 0) out.shift = f.shift;
+        return out;
+      }),
+    };
+  }
+}

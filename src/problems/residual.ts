@@ -1,0 +1,393 @@
+/**
+ * Writing PINN residuals briefly (DESIGN.md section 3). A residual is an expression over the output jets
+ * (u, its first derivatives, the chosen second derivatives), per-point data and constants:
+ *
+ *   const e = residual(shape);                           // shape = net.jetShape({ pairs: [[0,0],[1,1]] })
+ *   const r = e.d2(0, 0).add(e.d2(1, 1)).sub(e.data(f)); // u_xx + u_yy - f
+ *   const loss = jetTermLoss({ shape, nOut: 1, n, residual: r });   // mean(r^2), a JetBlockLoss
+ *
+ * Burgers: `e.d(1).add(e.u().mul(e.d(0))).sub(e.d2(0, 0).mul(nu))` with dims (x, t).
+ * Expressions are compiled once into a flat tape; evaluating a residual and its exact adjoint with
+ * respect to the jet entries allocates nothing per sample. Rows can be grouped (`group: 2`) so that one
+ * residual combines several evaluations of the same point, e.g. the left and right limits at an
+ * interface (`at` selects the row within the group).
+ */
+import type { JetShape } from "../model/jet.js";
+import type { JetBlockLoss } from "../model/network.js";
+import { requireFinite, requireInteger } from "../util/validate.js";
+
+type Op =
+  | "jet"
+  | "data"
+  | "const"
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "neg"
+  | "sin"
+  | "cos"
+  | "exp"
+  | "tanh"
+  | "powi";
+
+interface Node {
+  op: Op;
+  a: number;
+  b: number;
+  /** jet: channel * nOut + output; powi: exponent; const: value. */
+  k: number;
+  /** jet: row within the group. */
+  at: number;
+  data?: ArrayLike<number>;
+  dataStride: number;
+  dataCol: number;
+}
+
+/** A residual expression; build with the methods, combine with numbers or other expressions. */
+export class Expr {
+  constructor(
+    readonly graph: Graph,
+    readonly id: number,
+  ) {}
+  private lift(v: Expr | number): number {
+    if (typeof v === "number")
+      return this.graph.push({
+        op: "const",
+        a: -1,
+        b: -1,
+        k: requireFinite("constant", v),
+        at: 0,
+        dataStride: 0,
+        dataCol: 0,
+      });
+    if (v.graph !== this.graph) throw new Error("cannot combine expressions built for different residuals");
+    return v.id;
+  }
+  private bin(op: Op, v: Expr | number): Expr {
+    return new Expr(
+      this.graph,
+      this.graph.push({ op, a: this.id, b: this.lift(v), k: 0, at: 0, dataStride: 0, dataCol: 0 }),
+    );
+  }
+  private un(op: Op, k = 0): Expr {
+    return new Expr(
+      this.graph,
+      this.graph.push({ op, a: this.id, b: -1, k, at: 0, dataStride: 0, dataCol: 0 }),
+    );
+  }
+  add(v: Expr | number): Expr {
+    return this.bin("add", v);
+  }
+  sub(v: Expr | number): Expr {
+    return this.bin("sub", v);
+  }
+  mul(v: Expr | number): Expr {
+    return this.bin("mul", v);
+  }
+  div(v: Expr | number): Expr {
+    return this.bin("div", v);
+  }
+  neg(): Expr {
+    return this.un("neg");
+  }
+  /** Integer power (e.g. 2, 3). */
+  pow(n: number): Expr {
+    return this.un("powi", requireInteger("power", n, 0, 16));
+  }
+  square(): Expr {
+    return this.pow(2);
+  }
+  sin(): Expr {
+    return this.un("sin");
+  }
+  cos(): Expr {
+    return this.un("cos");
+  }
+  exp(): Expr {
+    return this.un("exp");
+  }
+  tanh(): Expr {
+    return this.un("tanh");
+  }
+}
+
+class Graph {
+  readonly nodes: Node[] = [];
+  push(n: Node): number {
+    this.nodes.push(n);
+    return this.nodes.length - 1;
+  }
+}
+
+/** Builders for the leaves of a residual over the given jet shape and output count. */
+export interface ResidualBuilder {
+  /** Output value u_o (row `at` of the group). */
+  u(o?: number, at?: number): Expr;
+  /** First derivative of u_o with respect to input dims[k]. */
+  d(k: number, o?: number, at?: number): Expr;
+  /** Second derivative of u_o for the pair (k, l) of dims positions; the pair must be in the shape. */
+  d2(k: number, l: number, o?: number, at?: number): Expr;
+  /** Per-residual data: data[i * stride + col] for residual (group) i. */
+  data(values: ArrayLike<number>, stride?: number, col?: number): Expr;
+  /** A constant. */
+  c(v: number): Expr;
+}
+
+export function residual(shape: JetShape, nOut = 1): ResidualBuilder {
+  const graph = new Graph();
+  const out = (o: number) => requireInteger("output index", o, 0, nOut - 1);
+  const row = (at: number) => requireInteger("row within group", at, 0);
+  const jet = (channel: number, o: number, at: number) =>
+    new Expr(
+      graph,
+      graph.push({
+        op: "jet",
+        a: -1,
+        b: -1,
+        k: channel * nOut + out(o),
+        at: row(at),
+        dataStride: 0,
+        dataCol: 0,
+      }),
+    );
+  return {
+    u: (o = 0, at = 0) => jet(0, o, at),
+    d: (k, o = 0, at = 0) => jet(1 + requireInteger("derivative index", k, 0, shape.D - 1), o, at),
+    d2: (k, l, o = 0, at = 0) => {
+      for (let m = 0; m < shape.M; m++) {
+        if (
+          (shape.pairK[m] === k && shape.pairL[m] === l) ||
+          (shape.pairK[m] === l && shape.pairL[m] === k)
+        ) {
+          return jet(1 + shape.D + m, o, at);
+        }
+      }
+      throw new Error(`second derivative (${k}, ${l}) is not among the jet's pairs; add it to the jet spec`);
+    },
+    data: (values, stride = 1, col = 0) =>
+      new Expr(
+        graph,
+        graph.push({
+          op: "data",
+          a: -1,
+          b: -1,
+          k: 0,
+          at: 0,
+          data: values,
+          dataStride: requireInteger("data stride", stride, 1),
+          dataCol: requireInteger("data column", col, 0),
+        }),
+      ),
+    c: (v) =>
+      new Expr(
+        graph,
+        graph.push({
+          op: "const",
+          a: -1,
+          b: -1,
+          k: requireFinite("constant", v),
+          at: 0,
+          dataStride: 0,
+          dataCol: 0,
+        }),
+      ),
+  };
+}
+
+export interface JetTermOptions {
+  shape: JetShape;
+  nOut: number;
+  /** Number of rows (points, counting every member of a group). */
+  n: number;
+  residual: Expr;
+  /** Multiplies the term (default 1). */
+  weight?: number;
+  /** "mean" over residuals (default) or "sum". */
+  reduce?: "mean" | "sum";
+  /** Rows per residual (default 1; must divide the block size 64). */
+  group?: number;
+  /** Per-residual weights lambda_i: the term uses (lambda_i r_i)^2 (residual-based attention). */
+  pointWeights?: Float64Array;
+  /** If given, receives the residual values r_i of the last evaluation. */
+  residualOut?: Float64Array;
+}
+
+const GROUPS_DIVIDING_BLOCK = [1, 2, 4, 8, 16, 32, 64];
+
+/**
+ * The nodes the residual depends on, in evaluation order (operands before their users; the root last),
+ * with operand indices renumbered into this list. Other expressions built on the same builder are left
+ * out.
+ */
+function reachable(expr: Expr): Node[] {
+  const all = expr.graph.nodes;
+  const keep = new Uint8Array(expr.id + 1);
+  keep[expr.id] = 1;
+  for (let t = expr.id; t >= 0; t--) {
+    if (!keep[t]) continue;
+    const nd = all[t];
+    if (nd.a >= 0) keep[nd.a] = 1;
+    if (nd.b >= 0) keep[nd.b] = 1;
+  }
+  const index = new Int32Array(expr.id + 1).fill(-1);
+  const out: Node[] = [];
+  for (let t = 0; t <= expr.id; t++) {
+    if (!keep[t]) continue;
+    const nd = all[t];
+    index[t] = out.length;
+    out.push({ ...nd, a: nd.a >= 0 ? index[nd.a] : -1, b: nd.b >= 0 ? index[nd.b] : -1 });
+  }
+  return out;
+}
+
+/**
+ * A JetBlockLoss for weight * reduce_i (lambda_i r_i)^2 with the residual compiled to a tape; its gradient
+ * with respect to the jet entries is exact (reverse mode over the tape).
+ */
+export function jetTermLoss(opts: JetTermOptions): JetBlockLoss {
+  const { shape, nOut, n, residual: expr } = opts;
+  const group = opts.group ?? 1;
+  if (!GROUPS_DIVIDING_BLOCK.includes(group))
+    throw new Error(`group must divide 64 (1, 2, 4, ...), got ${group}`);
+  if (n % group !== 0) throw new Error(`n = ${n} rows is not a multiple of the group size ${group}`);
+  const count = n / group;
+  const weight = opts.weight ?? 1;
+  requireFinite("term weight", weight);
+  const reduce = opts.reduce ?? "mean";
+  if (reduce !== "mean" && reduce !== "sum")
+    throw new Error(`reduce must be "mean" or "sum", got ${JSON.stringify(reduce)}`);
+  const scale = reduce === "mean" ? weight / count : weight;
+  if (opts.pointWeights && opts.pointWeights.length < count) {
+    throw new Error(`pointWeights has length ${opts.pointWeights.length}, need ${count}`);
+  }
+  if (opts.residualOut && opts.residualOut.length < count) {
+    throw new Error(`residualOut has length ${opts.residualOut.length}, need ${count}`);
+  }
+  const nodes = reachable(expr);
+  for (const node of nodes) {
+    if (node.op === "jet" && node.at >= group)
+      throw new Error(`residual uses row ${node.at} of a group of ${group}`);
+    if (
+      node.op === "data" &&
+      node.data &&
+      node.data.length < (count - 1) * node.dataStride + node.dataCol + 1
+    ) {
+      throw new Error(
+        `residual data has length ${node.data.length}, need ${count} values (stride ${node.dataStride})`,
+      );
+    }
+  }
+  const L = nodes.length;
+  const val = new Float64Array(L);
+  const adj = new Float64Array(L);
+  const width = shape.C * nOut;
+  const { pointWeights, residualOut } = opts;
+  return (jet, gJet, start, rows) => {
+    gJet.fill(0, 0, rows * width);
+    let sum = 0;
+    for (let s0 = 0; s0 < rows; s0 += group) {
+      const i = (start + s0) / group;
+      // Forward over the tape.
+      for (let t = 0; t < L; t++) {
+        const nd = nodes[t];
+        switch (nd.op) {
+          case "jet":
+            val[t] = jet[(s0 + nd.at) * width + nd.k];
+            break;
+          case "data":
+            val[t] = (nd.data as ArrayLike<number>)[i * nd.dataStride + nd.dataCol];
+            break;
+          case "const":
+            val[t] = nd.k;
+            break;
+          case "add":
+            val[t] = val[nd.a] + val[nd.b];
+            break;
+          case "sub":
+            val[t] = val[nd.a] - val[nd.b];
+            break;
+          case "mul":
+            val[t] = val[nd.a] * val[nd.b];
+            break;
+          case "div":
+            val[t] = val[nd.a] / val[nd.b];
+            break;
+          case "neg":
+            val[t] = -val[nd.a];
+            break;
+          case "sin":
+            val[t] = Math.sin(val[nd.a]);
+            break;
+          case "cos":
+            val[t] = Math.cos(val[nd.a]);
+            break;
+          case "exp":
+            val[t] = Math.exp(val[nd.a]);
+            break;
+          case "tanh":
+            val[t] = Math.tanh(val[nd.a]);
+            break;
+          case "powi":
+            val[t] = val[nd.a] ** nd.k;
+            break;
+        }
+      }
+      const r = val[L - 1];
+      if (residualOut) residualOut[i] = r;
+      const lam = pointWeights ? pointWeights[i] : 1;
+      const lr = lam * r;
+      sum += lr * lr;
+      // Reverse over the tape: d(scale (lam r)^2)/dr = 2 scale lam^2 r.
+      adj.fill(0);
+      adj[L - 1] = 2 * scale * lam * lr;
+      for (let t = L - 1; t >= 0; t--) {
+        const nd = nodes[t];
+        const g = adj[t];
+        if (g === 0) continue;
+        switch (nd.op) {
+          case "jet":
+            gJet[(s0 + nd.at) * width + nd.k] += g;
+            break;
+          case "add":
+            adj[nd.a] += g;
+            adj[nd.b] += g;
+            break;
+          case "sub":
+            adj[nd.a] += g;
+            adj[nd.b] -= g;
+            break;
+          case "mul":
+            adj[nd.a] += g * val[nd.b];
+            adj[nd.b] += g * val[nd.a];
+            break;
+          case "div":
+            adj[nd.a] += g / val[nd.b];
+            adj[nd.b] -= (g * val[t]) / val[nd.b];
+            break;
+          case "neg":
+            adj[nd.a] -= g;
+            break;
+          case "sin":
+            adj[nd.a] += g * Math.cos(val[nd.a]);
+            break;
+          case "cos":
+            adj[nd.a] -= g * Math.sin(val[nd.a]);
+            break;
+          case "exp":
+            adj[nd.a] += g * val[t];
+            break;
+          case "tanh":
+            adj[nd.a] += g * (1 - val[t] * val[t]);
+            break;
+          case "powi":
+            adj[nd.a] += nd.k === 0 ? 0 : g * nd.k * val[nd.a] ** (nd.k - 1);
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    return scale * sum;
+  };
+}
