@@ -29,8 +29,11 @@ function positiveInt(name: string, v: string): number {
 /** Selects configurations by label ("[2,5,1] G=5"), by 1-based index, or "tiny" (the smoke-test config). */
 export function selectConfigs(spec: string | undefined): BenchConfig[] {
   if (!spec) return BENCH_CONFIGS;
-  if (spec === "tiny")
-    return [{ config: "[2,3,1] G=4", width: [2, 3, 1], grid: 4, mlpWidth: [2, 8, 1], batches: [256] }];
+  if (spec === "tiny") {
+    return [
+      { config: "[2,3,1] G=4", width: [2, 3, 1], grid: 4, mlpWidth: [2, 8, 1], batches: [256], pinn: true },
+    ];
+  }
   return spec.split(";").map((s) => {
     const key = s.trim();
     const byIndex = /^\d+$/.test(key) ? BENCH_CONFIGS[Number(key) - 1] : undefined;
