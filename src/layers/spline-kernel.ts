@@ -6,9 +6,28 @@
  */
 import { evalBasisAt } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
+import { cubicBackward, cubicForward } from "./spline-kernel-cubic.js";
 
 /** y[yo + s*Q + q] = sum_p sum_m b_{j+m}(x_sp) coef[coff + ((p*N + j + m)*Q + q)]. */
 export function splineForward(
+  kv: KnotVector,
+  P: number,
+  Q: number,
+  coef: Float64Array,
+  coff: number,
+  x: Float64Array,
+  xo: number,
+  y: Float64Array,
+  yo: number,
+  rows: number,
+  scratch: Float64Array,
+): void {
+  if (kv.uniform && kv.order === 4) cubicForward(kv, P, Q, coef, coff, x, xo, y, yo, rows);
+  else splineForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, scratch);
+}
+
+/** The generic forward (any order, any knots) through `evalBasisAt`. */
+export function splineForwardGeneric(
   kv: KnotVector,
   P: number,
   Q: number,
@@ -46,6 +65,26 @@ export function splineForward(
  * is not null, writes gx[s*P + p] = sum_m b'_{j+m}(x) sum_q coef[...] gy[s][q] (one fused pass).
  */
 export function splineBackward(
+  kv: KnotVector,
+  P: number,
+  Q: number,
+  coef: Float64Array,
+  coff: number,
+  x: Float64Array,
+  xo: number,
+  gy: Float64Array,
+  gx: Float64Array | null,
+  g: Float64Array,
+  goff: number,
+  rows: number,
+  scratch: Float64Array,
+): void {
+  if (kv.uniform && kv.order === 4) cubicBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows);
+  else splineBackwardGeneric(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, scratch);
+}
+
+/** The generic backward (any order, any knots) through `evalBasisAt`. */
+export function splineBackwardGeneric(
   kv: KnotVector,
   P: number,
   Q: number,

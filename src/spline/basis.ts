@@ -71,6 +71,7 @@ const aW = new Float64Array(2 * MAX_ORDER);
  * `out[off + d*r + m]`, and returns the first nonzero basis index (the span). Allocation free.
  */
 export function evalBasisAt(kv: KnotVector, x: number, nd: number, out: Float64Array, off: number): number {
+  if (kv.uniform && kv.order === 4) return cubicUniformAt(kv, x, nd, out, off);
   const r = kv.order;
   const j = findInterval(kv, x);
   // Point where the polynomial piece is evaluated: x itself inside [a, b], else the nearer end.
@@ -104,8 +105,8 @@ function evalUniformPiece(
   off: number,
 ): void {
   const table = uniformPieceTable(r);
-  const u = (x - kv.a) / kv.h - j;
-  const invh = 1 / kv.h;
+  const invh = kv.invh;
+  const u = (x - kv.a) * invh - j;
   let scale = 1;
   for (let d = 0; d <= nd; d++) {
     const deg = r - 1 - d;
@@ -186,6 +187,87 @@ function evalDeBoor(
     for (let m = 0; m <= p; m++) out[off + k * r + m] *= fac;
     fac *= p - k;
   }
+}
+
+/**
+ * Uniform cubic B-splines (r = 4), the truncated-power stencil expanded into its four pieces on the local
+ * coordinate u = (x - t_j) / h in [0, 1]:
+ * b = ((1-u)^3, 3u^3 - 6u^2 + 4, -3u^3 + 3u^2 + 3u + 1, u^3) / 6,
+ * with derivatives up to order 3 and the linear continuation outside [a, b]. This is the canonical
+ * evaluation for uniform cubics: the fused kernels (layers/spline-kernel-cubic.ts) repeat exactly these
+ * operations, so every path gives the same bits.
+ */
+export function cubicUniformAt(
+  kv: KnotVector,
+  x: number,
+  nd: number,
+  out: Float64Array,
+  off: number,
+): number {
+  const a = kv.a;
+  const invh = kv.invh;
+  const n = kv.intervals;
+  let xe = x;
+  let ext = 0;
+  if (x < a) {
+    xe = a;
+    ext = x - a;
+  } else if (x > kv.b) {
+    xe = kv.b;
+    ext = x - kv.b;
+  }
+  const t = (xe - a) * invh;
+  let j = Math.floor(t);
+  if (j > n - 1) j = n - 1;
+  if (j < 0) j = 0;
+  const u = t - j;
+  const w = 1 - u;
+  const u2 = u * u;
+  const w2 = w * w;
+  let b0 = (w2 * w) / 6;
+  let b1 = (u2 * (3 * u - 6) + 4) / 6;
+  let b2 = (((3 - 3 * u) * u + 3) * u + 1) / 6;
+  let b3 = (u2 * u) / 6;
+  if (nd >= 1 || ext !== 0) {
+    const d0 = -0.5 * w2 * invh;
+    const d1 = 0.5 * u * (3 * u - 4) * invh;
+    const d2 = 0.5 * ((2 - 3 * u) * u + 1) * invh;
+    const d3 = 0.5 * u2 * invh;
+    if (ext !== 0) {
+      b0 += ext * d0;
+      b1 += ext * d1;
+      b2 += ext * d2;
+      b3 += ext * d3;
+    }
+    if (nd >= 1) {
+      out[off + 4] = d0;
+      out[off + 5] = d1;
+      out[off + 6] = d2;
+      out[off + 7] = d3;
+    }
+  }
+  out[off] = b0;
+  out[off + 1] = b1;
+  out[off + 2] = b2;
+  out[off + 3] = b3;
+  if (nd >= 2) {
+    if (ext !== 0) out.fill(0, off + 8, off + 4 * (nd + 1));
+    else {
+      const ih2 = invh * invh;
+      out[off + 8] = w * ih2;
+      out[off + 9] = (3 * u - 2) * ih2;
+      out[off + 10] = (1 - 3 * u) * ih2;
+      out[off + 11] = u * ih2;
+      if (nd >= 3) {
+        const ih3 = ih2 * invh;
+        out[off + 12] = -ih3;
+        out[off + 13] = 3 * ih3;
+        out[off + 14] = -3 * ih3;
+        out[off + 15] = ih3;
+      }
+    }
+  }
+  return j;
 }
 
 /**

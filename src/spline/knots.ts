@@ -23,6 +23,8 @@ export interface KnotVector {
   readonly uniform: boolean;
   /** Knot spacing for uniform knots, NaN otherwise. */
   readonly h: number;
+  /** 1 / h for uniform knots (every kernel computes local coordinates as (x - a) * invh), NaN otherwise. */
+  readonly invh: number;
 }
 
 /** Largest supported order; the basis kernels allocate their tables up to this. */
@@ -51,7 +53,7 @@ export function uniformKnots(domain: readonly [number, number], G: number, r: nu
     // Exact endpoints; interior knots as a + i h.
     t[k] = i === 0 ? a : i === G ? b : a + i * h;
   }
-  return { order: r, intervals: G, a, b, t, uniform: true, h };
+  return { order: r, intervals: G, a, b, t, uniform: true, h, invh: 1 / h };
 }
 
 /**
@@ -119,7 +121,16 @@ export function knotVector(knots: ArrayLike<number>, r: number): KnotVector {
       );
     }
   }
-  return { order: r, intervals: n, a: t[r - 1], b: t[n + r - 1], t, uniform: false, h: Number.NaN };
+  return {
+    order: r,
+    intervals: n,
+    a: t[r - 1],
+    b: t[n + r - 1],
+    t,
+    uniform: false,
+    h: Number.NaN,
+    invh: Number.NaN,
+  };
 }
 
 /** The breakpoints t_0 .. t_n on [a, b]. */
@@ -136,7 +147,7 @@ export function findInterval(kv: KnotVector, x: number): number {
   if (!(x > kv.a)) return 0;
   if (!(x < kv.b)) return n - 1;
   if (kv.uniform) {
-    const j = Math.floor((x - kv.a) / kv.h);
+    const j = Math.floor((x - kv.a) * kv.invh);
     return j < 0 ? 0 : j >= n ? n - 1 : j;
   }
   // Binary search among the breakpoints t[r-1 .. n+r-1].

@@ -1,0 +1,43 @@
+/**
+ * The fused uniform-cubic kernels must give exactly the bits of the generic kernels (which go through
+ * `evalBasisAt`), inside and outside the domain, for forward and backward.
+ */
+import { describe, expect, it } from "vitest";
+import { splineBackwardGeneric, splineForwardGeneric } from "../../src/layers/spline-kernel.js";
+import { cubicBackward, cubicForward } from "../../src/layers/spline-kernel-cubic.js";
+import { uniformKnots } from "../../src/spline/knots.js";
+import { Rng } from "../../src/util/random.js";
+
+describe("fused cubic kernels", () => {
+  it("equal the generic kernels bit for bit", () => {
+    for (const [P, Q, G] of [
+      [3, 5, 7],
+      [1, 1, 1],
+      [4, 17, 32],
+    ]) {
+      const kv = uniformKnots([-1, 2], G, 4);
+      const N = G + 3;
+      const rng = new Rng(P * 100 + Q);
+      const rows = 50;
+      const coef = rng.fillNormal(new Float64Array(P * N * Q));
+      const x = rng.fillUniform(new Float64Array(rows * P), -2.5, 3.5);
+      x[0] = -1;
+      x[1] = 2;
+      x[2] = 0.5;
+      const y1 = new Float64Array(rows * Q);
+      const y2 = new Float64Array(rows * Q);
+      cubicForward(kv, P, Q, coef, 0, x, 0, y1, 0, rows);
+      splineForwardGeneric(kv, P, Q, coef, 0, x, 0, y2, 0, rows, new Float64Array(64));
+      expect(Array.from(y1)).toEqual(Array.from(y2));
+      const gy = rng.fillNormal(new Float64Array(rows * Q));
+      const g1 = new Float64Array(coef.length);
+      const g2 = new Float64Array(coef.length);
+      const gx1 = new Float64Array(rows * P);
+      const gx2 = new Float64Array(rows * P);
+      cubicBackward(kv, P, Q, coef, 0, x, 0, gy, gx1, g1, 0, rows);
+      splineBackwardGeneric(kv, P, Q, coef, 0, x, 0, gy, gx2, g2, 0, rows, new Float64Array(64));
+      expect(Array.from(g1)).toEqual(Array.from(g2));
+      expect(Array.from(gx1)).toEqual(Array.from(gx2));
+    }
+  });
+});
