@@ -5,6 +5,7 @@
  */
 export * from "./layers/index.js";
 export * from "./model/index.js";
+export * from "./optim/index.js";
 export * from "./report/index.js";
 export * from "./spline/index.js";
 export type { LevelRecord, TrainingHistory } from "./train/history.js";
