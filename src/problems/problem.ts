@@ -1,0 +1,42 @@
+/**
+ * What a trainer needs from a problem (DESIGN.md section 4): parameters in, loss and gradient out, plus
+ * metrics. Regression data sets and PDE problems implement it, and both `fit` and `trainMultilevel` accept
+ * any implementation. The model is passed on every call because multilevel training replaces it by a
+ * refined one at each level; a problem must not cache anything that depends on the parameter count.
+ */
+import type { Network } from "../model/network.js";
+
+export interface Problem {
+  /** Short name for reports, e.g. "regression (rotated eq. 26)". */
+  readonly name: string;
+  /** Inputs and outputs the model must have. */
+  readonly nIn: number;
+  readonly nOut: number;
+  /**
+   * The training loss at `model.params`; writes its gradient with respect to `model.params` into `grad`
+   * (length `model.paramCount`). Must be a deterministic function of the parameters within a step (an
+   * L-BFGS step evaluates it many times); read parameters only from `model.params`.
+   */
+  lossAndGradient(model: Network, grad: Float64Array): number;
+  /**
+   * Metrics for reports (e.g. trainMse, testMse, relL2, maxAbsErr), in the problem's own units. May be
+   * expensive: trainers call it every `metricsEvery` steps and at the end of each level.
+   */
+  metrics(model: Network): Record<string, number>;
+  /**
+   * Optional hook before each optimizer step (e.g. draw the next minibatch); `step` counts all steps of
+   * the run, across levels, from 0.
+   */
+  beginStep?(step: number): void;
+  /** Optional hook after each optimizer step (e.g. residual-based attention weight updates). */
+  endStep?(model: Network, step: number): void;
+}
+
+/** Throws unless the model fits the problem's inputs and outputs. */
+export function checkModelFits(problem: Problem, model: Network): void {
+  if (model.nIn !== problem.nIn || model.nOut !== problem.nOut) {
+    throw new Error(
+      `model has ${model.nIn} inputs and ${model.nOut} outputs, but problem "${problem.name}" needs ${problem.nIn} and ${problem.nOut}`,
+    );
+  }
+}
