@@ -4,9 +4,11 @@
  * are computed once and shared by all Q outputs, so an edge costs O(r) per sample for any grid size.
  * Loops run input-major over a block of samples, so one input's coefficients stay in cache.
  */
+
+import type { JetShape } from "../model/jet.js";
 import { evalBasisAt } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
-import { cubicBackward, cubicForward } from "./spline-kernel-cubic.js";
+import { cubicBackward, cubicForward, cubicJetBackward, cubicJetForward } from "./spline-kernel-cubic.js";
 
 /** y[yo + s*Q + q] = sum_p sum_m b_{j+m}(x_sp) coef[coff + ((p*N + j + m)*Q + q)]. */
 export function splineForward(
@@ -128,7 +130,9 @@ export function splineBackwardGeneric(
 /**
  * Jet forward of a spline layer (x and y in jet layout, model/jet.ts): per edge
  * y = phi(x), y'_k = phi'(x) x'_k, y''_kl = phi''(x) x'_k x'_l + phi'(x) x''_kl, summed over inputs.
- * `scratch` needs 3r + 2M + D entries.
+ * For each (sample, input) one pass over the outputs forms phi, phi', phi'' (kept in `f1`, `f2`), then each
+ * derivative channel is updated in its own contiguous pass. `scratch` needs 4r + 2M + D entries, `f1`
+ * and `f2` Q entries.
  */
 export function splineJetForward(
   kv: KnotVector,
@@ -141,13 +145,34 @@ export function splineJetForward(
   y: Float64Array,
   yo: number,
   rows: number,
-  C: number,
-  D: number,
-  M: number,
-  pairK: Int32Array,
-  pairL: Int32Array,
+  shape: JetShape,
   scratch: Float64Array,
+  f1: Float64Array,
+  f2: Float64Array,
 ): void {
+  if (kv.uniform && kv.order === 4)
+    cubicJetForward(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
+  else splineJetForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
+}
+
+/** The generic jet forward (any order, any knots) through `evalBasisAt`. */
+export function splineJetForwardGeneric(
+  kv: KnotVector,
+  P: number,
+  Q: number,
+  coef: Float64Array,
+  coff: number,
+  x: Float64Array,
+  xo: number,
+  y: Float64Array,
+  yo: number,
+  rows: number,
+  shape: JetShape,
+  scratch: Float64Array,
+  f1: Float64Array,
+  f2: Float64Array,
+): void {
+  const { C, D, M } = shape;
   const r = kv.order;
   const N = kv.intervals + r - 1;
   const xx = 4 * r; // scratch[xx + m] = x'_k x'_l
@@ -159,39 +184,155 @@ export function splineJetForward(
     for (let s = 0; s < rows; s++) {
       const xb = xo + s * C * P + p;
       const j = evalBasisAt(kv, x[xb], 2, scratch, 0);
-      for (let k = 0; k < D; k++) scratch[dx + k] = x[xb + (1 + k) * P];
-      for (let m = 0; m < M; m++) {
-        scratch[xx + m] = scratch[dx + pairK[m]] * scratch[dx + pairL[m]];
-        scratch[d2x + m] = x[xb + (1 + D + m) * P];
-      }
+      loadInputJet(shape, x, xb, P, scratch, xx, dx, d2x);
       const ys = yo + s * C * Q;
       const wo = pbase + j * Q;
       for (let q = 0; q < Q; q++) {
-        let f0 = 0;
-        let f1 = 0;
-        let f2 = 0;
+        let v0 = 0;
+        let v1 = 0;
+        let v2 = 0;
         for (let i = 0; i < r; i++) {
           const c = coef[wo + i * Q + q];
-          f0 += scratch[i] * c;
-          f1 += scratch[r + i] * c;
-          f2 += scratch[2 * r + i] * c;
+          v0 += scratch[i] * c;
+          v1 += scratch[r + i] * c;
+          v2 += scratch[2 * r + i] * c;
         }
-        y[ys + q] += f0;
-        for (let k = 0; k < D; k++) y[ys + (1 + k) * Q + q] += f1 * scratch[dx + k];
-        for (let m = 0; m < M; m++)
-          y[ys + (1 + D + m) * Q + q] += f2 * scratch[xx + m] + f1 * scratch[d2x + m];
+        y[ys + q] += v0;
+        f1[q] = v1;
+        f2[q] = v2;
       }
+      jetChannelsForward(shape, y, ys, Q, scratch, xx, dx, d2x, f1, f2);
     }
+  }
+}
+
+/** Loads x'_k, x''_m and the products x'_k x'_l of input unit p (jet layout at width P) into scratch. */
+export function loadInputJet(
+  shape: JetShape,
+  x: Float64Array,
+  xb: number,
+  P: number,
+  scratch: Float64Array,
+  xx: number,
+  dx: number,
+  d2x: number,
+): void {
+  const { D, M, pairK, pairL } = shape;
+  for (let k = 0; k < D; k++) scratch[dx + k] = x[xb + (1 + k) * P];
+  for (let m = 0; m < M; m++) {
+    scratch[xx + m] = scratch[dx + pairK[m]] * scratch[dx + pairL[m]];
+    scratch[d2x + m] = x[xb + (1 + D + m) * P];
+  }
+}
+
+/** Derivative channels of one (sample, input): y'_k += phi' x'_k, y''_m += phi'' x'_k x'_l + phi' x''_m. */
+export function jetChannelsForward(
+  shape: JetShape,
+  y: Float64Array,
+  ys: number,
+  Q: number,
+  scratch: Float64Array,
+  xx: number,
+  dx: number,
+  d2x: number,
+  f1: Float64Array,
+  f2: Float64Array,
+): void {
+  const { D, M } = shape;
+  for (let k = 0; k < D; k++) {
+    const dk = scratch[dx + k];
+    const yk = ys + (1 + k) * Q;
+    for (let q = 0; q < Q; q++) y[yk + q] += f1[q] * dk;
+  }
+  for (let m = 0; m < M; m++) {
+    const pm = scratch[xx + m];
+    const sm = scratch[d2x + m];
+    const ym = ys + (1 + D + m) * Q;
+    for (let q = 0; q < Q; q++) y[ym + q] += f2[q] * pm + f1[q] * sm;
+  }
+}
+
+/**
+ * A1 = sum_k G_k x'_k + sum_m G_m x''_m and A2 = sum_m G_m x'_k x'_l per output q (into a1, a2), from the
+ * output-channel gradients of one sample (gy in jet layout, row offset gs).
+ */
+export function jetChannelsCombine(
+  shape: JetShape,
+  gy: Float64Array,
+  gs: number,
+  Q: number,
+  scratch: Float64Array,
+  xx: number,
+  dx: number,
+  d2x: number,
+  a1: Float64Array,
+  a2: Float64Array,
+): void {
+  const { D, M } = shape;
+  a1.fill(0, 0, Q);
+  a2.fill(0, 0, Q);
+  for (let k = 0; k < D; k++) {
+    const dk = scratch[dx + k];
+    const gk = gs + (1 + k) * Q;
+    for (let q = 0; q < Q; q++) a1[q] += gy[gk + q] * dk;
+  }
+  for (let m = 0; m < M; m++) {
+    const sm = scratch[d2x + m];
+    const pm = scratch[xx + m];
+    const gm = gs + (1 + D + m) * Q;
+    for (let q = 0; q < Q; q++) {
+      a1[q] += gy[gm + q] * sm;
+      a2[q] += gy[gm + q] * pm;
+    }
+  }
+}
+
+/**
+ * Input-jet gradients of one (sample, input) from the derivative channels: dL/dx'_k = sum_q G_k phi'
+ * plus the pair terms sum_q G_m phi'' x'_other, dL/dx''_m = sum_q G_m phi'. Writes channels 1.. of gx.
+ */
+export function jetChannelsInputGrad(
+  shape: JetShape,
+  gy: Float64Array,
+  gs: number,
+  Q: number,
+  scratch: Float64Array,
+  dx: number,
+  f1: Float64Array,
+  f2: Float64Array,
+  gx: Float64Array,
+  gxb: number,
+  P: number,
+): void {
+  const { D, M, pairK, pairL } = shape;
+  for (let k = 0; k < D; k++) {
+    const gk = gs + (1 + k) * Q;
+    let acc = 0;
+    for (let q = 0; q < Q; q++) acc += gy[gk + q] * f1[q];
+    gx[gxb + (1 + k) * P] = acc;
+  }
+  for (let m = 0; m < M; m++) {
+    const gm = gs + (1 + D + m) * Q;
+    let acc1 = 0;
+    let acc2 = 0;
+    for (let q = 0; q < Q; q++) {
+      acc1 += gy[gm + q] * f1[q];
+      acc2 += gy[gm + q] * f2[q];
+    }
+    gx[gxb + (1 + D + m) * P] = acc1;
+    gx[gxb + (1 + pairK[m]) * P] += acc2 * scratch[dx + pairL[m]];
+    gx[gxb + (1 + pairL[m]) * P] += acc2 * scratch[dx + pairK[m]];
   }
 }
 
 /**
  * Reverse pass through `splineJetForward`. With G_c the output-channel gradients of edge (p, q),
  * A1 = sum_k G_k x'_k + sum_m G_m x''_m and A2 = sum_m G_m x'_k x'_l:
- * dL/dc_i += b_i G_0 + b'_i A1 + b''_i A2;
- * dL/dx += G_0 phi' + A1 phi'' + A2 phi''';
- * dL/dx'_k += G_k phi' + sum over pairs containing k of G_m phi'' x'_other (twice x'_k for (k, k));
- * dL/dx''_m += G_m phi'. gx is written (zeroed first). `scratch` needs 4r + 2M + 2D + 1 + M entries.
+ *   dL/dc_i += b_i G_0 + b'_i A1 + b''_i A2,
+ *   dL/dx += sum_q (G_0 phi' + A1 phi'' + A2 phi'''),
+ *   dL/dx'_k += sum_q G_k phi' + over pairs containing k: sum_q G_m phi'' x'_other (both orders),
+ *   dL/dx''_m += sum_q G_m phi'.
+ * gx is written. `scratch` needs 4r + 2M + D entries; `f1`, `f2`, `a1`, `a2` Q entries.
  */
 export function splineJetBackward(
   kv: KnotVector,
@@ -206,68 +347,101 @@ export function splineJetBackward(
   g: Float64Array,
   goff: number,
   rows: number,
-  C: number,
-  D: number,
-  M: number,
-  pairK: Int32Array,
-  pairL: Int32Array,
+  shape: JetShape,
   scratch: Float64Array,
+  f1: Float64Array,
+  f2: Float64Array,
+  a1: Float64Array,
+  a2: Float64Array,
 ): void {
+  if (kv.uniform && kv.order === 4) {
+    cubicJetBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, shape, scratch, f1, f2, a1, a2);
+  } else {
+    splineJetBackwardGeneric(
+      kv,
+      P,
+      Q,
+      coef,
+      coff,
+      x,
+      xo,
+      gy,
+      gx,
+      g,
+      goff,
+      rows,
+      shape,
+      scratch,
+      f1,
+      f2,
+      a1,
+      a2,
+    );
+  }
+}
+
+/** The generic reverse jet pass (any order, any knots) through `evalBasisAt`. */
+export function splineJetBackwardGeneric(
+  kv: KnotVector,
+  P: number,
+  Q: number,
+  coef: Float64Array,
+  coff: number,
+  x: Float64Array,
+  xo: number,
+  gy: Float64Array,
+  gx: Float64Array | null,
+  g: Float64Array,
+  goff: number,
+  rows: number,
+  shape: JetShape,
+  scratch: Float64Array,
+  f1: Float64Array,
+  f2: Float64Array,
+  a1: Float64Array,
+  a2: Float64Array,
+): void {
+  const { C, D, M } = shape;
   const r = kv.order;
   const N = kv.intervals + r - 1;
   const xx = 4 * r;
   const dx = xx + M;
   const d2x = dx + D;
-  const acc = d2x + M; // acc[0] = dL/dx, acc[1+k] = dL/dx'_k, acc[1+D+m] = dL/dx''_m
-  if (gx) gx.fill(0, 0, rows * C * P);
   for (let p = 0; p < P; p++) {
     const pc = coff + p * N * Q;
     const pg = goff + p * N * Q;
     for (let s = 0; s < rows; s++) {
       const xb = xo + s * C * P + p;
       const j = evalBasisAt(kv, x[xb], 3, scratch, 0);
-      for (let k = 0; k < D; k++) scratch[dx + k] = x[xb + (1 + k) * P];
-      for (let m = 0; m < M; m++) {
-        scratch[xx + m] = scratch[dx + pairK[m]] * scratch[dx + pairL[m]];
-        scratch[d2x + m] = x[xb + (1 + D + m) * P];
-      }
-      for (let c = 0; c < C; c++) scratch[acc + c] = 0;
+      loadInputJet(shape, x, xb, P, scratch, xx, dx, d2x);
       const gs = s * C * Q;
+      jetChannelsCombine(shape, gy, gs, Q, scratch, xx, dx, d2x, a1, a2);
       const wc = pc + j * Q;
       const wg = pg + j * Q;
+      let acc0 = 0;
       for (let q = 0; q < Q; q++) {
         const g0 = gy[gs + q];
-        let a1 = 0;
-        let a2 = 0;
-        for (let k = 0; k < D; k++) a1 += gy[gs + (1 + k) * Q + q] * scratch[dx + k];
-        for (let m = 0; m < M; m++) {
-          const gm = gy[gs + (1 + D + m) * Q + q];
-          a1 += gm * scratch[d2x + m];
-          a2 += gm * scratch[xx + m];
-        }
-        let f1 = 0;
-        let f2 = 0;
-        let f3 = 0;
+        const c1 = a1[q];
+        const c2 = a2[q];
+        let v1 = 0;
+        let v2 = 0;
+        let v3 = 0;
         for (let i = 0; i < r; i++) {
           const c = coef[wc + i * Q + q];
-          f1 += scratch[r + i] * c;
-          f2 += scratch[2 * r + i] * c;
-          f3 += scratch[3 * r + i] * c;
-          g[wg + i * Q + q] += scratch[i] * g0 + scratch[r + i] * a1 + scratch[2 * r + i] * a2;
+          v1 += scratch[r + i] * c;
+          v2 += scratch[2 * r + i] * c;
+          v3 += scratch[3 * r + i] * c;
+          g[wg + i * Q + q] += scratch[i] * g0 + scratch[r + i] * c1 + scratch[2 * r + i] * c2;
         }
-        if (!gx) continue;
-        scratch[acc] += g0 * f1 + a1 * f2 + a2 * f3;
-        for (let k = 0; k < D; k++) scratch[acc + 1 + k] += gy[gs + (1 + k) * Q + q] * f1;
-        for (let m = 0; m < M; m++) {
-          const gm = gy[gs + (1 + D + m) * Q + q];
-          scratch[acc + 1 + D + m] += gm * f1;
-          const k = pairK[m];
-          const l = pairL[m];
-          scratch[acc + 1 + k] += gm * f2 * scratch[dx + l];
-          scratch[acc + 1 + l] += gm * f2 * scratch[dx + k];
-        }
+        acc0 += g0 * v1 + c1 * v2 + c2 * v3;
+        f1[q] = v1;
+        f2[q] = v2;
       }
-      if (gx) for (let c = 0; c < C; c++) gx[(s * C + c) * P + p] = scratch[acc + c];
+      if (gx) {
+        const gxb = s * C * P + p;
+        gx[gxb] = acc0;
+        jetChannelsInputGrad(shape, gy, gs, Q, scratch, dx, f1, f2, gx, gxb, P);
+      }
     }
   }
 }

@@ -44,6 +44,7 @@ export class SplineLayer implements Layer {
   private readonly effBuf: Float64Array | null;
   private readonly scratch = new Float64Array((MAX_DERIV + 1) * 16);
   private jetScratch = new Float64Array(0);
+  private readonly perOutput: Float64Array[] = [];
   private readonly silu = new Float64Array(4);
 
   constructor(spec: Omit<SplineLayerSpec, "type">) {
@@ -221,6 +222,13 @@ export class SplineLayer implements Layer {
     }
   }
 
+  /** Four per-output work vectors of the jet kernels (phi', phi'', A1, A2). */
+  private outputWork(): Float64Array[] {
+    if (this.perOutput.length === 0)
+      for (let k = 0; k < 4; k++) this.perOutput.push(new Float64Array(this.nOut));
+    return this.perOutput;
+  }
+
   private jetWork(shape: JetShape): Float64Array {
     const need = 4 * this.order + 3 * shape.M + 2 * shape.D + 1 + 2 * shape.C;
     if (this.jetScratch.length < need) this.jetScratch = new Float64Array(need);
@@ -238,10 +246,11 @@ export class SplineLayer implements Layer {
     _ctx: JetContext,
   ): void {
     const [coef, coff] = this.coefSource(params);
-    const { C, D, M, pairK, pairL } = shape;
+    const { C } = shape;
     const { nIn: P, nOut: Q } = this;
     const sc = this.jetWork(shape);
-    splineJetForward(this.knots, P, Q, coef, coff, x, xo, y, yo, rows, C, D, M, pairK, pairL, sc);
+    const [f1, f2] = this.outputWork();
+    splineJetForward(this.knots, P, Q, coef, coff, x, xo, y, yo, rows, shape, sc, f1, f2);
     if (!this.base) return;
     // Base term w_b silu(x): the silu jet of input p, times w_b[p][q], into every output channel.
     const wb = this.baseOffset;
@@ -296,6 +305,7 @@ export class SplineLayer implements Layer {
     const { C, D, M, pairK, pairL } = shape;
     const { nIn: P, nOut: Q } = this;
     const sc = this.jetWork(shape);
+    const [f1, f2, a1, a2] = this.outputWork();
     splineJetBackward(
       this.knots,
       P,
@@ -309,12 +319,12 @@ export class SplineLayer implements Layer {
       g,
       this.offset,
       rows,
-      C,
-      D,
-      M,
-      pairK,
-      pairL,
+      shape,
       sc,
+      f1,
+      f2,
+      a1,
+      a2,
     );
     if (!this.base) return;
     const wb = this.baseOffset;

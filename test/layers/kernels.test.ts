@@ -3,8 +3,19 @@
  * `evalBasisAt`), inside and outside the domain, for forward and backward.
  */
 import { describe, expect, it } from "vitest";
-import { splineBackwardGeneric, splineForwardGeneric } from "../../src/layers/spline-kernel.js";
-import { cubicBackward, cubicForward } from "../../src/layers/spline-kernel-cubic.js";
+import {
+  splineBackwardGeneric,
+  splineForwardGeneric,
+  splineJetBackwardGeneric,
+  splineJetForwardGeneric,
+} from "../../src/layers/spline-kernel.js";
+import {
+  cubicBackward,
+  cubicForward,
+  cubicJetBackward,
+  cubicJetForward,
+} from "../../src/layers/spline-kernel-cubic.js";
+import { jetShape } from "../../src/model/jet.js";
 import { uniformKnots } from "../../src/spline/knots.js";
 import { Rng } from "../../src/util/random.js";
 
@@ -36,6 +47,49 @@ describe("fused cubic kernels", () => {
       const gx2 = new Float64Array(rows * P);
       cubicBackward(kv, P, Q, coef, 0, x, 0, gy, gx1, g1, 0, rows);
       splineBackwardGeneric(kv, P, Q, coef, 0, x, 0, gy, gx2, g2, 0, rows, new Float64Array(64));
+      expect(Array.from(g1)).toEqual(Array.from(g2));
+      expect(Array.from(gx1)).toEqual(Array.from(gx2));
+    }
+  });
+
+  it("jet kernels equal the generic jet kernels bit for bit (mixed pairs, outside points)", () => {
+    for (const [P, Q, G] of [
+      [2, 3, 5],
+      [3, 8, 16],
+    ]) {
+      const kv = uniformKnots([-1, 1], G, 4);
+      const N = G + 3;
+      const shape = jetShape(
+        {
+          pairs: [
+            [0, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        },
+        2,
+      );
+      const { C } = shape;
+      const rng = new Rng(P + Q + G);
+      const rows = 40;
+      const coef = rng.fillNormal(new Float64Array(P * N * Q));
+      const x = rng.fillUniform(new Float64Array(rows * C * P), -1.5, 1.5);
+      const sc = () => new Float64Array(64);
+      const q4 = () => [0, 1, 2, 3].map(() => new Float64Array(Q));
+      const y1 = new Float64Array(rows * C * Q);
+      const y2 = new Float64Array(rows * C * Q);
+      const [f1, f2] = q4();
+      cubicJetForward(kv, P, Q, coef, 0, x, 0, y1, 0, rows, shape, sc(), f1, f2);
+      splineJetForwardGeneric(kv, P, Q, coef, 0, x, 0, y2, 0, rows, shape, sc(), f1, f2);
+      expect(Array.from(y1)).toEqual(Array.from(y2));
+      const gy = rng.fillNormal(new Float64Array(rows * C * Q));
+      const g1 = new Float64Array(coef.length);
+      const g2 = new Float64Array(coef.length);
+      const gx1 = new Float64Array(rows * C * P);
+      const gx2 = new Float64Array(rows * C * P);
+      const [b1, b2, b3, b4] = q4();
+      cubicJetBackward(kv, P, Q, coef, 0, x, 0, gy, gx1, g1, 0, rows, shape, sc(), b1, b2, b3, b4);
+      splineJetBackwardGeneric(kv, P, Q, coef, 0, x, 0, gy, gx2, g2, 0, rows, shape, sc(), b1, b2, b3, b4);
       expect(Array.from(g1)).toEqual(Array.from(g2));
       expect(Array.from(gx1)).toEqual(Array.from(gx2));
     }
