@@ -8,7 +8,7 @@
 import { KAN } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
-import type { BlockLoss, Network } from "../model/network.js";
+import { type BlockLoss, type GradientRunner, Network } from "../model/network.js";
 import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";
 
@@ -89,7 +89,11 @@ export interface StepBenchOptions {
   maxSeconds?: number;
   minSteps?: number;
   maxSteps?: number;
-  threads?: number;
+  /**
+   * Thread settings to time side by side: each has a thread count and the runner to install as
+   * `Network.defaultRunner` (null = one thread). Default: one thread only.
+   */
+  runners?: { threads: number; runner: GradientRunner | null }[];
   reference?: ReferenceRow[];
   /** Called after each row (progress). */
   onRow?: (row: StepBenchRow) => void;
@@ -177,19 +181,26 @@ export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
   const maxSeconds = opts.maxSeconds ?? 2;
   const minSteps = opts.minSteps ?? 10;
   const maxSteps = opts.maxSteps ?? 500;
-  const threads = opts.threads ?? 1;
+  const runners = opts.runners ?? [{ threads: 1, runner: null }];
+  const saved = Network.defaultRunner;
   const rows: StepBenchRow[] = [];
-  for (const c of configs) {
-    for (const batch of c.batches) {
-      const { x, t } = benchData(c.width[0], batch);
-      const kan = new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 });
-      const runs: [StepBenchRow["impl"], Network, () => number][] = [
-        ["kan", kan, plainStep(kan, x, t, batch)],
-      ];
-      if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
-      const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
-      runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
-      for (const [impl, net, step] of runs) {
+  try {
+    for (const c of configs) for (const batch of c.batches) benchCase(c, batch);
+  } finally {
+    Network.defaultRunner = saved;
+  }
+  return rows;
+
+  function benchCase(c: BenchConfig, batch: number): void {
+    const { x, t } = benchData(c.width[0], batch);
+    const kan = new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 });
+    const runs: [StepBenchRow["impl"], Network, () => number][] = [["kan", kan, plainStep(kan, x, t, batch)]];
+    if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
+    const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
+    runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
+    for (const [impl, net, step] of runs)
+      for (const { threads, runner } of runners) {
+        Network.defaultRunner = runner;
         const times = timeSteps(step, minSteps, maxSteps, maxSeconds);
         const median = quantile(times, 0.5);
         // The references time plain steps; a PINN row is compared with the plain-step figures only
@@ -217,13 +228,13 @@ export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
         };
         if (impl !== "mlp") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
         if (impl === "kan-pinn") {
-          const plain = rows.find((r) => r.config === c.config && r.batch === batch && r.impl === "kan");
+          const plain = rows.find(
+            (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,
+          );
           if (plain) row.pinnOverPlain = median / plain.medianMs;
         }
         rows.push(row);
         opts.onRow?.(row);
       }
-    }
   }
-  return rows;
 }

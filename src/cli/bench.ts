@@ -9,6 +9,7 @@ import {
   stepBenchmark,
 } from "../bench/step.js";
 import { writeFileAtomic } from "../node/fs.js";
+import { defaultThreads, ThreadPool } from "../node/threads.js";
 import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
 
@@ -98,19 +99,24 @@ export function registerBench(program: Command): void {
     .description("one training step (forward, MSE, backward) on the reference configurations")
     .option("--json <file>", "write the results as JSON")
     .option("--configs <list>", "configurations: labels or 1-based indices separated by ';', or 'tiny'")
-    .option("--threads <n>", "worker threads", "1")
+    .option("--threads <list>", "thread counts to time side by side, e.g. 1,2 (default: 1 and all cores)")
     .option("--seconds <s>", "timing budget per row", "2")
-    .action(async (opts: { json?: string; configs?: string; threads: string; seconds: string }) => {
-      const threads = positiveInt("--threads", opts.threads);
+    .action(async (opts: { json?: string; configs?: string; threads?: string; seconds: string }) => {
+      const cores = defaultThreads();
+      const counts = opts.threads
+        ? opts.threads.split(",").map((v) => positiveInt("--threads", v.trim()))
+        : [...new Set([1, cores])];
+      const pools = counts.map((t) => (t > 1 ? new ThreadPool({ threads: t }) : null));
+      const runners = counts.map((t, i) => ({ threads: t, runner: pools[i] }));
       const seconds = Number(opts.seconds);
       if (!(seconds > 0))
         throw new Error(`--seconds must be a positive number, got ${JSON.stringify(opts.seconds)}`);
       const configs = selectConfigs(opts.configs);
       const reference = loadReference();
-      const env = { ...collectEnv(), threads };
+      const env = { ...collectEnv(), threads: counts };
       const rows = stepBenchmark({
         configs,
-        threads,
+        runners,
         maxSeconds: seconds,
         reference,
         onRow: (r) => {
@@ -118,6 +124,7 @@ export function registerBench(program: Command): void {
             process.stderr.write(`  ${r.config} batch ${r.batch} ${r.impl}: ${fmt(r.medianMs)} ms\n`);
         },
       });
+      for (const p of pools) p?.close();
       process.stdout.write(`${stepTable(rows)}\n`);
       if (opts.json) {
         await writeFileAtomic(opts.json, `${JSON.stringify({ env, rows }, null, 2)}\n`);

@@ -2,6 +2,7 @@
  * Block losses for `Network.gradient`. Each returns the summed contribution of a block and writes
  * dLoss/dy; closures are created once per data set, never inside a step.
  */
+import { withDescriptor } from "./loss-descriptor.js";
 import type { BlockLoss } from "./network.js";
 
 /**
@@ -13,7 +14,7 @@ export function mseLoss(targets: Float64Array, n: number, nOut: number): BlockLo
     throw new Error(`targets has length ${targets.length}, need n * nOut = ${n * nOut}`);
   }
   const w = 1 / (n * nOut);
-  return (y, gy, start, rows) => {
+  const loss: BlockLoss = (y, gy, start, rows) => {
     let sum = 0;
     const to = start * nOut;
     const m = rows * nOut;
@@ -24,4 +25,5 @@ export function mseLoss(targets: Float64Array, n: number, nOut: number): BlockLo
     }
     return w * sum;
   };
+  return withDescriptor(loss, { kind: "mse", config: { n, nOut }, inputs: [targets], outputs: [] });
 }

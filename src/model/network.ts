@@ -59,6 +59,32 @@ export interface JetOptions {
   sides?: Int8Array;
 }
 
+/**
+ * Evaluates gradients in parallel (mlkan/node's thread pool implements it). A runner computes the same
+ * slots as the single-thread path (`gradientSlot`, `jetGradientSlot`) and sums them in slot order, so
+ * results are bit-identical for any thread count. It returns null to decline (e.g. a batch too small
+ * to gain from threads, or a loss it cannot rebuild in its workers); the network then computes locally.
+ */
+export interface GradientRunner {
+  gradient(
+    net: Network,
+    x: Float64Array,
+    n: number,
+    loss: BlockLoss,
+    grad: Float64Array,
+    inputGrad?: Float64Array,
+  ): number | null;
+  jetGradient(
+    net: Network,
+    x: Float64Array,
+    n: number,
+    shape: JetShape,
+    loss: JetBlockLoss,
+    grad: Float64Array,
+    opts: JetOptions,
+  ): number | null;
+}
+
 interface JetWorkspace {
   C: number;
   input: Float64Array;
@@ -97,6 +123,10 @@ export class Network {
   private readonly gB: Float64Array;
   private slotGrad: Float64Array;
   private jetWs: JetWorkspace | null = null;
+  /** Runner used by every network that has none of its own (set by mlkan/node's `useThreads`). */
+  static defaultRunner: GradientRunner | null = null;
+  /** This network's runner: undefined uses `Network.defaultRunner`, null forces one thread. */
+  runner: GradientRunner | null | undefined = undefined;
   private readonly jetCtx: JetContext = { start: 0, sides: null };
 
   constructor(init: NetworkInit) {
@@ -220,30 +250,57 @@ export class Network {
     if (inputGrad && inputGrad.length < n * this.nIn) {
       throw new Error(`input gradient array has length ${inputGrad.length}, need ${n * this.nIn}`);
     }
+    const runner = this.runner === undefined ? Network.defaultRunner : this.runner;
+    if (runner) {
+      const total = runner.gradient(this, x, n, loss, grad, inputGrad);
+      if (total !== null) return total;
+    }
     this.prepare();
     grad.fill(0);
     const slot = this.slotGrad;
     const S = slotCount(n);
     let total = 0;
-    const nb = Math.ceil(n / BLOCK);
     for (let k = 0; k < S; k++) {
-      const b0 = Math.floor((k * nb) / S);
-      const b1 = Math.floor(((k + 1) * nb) / S);
       slot.fill(0);
-      let slotLoss = 0;
-      for (let b = b0; b < b1; b++) {
-        const start = b * BLOCK;
-        const rows = Math.min(BLOCK, n - start);
-        const y = this.forwardBlock(x, start * this.nIn, rows);
-        slotLoss += loss(y, this.gA, start, rows);
-        const gx = this.backwardBlock(x, start * this.nIn, rows, slot, inputGrad !== undefined);
-        if (inputGrad) inputGrad.set(gx.subarray(0, rows * this.nIn), start * this.nIn);
-      }
+      const slotLoss = this.gradientSlot(x, n, loss, k, slot, inputGrad);
       for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
       total += slotLoss;
     }
-    for (const layer of this.layers) layer.finishGradient(this.params, grad);
+    this.finishGradient(grad);
     return total;
+  }
+
+  /**
+   * One reduction slot of `gradient`: accumulates the slot's samples into `g` (not zeroed here) and
+   * returns their loss. The network must have been prepared for the current parameters.
+   */
+  gradientSlot(
+    x: Float64Array,
+    n: number,
+    loss: BlockLoss,
+    k: number,
+    g: Float64Array,
+    inputGrad?: Float64Array,
+  ): number {
+    const nb = Math.ceil(n / BLOCK);
+    const S = slotCount(n);
+    const b0 = Math.floor((k * nb) / S);
+    const b1 = Math.floor(((k + 1) * nb) / S);
+    let slotLoss = 0;
+    for (let b = b0; b < b1; b++) {
+      const start = b * BLOCK;
+      const rows = Math.min(BLOCK, n - start);
+      const y = this.forwardBlock(x, start * this.nIn, rows);
+      slotLoss += loss(y, this.gA, start, rows);
+      const gx = this.backwardBlock(x, start * this.nIn, rows, g, inputGrad !== undefined);
+      if (inputGrad) for (let i = 0; i < rows * this.nIn; i++) inputGrad[start * this.nIn + i] = gx[i];
+    }
+    return slotLoss;
+  }
+
+  /** Maps the reduced gradient to every layer's trainable parametrisation (after all slots are summed). */
+  finishGradient(grad: Float64Array): void {
+    for (const layer of this.layers) layer.finishGradient(this.params, grad);
   }
 
   /** The jet shape for a spec on this network's inputs (validated). */
@@ -337,50 +394,72 @@ export class Network {
     if (grad.length !== this.paramCount) {
       throw new Error(`gradient array has length ${grad.length}, need ${this.paramCount}`);
     }
-    const ws = this.jetWorkspace(spec.C);
+    if (opts.sides && opts.sides.length < n)
+      throw new Error(`sides has length ${opts.sides.length}, need ${n}`);
+    const runner = this.runner === undefined ? Network.defaultRunner : this.runner;
+    if (runner) {
+      const total = runner.jetGradient(this, x, n, spec, loss, grad, opts);
+      if (total !== null) return total;
+    }
     this.prepare();
     grad.fill(0);
     const slot = this.slotGrad;
     const S = slotCount(n);
-    const nb = Math.ceil(n / BLOCK);
     let total = 0;
     for (let k = 0; k < S; k++) {
-      const b0 = Math.floor((k * nb) / S);
-      const b1 = Math.floor(((k + 1) * nb) / S);
       slot.fill(0);
-      let slotLoss = 0;
-      for (let b = b0; b < b1; b++) {
-        const start = b * BLOCK;
-        const rows = Math.min(BLOCK, n - start);
-        this.setJetContext(start, opts.sides, n);
-        this.seedJet(ws, spec, x, start, rows);
-        const jb = this.forwardJetBlock(ws, spec, rows);
-        slotLoss += loss(jb, ws.gA, start, rows);
-        let gy = ws.gA;
-        let gx = ws.gB;
-        for (let l = this.layers.length - 1; l >= 0; l--) {
-          const input = l === 0 ? ws.input : ws.acts[l - 1];
-          this.layers[l].backwardJet(
-            this.params,
-            input,
-            0,
-            gy,
-            l === 0 ? null : gx,
-            slot,
-            rows,
-            spec,
-            this.jetCtx,
-          );
-          const t = gy;
-          gy = gx;
-          gx = t;
-        }
-      }
+      const slotLoss = this.jetGradientSlot(x, n, spec, loss, k, slot, opts);
       for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
       total += slotLoss;
     }
-    for (const layer of this.layers) layer.finishGradient(this.params, grad);
+    this.finishGradient(grad);
     return total;
+  }
+
+  /** One reduction slot of `jetGradient` (see `gradientSlot`). */
+  jetGradientSlot(
+    x: Float64Array,
+    n: number,
+    spec: JetShape,
+    loss: JetBlockLoss,
+    k: number,
+    g: Float64Array,
+    opts: JetOptions = {},
+  ): number {
+    const ws = this.jetWorkspace(spec.C);
+    const nb = Math.ceil(n / BLOCK);
+    const S = slotCount(n);
+    const b0 = Math.floor((k * nb) / S);
+    const b1 = Math.floor(((k + 1) * nb) / S);
+    let slotLoss = 0;
+    for (let b = b0; b < b1; b++) {
+      const start = b * BLOCK;
+      const rows = Math.min(BLOCK, n - start);
+      this.setJetContext(start, opts.sides, n);
+      this.seedJet(ws, spec, x, start, rows);
+      const jb = this.forwardJetBlock(ws, spec, rows);
+      slotLoss += loss(jb, ws.gA, start, rows);
+      let gy = ws.gA;
+      let gx = ws.gB;
+      for (let l = this.layers.length - 1; l >= 0; l--) {
+        const input = l === 0 ? ws.input : ws.acts[l - 1];
+        this.layers[l].backwardJet(
+          this.params,
+          input,
+          0,
+          gy,
+          l === 0 ? null : gx,
+          g,
+          rows,
+          spec,
+          this.jetCtx,
+        );
+        const t = gy;
+        gy = gx;
+        gx = t;
+      }
+    }
+    return slotLoss;
   }
 
   /**

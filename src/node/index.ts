@@ -6,3 +6,4 @@ export * from "../report/env.js";
 export * from "../report/png.js";
 export * from "../report/write.js";
 export * from "./fs.js";
+export * from "./threads.js";

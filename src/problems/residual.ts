@@ -13,6 +13,7 @@
  * interface (`at` selects the row within the group).
  */
 import type { JetShape } from "../model/jet.js";
+import { withDescriptor } from "../model/loss-descriptor.js";
 import type { JetBlockLoss } from "../model/network.js";
 import { requireFinite, requireInteger } from "../util/validate.js";
 
@@ -257,7 +258,6 @@ export function jetTermLoss(opts: JetTermOptions): JetBlockLoss {
   const reduce = opts.reduce ?? "mean";
   if (reduce !== "mean" && reduce !== "sum")
     throw new Error(`reduce must be "mean" or "sum", got ${JSON.stringify(reduce)}`);
-  const scale = reduce === "mean" ? weight / count : weight;
   if (opts.pointWeights && opts.pointWeights.length < count) {
     throw new Error(`pointWeights has length ${opts.pointWeights.length}, need ${count}`);
   }
@@ -278,12 +278,39 @@ export function jetTermLoss(opts: JetTermOptions): JetBlockLoss {
       );
     }
   }
+  return buildTermLoss(nodes, {
+    shape,
+    nOut,
+    n,
+    group,
+    weight,
+    reduce,
+    pointWeights: opts.pointWeights,
+    residualOut: opts.residualOut,
+  });
+}
+
+interface TermSettings {
+  shape: JetShape;
+  nOut: number;
+  n: number;
+  group: number;
+  weight: number;
+  reduce: "mean" | "sum";
+  pointWeights: Float64Array | undefined;
+  residualOut: Float64Array | undefined;
+}
+
+/** The JetBlockLoss of a compiled residual, with a descriptor from which a worker can rebuild it. */
+function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
+  const { shape, nOut, group, pointWeights, residualOut } = st;
+  const count = st.n / group;
+  const scale = st.reduce === "mean" ? st.weight / count : st.weight;
   const L = nodes.length;
   const val = new Float64Array(L);
   const adj = new Float64Array(L);
   const width = shape.C * nOut;
-  const { pointWeights, residualOut } = opts;
-  return (jet, gJet, start, rows) => {
+  const loss: JetBlockLoss = (jet, gJet, start, rows) => {
     gJet.fill(0, 0, rows * width);
     let sum = 0;
     for (let s0 = 0; s0 < rows; s0 += group) {
@@ -390,4 +417,75 @@ export function jetTermLoss(opts: JetTermOptions): JetBlockLoss {
     }
     return scale * sum;
   };
+  const inputs: ArrayLike<number>[] = [];
+  const configNodes = nodes.map((nd) => {
+    const { data, ...rest } = nd;
+    if (nd.op !== "data") return { ...rest, dataIndex: -1 };
+    inputs.push(data as ArrayLike<number>);
+    return { ...rest, dataIndex: inputs.length - 1 };
+  });
+  let pointWeightsIndex = -1;
+  if (pointWeights) {
+    inputs.push(pointWeights);
+    pointWeightsIndex = inputs.length - 1;
+  }
+  return withDescriptor(loss, {
+    kind: "jetTerm",
+    config: {
+      nodes: configNodes,
+      shape: { dims: Array.from(shape.dims), pairK: Array.from(shape.pairK), pairL: Array.from(shape.pairL) },
+      nOut,
+      n: st.n,
+      group,
+      weight: st.weight,
+      reduce: st.reduce,
+      pointWeightsIndex,
+    },
+    inputs,
+    outputs: residualOut ? [residualOut] : [],
+  });
+}
+
+/**
+ * Rebuilds a jet-term loss from its descriptor's configuration, reading its data from `inputs` and
+ * writing residuals to `outputs` (used by worker threads, on shared copies of the arrays).
+ */
+export function jetTermLossFromDescriptor(
+  config: Record<string, unknown>,
+  inputs: Float64Array[],
+  outputs: Float64Array[],
+): JetBlockLoss {
+  const c = config as {
+    nodes: (Omit<Node, "data"> & { dataIndex: number })[];
+    shape: { dims: number[]; pairK: number[]; pairL: number[] };
+    nOut: number;
+    n: number;
+    group: number;
+    weight: number;
+    reduce: "mean" | "sum";
+    pointWeightsIndex: number;
+  };
+  const nodes: Node[] = c.nodes.map(({ dataIndex, ...nd }) =>
+    dataIndex >= 0 ? { ...nd, data: inputs[dataIndex] } : nd,
+  );
+  const D = c.shape.dims.length;
+  const M = c.shape.pairK.length;
+  const shape: JetShape = {
+    dims: Int32Array.from(c.shape.dims),
+    D,
+    M,
+    pairK: Int32Array.from(c.shape.pairK),
+    pairL: Int32Array.from(c.shape.pairL),
+    C: 1 + D + M,
+  };
+  return buildTermLoss(nodes, {
+    shape,
+    nOut: c.nOut,
+    n: c.n,
+    group: c.group,
+    weight: c.weight,
+    reduce: c.reduce,
+    pointWeights: c.pointWeightsIndex >= 0 ? inputs[c.pointWeightsIndex] : undefined,
+    residualOut: outputs[0],
+  });
 }

@@ -1,0 +1,118 @@
+/**
+ * Worker thread of the thread pool (threads.ts). Holds replicas of the networks and losses it is sent,
+ * computes the reduction slots assigned to it (slot k with k % threads == worker index) into shared slot
+ * buffers, and reports back through the control block.
+ */
+import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import type { JetShape } from "../model/jet.js";
+import { type BlockLoss, type JetBlockLoss, Network, slotCount } from "../model/network.js";
+import { rebuildLoss } from "./loss-replica.js";
+import * as T from "./thread-protocol.js";
+
+const { control, index, port } = workerData as {
+  control: SharedArrayBuffer;
+  index: number;
+  port: MessagePort;
+};
+const ctl = new Int32Array(control);
+const nets = new Map<number, Network>();
+const losses = new Map<number, BlockLoss | JetBlockLoss>();
+const shapes = new Map<number, JetShape>();
+let x: Float64Array<ArrayBufferLike> = new Float64Array(0);
+let sides: Int8Array<ArrayBufferLike> = new Int8Array(0);
+let inputGrad: Float64Array<ArrayBufferLike> = new Float64Array(0);
+let slotViews: Float64Array<ArrayBufferLike>[] = [];
+let slotLosses: Float64Array<ArrayBufferLike> = new Float64Array(0);
+
+function drain(): void {
+  for (;;) {
+    const msg = receiveMessageOnPort(port);
+    if (!msg) return;
+    const m = msg.message as T.SetupMessage;
+    switch (m.type) {
+      case "net": {
+        const net = new Network({ layers: m.specs as never, seed: 0 });
+        net.params = new Float64Array(m.params);
+        net.runner = null;
+        nets.set(m.key, net);
+        break;
+      }
+      case "loss":
+        losses.set(
+          m.key,
+          rebuildLoss(
+            m.kind as never,
+            m.config,
+            m.inputs.map((b) => new Float64Array(b)),
+            m.outputs.map((b) => new Float64Array(b)),
+          ),
+        );
+        break;
+      case "shape": {
+        const D = m.dims.length;
+        const M = m.pairK.length;
+        shapes.set(m.key, {
+          dims: Int32Array.from(m.dims),
+          D,
+          M,
+          pairK: Int32Array.from(m.pairK),
+          pairL: Int32Array.from(m.pairL),
+          C: 1 + D + M,
+        });
+        break;
+      }
+      case "buffers":
+        x = new Float64Array(m.x);
+        sides = new Int8Array(m.sides);
+        inputGrad = new Float64Array(m.inputGrad);
+        slotViews = [];
+        for (let k = 0; k < m.losses.byteLength / 8; k++) {
+          slotViews.push(new Float64Array(m.slots, k * m.slotLength * 8, m.slotLength));
+        }
+        slotLosses = new Float64Array(m.losses);
+        break;
+    }
+  }
+}
+
+function run(): void {
+  const kind = ctl[T.KIND];
+  const n = ctl[T.N];
+  const threads = ctl[T.THREADS];
+  const flags = ctl[T.FLAGS];
+  const net = nets.get(ctl[T.NET]);
+  const loss = losses.get(ctl[T.LOSS]);
+  if (!net || !loss) throw new Error(`worker ${index}: unknown network or loss`);
+  net.prepare();
+  const S = slotCount(n);
+  const ig = flags & T.FLAG_INPUT_GRAD ? inputGrad : undefined;
+  for (let k = index; k < S; k += threads) {
+    const slot = slotViews[k];
+    slot.fill(0, 0, net.paramCount);
+    if (kind === T.TASK_GRADIENT) {
+      slotLosses[k] = net.gradientSlot(x, n, loss as BlockLoss, k, slot, ig);
+    } else {
+      const shape = shapes.get(ctl[T.SHAPE]);
+      if (!shape) throw new Error(`worker ${index}: unknown jet shape`);
+      const opts = flags & T.FLAG_SIDES ? { sides } : {};
+      slotLosses[k] = net.jetGradientSlot(x, n, shape, loss as JetBlockLoss, k, slot, opts);
+    }
+  }
+}
+
+let gen = 0;
+for (;;) {
+  Atomics.wait(ctl, T.GEN, gen);
+  gen = Atomics.load(ctl, T.GEN);
+  drain();
+  if (ctl[T.KIND] === T.TASK_EXIT) break;
+  try {
+    run();
+  } catch (err) {
+    Atomics.store(ctl, T.ERROR, 1);
+    port.postMessage(`worker ${index}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  Atomics.add(ctl, T.DONE, 1);
+  Atomics.notify(ctl, T.DONE);
+}
+port.close();
