@@ -65,6 +65,12 @@ export interface StepBenchRow {
   nsPerEdgeSample?: number;
   /** PINN rows: PINN step time / plain KAN step time on the same configuration and batch. */
   pinnOverPlain?: number;
+  /** Typed-array memory of the model and its workspaces after the first step (MiB). */
+  memoryMiB?: number;
+  /** Allocation check: steps run, garbage collections during them, heap growth (KiB). */
+  allocSteps?: number;
+  gcEvents?: number;
+  heapDeltaKiB?: number;
   pykanMs: number | null;
   effkanMs: number | null;
   torchMlpMs: number | null;
@@ -97,6 +103,10 @@ export interface StepBenchOptions {
   reference?: ReferenceRow[];
   /** Called after each row (progress). */
   onRow?: (row: StepBenchRow) => void;
+  /** Extra measurements of a timed step (e.g. the allocation check), merged into its row. */
+  measure?: (step: () => number) => Promise<Partial<StepBenchRow>>;
+  /** Bytes of typed-array memory currently held (to report a configuration's working memory). */
+  memory?: () => number;
 }
 
 /** Times `fn` repeatedly after two warm-up calls; returns sorted per-call milliseconds. */
@@ -176,7 +186,7 @@ export function pinnStep(net: Network, x: Float64Array, batch: number): () => nu
   return () => net.jetGradient(x, batch, shape, loss, grad);
 }
 
-export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
+export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBenchRow[]> {
   const configs = opts.configs ?? BENCH_CONFIGS;
   const maxSeconds = opts.maxSeconds ?? 2;
   const minSteps = opts.minSteps ?? 10;
@@ -185,19 +195,22 @@ export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
   const saved = Network.defaultRunner;
   const rows: StepBenchRow[] = [];
   try {
-    for (const c of configs) for (const batch of c.batches) benchCase(c, batch);
+    for (const c of configs) for (const batch of c.batches) await benchCase(c, batch);
   } finally {
     Network.defaultRunner = saved;
   }
   return rows;
 
-  function benchCase(c: BenchConfig, batch: number): void {
+  async function benchCase(c: BenchConfig, batch: number): Promise<void> {
+    const mem0 = opts.memory?.() ?? 0;
     const { x, t } = benchData(c.width[0], batch);
     const kan = new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 });
     const runs: [StepBenchRow["impl"], Network, () => number][] = [["kan", kan, plainStep(kan, x, t, batch)]];
     if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
     const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
     runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
+    runs[0][2]();
+    const kanMemory = opts.memory ? (opts.memory() - mem0) / 2 ** 20 : undefined;
     for (const [impl, net, step] of runs)
       for (const { threads, runner } of runners) {
         Network.defaultRunner = runner;
@@ -227,6 +240,8 @@ export function stepBenchmark(opts: StepBenchOptions = {}): StepBenchRow[] {
           speedupVsTorchMlp: torchMlpMs === null ? null : torchMlpMs / median,
         };
         if (impl !== "mlp") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
+        if (impl === "kan" && kanMemory !== undefined) row.memoryMiB = kanMemory;
+        if (opts.measure) Object.assign(row, await opts.measure(step));
         if (impl === "kan-pinn") {
           const plain = rows.find(
             (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,

@@ -9,6 +9,7 @@ import {
   stepBenchmark,
 } from "../bench/step.js";
 import { writeFileAtomic } from "../node/fs.js";
+import { arrayBufferBytes, measureAllocation } from "../node/heap.js";
 import { defaultThreads, ThreadPool } from "../node/threads.js";
 import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
@@ -69,6 +70,8 @@ export function stepTable(rows: StepBenchRow[]): string {
       "vs effkan",
       "vs torch MLP",
       "PINN / plain",
+      "memory MiB",
+      "GCs / heap KiB",
     ],
     rows.map((r) => [
       r.config,
@@ -87,8 +90,29 @@ export function stepTable(rows: StepBenchRow[]): string {
       x(r.speedupVsEffkan),
       x(r.speedupVsTorchMlp),
       r.pinnOverPlain === undefined ? "-" : `${fmt(r.pinnOverPlain)}x`,
+      r.memoryMiB === undefined ? "-" : fmt(r.memoryMiB),
+      r.gcEvents === undefined ? "-" : `${r.gcEvents} / ${fmt(r.heapDeltaKiB ?? 0)} (${r.allocSteps} steps)`,
     ]),
-    [false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true],
+    [
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ],
   );
 }
 
@@ -101,36 +125,63 @@ export function registerBench(program: Command): void {
     .option("--configs <list>", "configurations: labels or 1-based indices separated by ';', or 'tiny'")
     .option("--threads <list>", "thread counts to time side by side, e.g. 1,2 (default: 1 and all cores)")
     .option("--seconds <s>", "timing budget per row", "2")
-    .action(async (opts: { json?: string; configs?: string; threads?: string; seconds: string }) => {
-      const cores = defaultThreads();
-      const counts = opts.threads
-        ? opts.threads.split(",").map((v) => positiveInt("--threads", v.trim()))
-        : [...new Set([1, cores])];
-      const pools = counts.map((t) => (t > 1 ? new ThreadPool({ threads: t }) : null));
-      const runners = counts.map((t, i) => ({ threads: t, runner: pools[i] }));
-      const seconds = Number(opts.seconds);
-      if (!(seconds > 0))
-        throw new Error(`--seconds must be a positive number, got ${JSON.stringify(opts.seconds)}`);
-      const configs = selectConfigs(opts.configs);
-      const reference = loadReference();
-      const env = { ...collectEnv(), threads: counts };
-      const rows = stepBenchmark({
-        configs,
-        runners,
-        maxSeconds: seconds,
-        reference,
-        onRow: (r) => {
-          if (process.stderr.isTTY)
-            process.stderr.write(`  ${r.config} batch ${r.batch} ${r.impl}: ${fmt(r.medianMs)} ms\n`);
-        },
-      });
-      for (const p of pools) p?.close();
-      process.stdout.write(`${stepTable(rows)}\n`);
-      if (opts.json) {
-        await writeFileAtomic(opts.json, `${JSON.stringify({ env, rows }, null, 2)}\n`);
-        process.stdout.write(`wrote ${opts.json}\n`);
-      }
-    });
+    .option(
+      "--alloc-steps <n>",
+      "also run this many steps per row and count garbage collections (0: skip)",
+      "0",
+    )
+    .action(
+      async (opts: {
+        json?: string;
+        configs?: string;
+        threads?: string;
+        seconds: string;
+        allocSteps: string;
+      }) => {
+        const allocSteps = Number(opts.allocSteps);
+        if (!Number.isInteger(allocSteps) || allocSteps < 0) {
+          throw new Error(
+            `--alloc-steps must be a non-negative integer, got ${JSON.stringify(opts.allocSteps)}`,
+          );
+        }
+        const cores = defaultThreads();
+        const counts = opts.threads
+          ? opts.threads.split(",").map((v) => positiveInt("--threads", v.trim()))
+          : [...new Set([1, cores])];
+        const pools = counts.map((t) => (t > 1 ? new ThreadPool({ threads: t }) : null));
+        const runners = counts.map((t, i) => ({ threads: t, runner: pools[i] }));
+        const seconds = Number(opts.seconds);
+        if (!(seconds > 0))
+          throw new Error(`--seconds must be a positive number, got ${JSON.stringify(opts.seconds)}`);
+        const configs = selectConfigs(opts.configs);
+        const reference = loadReference();
+        const env = { ...collectEnv(), threads: counts };
+        const rows = await stepBenchmark({
+          configs,
+          runners,
+          memory: arrayBufferBytes,
+          measure:
+            allocSteps > 0
+              ? async (step) => {
+                  const a = await measureAllocation(step, allocSteps);
+                  return { allocSteps: a.steps, gcEvents: a.gcEvents, heapDeltaKiB: a.heapDeltaBytes / 1024 };
+                }
+              : undefined,
+          maxSeconds: seconds,
+          reference,
+          onRow: (r) => {
+            if (process.stderr.isTTY)
+              process.stderr.write(`  ${r.config} batch ${r.batch} ${r.impl}: ${fmt(r.medianMs)} ms\n`);
+          },
+        });
+        for (const p of pools) p?.close();
+        process.stdout.write(`${stepTable(rows)}\n`);
+        if (opts.json) {
+          await writeFileAtomic(opts.json, `${JSON.stringify({ env, rows }, null, 2)}\n`);
+          process.stdout.write(`wrote ${opts.json}\n`);
+        }
+      },
+    );
   bench
     .command("basis")
     .description("B-spline basis evaluation: points per second for r = 4, G = 5 and 1000")

@@ -69,42 +69,6 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-function value(fn: ActivationFn, x: number): number {
-  switch (fn) {
-    case "tanh":
-      return Math.tanh(x);
-    case "sigmoid":
-      return sigmoid(x);
-    case "silu":
-      return x * sigmoid(x);
-    case "relu":
-      return x > 0 ? x : 0;
-    case "identity":
-      return x;
-  }
-}
-
-function slope(fn: ActivationFn, x: number): number {
-  switch (fn) {
-    case "tanh": {
-      const t = Math.tanh(x);
-      return 1 - t * t;
-    }
-    case "sigmoid": {
-      const s = sigmoid(x);
-      return s * (1 - s);
-    }
-    case "silu": {
-      const s = sigmoid(x);
-      return s + x * s * (1 - s);
-    }
-    case "relu":
-      return x > 0 ? 1 : 0;
-    case "identity":
-      return 1;
-  }
-}
-
 export class ElementwiseLayer implements Layer {
   readonly type = "elementwise";
   readonly nIn: number;
@@ -143,9 +107,33 @@ export class ElementwiseLayer implements Layer {
     yo: number,
     rows: number,
   ): void {
+    // One loop per function: no per-element dispatch, no boxed intermediate values.
     const n = rows * this.nIn;
-    const { fn, scale, shift } = this;
-    for (let k = 0; k < n; k++) y[yo + k] = shift + scale * value(fn, x[xo + k]);
+    const scale = this.scale;
+    const shift = this.shift;
+    switch (this.fn) {
+      case "tanh":
+        for (let k = 0; k < n; k++) y[yo + k] = shift + scale * Math.tanh(x[xo + k]);
+        return;
+      case "sigmoid":
+        for (let k = 0; k < n; k++) y[yo + k] = shift + scale * sigmoid(x[xo + k]);
+        return;
+      case "silu":
+        for (let k = 0; k < n; k++) {
+          const v = x[xo + k];
+          y[yo + k] = shift + scale * (v * sigmoid(v));
+        }
+        return;
+      case "relu":
+        for (let k = 0; k < n; k++) {
+          const v = x[xo + k];
+          y[yo + k] = shift + scale * (v > 0 ? v : 0);
+        }
+        return;
+      case "identity":
+        for (let k = 0; k < n; k++) y[yo + k] = shift + scale * x[xo + k];
+        return;
+    }
   }
 
   backward(
@@ -159,8 +147,34 @@ export class ElementwiseLayer implements Layer {
   ): void {
     if (!gx) return;
     const n = rows * this.nIn;
-    const { fn, scale } = this;
-    for (let k = 0; k < n; k++) gx[k] = gy[k] * scale * slope(fn, x[xo + k]);
+    const scale = this.scale;
+    switch (this.fn) {
+      case "tanh":
+        for (let k = 0; k < n; k++) {
+          const t = Math.tanh(x[xo + k]);
+          gx[k] = gy[k] * scale * (1 - t * t);
+        }
+        return;
+      case "sigmoid":
+        for (let k = 0; k < n; k++) {
+          const sg = sigmoid(x[xo + k]);
+          gx[k] = gy[k] * scale * (sg * (1 - sg));
+        }
+        return;
+      case "silu":
+        for (let k = 0; k < n; k++) {
+          const v = x[xo + k];
+          const sg = sigmoid(v);
+          gx[k] = gy[k] * scale * (sg + v * sg * (1 - sg));
+        }
+        return;
+      case "relu":
+        for (let k = 0; k < n; k++) gx[k] = gy[k] * scale * (x[xo + k] > 0 ? 1 : 0);
+        return;
+      case "identity":
+        for (let k = 0; k < n; k++) gx[k] = gy[k] * scale;
+        return;
+    }
   }
 
   private readonly d = new Float64Array(4);

@@ -54,6 +54,9 @@ export type BlockLoss = (y: Float64Array, gy: Float64Array, start: number, rows:
  */
 export type JetBlockLoss = (jet: Float64Array, gJet: Float64Array, start: number, rows: number) => number;
 
+/** Shared default (no per-call allocation). */
+const NO_JET_OPTIONS: JetOptions = Object.freeze({});
+
 export interface JetOptions {
   /** Per-sample side (-1 left, +1 right) for one-sided derivatives at kinks such as |x| = 0. */
   sides?: Int8Array;
@@ -357,7 +360,7 @@ export class Network {
     x: Float64Array,
     n: number,
     spec: JetSpec | JetShape,
-    opts: JetOptions = {},
+    opts: JetOptions = NO_JET_OPTIONS,
     out?: Float64Array,
   ): Float64Array {
     this.checkBatch(x, n);
@@ -388,7 +391,7 @@ export class Network {
     spec: JetShape,
     loss: JetBlockLoss,
     grad: Float64Array,
-    opts: JetOptions = {},
+    opts: JetOptions = NO_JET_OPTIONS,
   ): number {
     this.checkBatch(x, n);
     if (grad.length !== this.paramCount) {
@@ -424,7 +427,7 @@ export class Network {
     loss: JetBlockLoss,
     k: number,
     g: Float64Array,
-    opts: JetOptions = {},
+    opts: JetOptions = NO_JET_OPTIONS,
   ): number {
     const ws = this.jetWorkspace(spec.C);
     const nb = Math.ceil(n / BLOCK);

@@ -7,3 +7,4 @@ export * from "../report/png.js";
 export * from "../report/write.js";
 export * from "./fs.js";
 export * from "./threads.js";
+export * from "./heap.js";
