@@ -6,7 +6,9 @@
 export * from "./layers/index.js";
 export * from "./model/index.js";
 export * from "./optim/index.js";
+export * from "./problems/problem.js";
+export * from "./problems/regression.js";
 export * from "./report/index.js";
 export * from "./spline/index.js";
-export type { LevelRecord, TrainingHistory } from "./train/history.js";
+export * from "./train/index.js";
 export { Rng } from "./util/random.js";

@@ -3,6 +3,9 @@
 import { Command } from "commander";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
+import { registerPredict } from "./predict.js";
+import { registerReproduce } from "./reproduce.js";
+import { registerTrain } from "./train.js";
 import { VERSION } from "./version.js";
 
 export function buildProgram(): Command {
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDemo(program);
   registerBench(program);
+  registerReproduce(program);
+  registerTrain(program);
+  registerPredict(program);
   return program;
 }
 

@@ -9,6 +9,15 @@ export interface LevelRecord {
   startStep: number;
   /** Trainable parameter count at this level. */
   params: number;
+  /** Steps run at this level (fewer than planned when training diverged). */
+  steps?: number;
+  /**
+   * Training loss of the level's starting parameters. After an exact refinement it equals the previous
+   * level's `finalLoss` (paper Definition 1: a properly nested hierarchy), up to rounding.
+   */
+  initialLoss?: number;
+  /** Training loss of the level's final parameters (evaluated once more at the end of the level). */
+  finalLoss?: number;
 }
 
 export interface TrainingHistory {
@@ -20,8 +29,13 @@ export interface TrainingHistory {
   metrics: Record<string, number[]>;
   /** Wall seconds since the start of training at each record. */
   wallSeconds: number[];
-  /** Levels in order; a single-level run has one entry. */
+  /**
+   * Levels in order; a single-level run has one entry. A model without spline layers (an MLP) has no
+   * grid and therefore no level records.
+   */
   levels: LevelRecord[];
+  /** Objective (loss and gradient) evaluations of each step, when recorded (L-BFGS uses several). */
+  evaluations?: number[];
 }
 
 export function emptyHistory(): TrainingHistory {

@@ -1,0 +1,276 @@
+/** createDataset and RegressionProblem: ranges, seeds, scalers, minibatches, metrics. */
+import { describe, expect, it } from "vitest";
+import { KAN } from "../../src/model/kan.js";
+import { mseLoss } from "../../src/model/losses.js";
+import {
+  applyScaler,
+  createDataset,
+  type Dataset,
+  datasetFromArrays,
+  fitScaler,
+  RegressionProblem,
+  splitIndices,
+} from "../../src/problems/regression.js";
+
+const f2 = (p: number[]) => Math.sin(p[0]) + p[1];
+
+describe("createDataset", () => {
+  it("draws inputs inside the ranges, per variable, with the requested counts", () => {
+    const d = createDataset((p) => p[0] + p[1] + p[2], {
+      nVar: 3,
+      ranges: [
+        [0, 1],
+        [-5, -4],
+        [10, 20],
+      ],
+      trainNum: 500,
+      testNum: 200,
+      seed: 3,
+    });
+    expect([d.nIn, d.nOut, d.trainNum, d.testNum]).toEqual([3, 1, 500, 200]);
+    expect(d.trainInput.length).toBe(1500);
+    expect(d.testLabel.length).toBe(200);
+    for (const x of [d.trainInput, d.testInput]) {
+      for (let s = 0; s < x.length / 3; s++) {
+        expect(x[3 * s]).toBeGreaterThanOrEqual(0);
+        expect(x[3 * s]).toBeLessThan(1);
+        expect(x[3 * s + 1]).toBeGreaterThanOrEqual(-5);
+        expect(x[3 * s + 1]).toBeLessThan(-4);
+        expect(x[3 * s + 2]).toBeGreaterThanOrEqual(10);
+        expect(x[3 * s + 2]).toBeLessThan(20);
+      }
+    }
+    // Spread over the range, not clustered.
+    const xs = Array.from({ length: 500 }, (_, s) => d.trainInput[3 * s]);
+    expect(Math.min(...xs)).toBeLessThan(0.02);
+    expect(Math.max(...xs)).toBeGreaterThan(0.98);
+    expect(d.trainLabel[7]).toBe(d.trainInput[21] + d.trainInput[22] + d.trainInput[23]);
+  });
+
+  it("is a function of the seed; train and test points differ", () => {
+    const a = createDataset(f2, { seed: 5, trainNum: 50, testNum: 50 });
+    const b = createDataset(f2, { seed: 5, trainNum: 50, testNum: 50 });
+    const c = createDataset(f2, { seed: 6, trainNum: 50, testNum: 50 });
+    expect(Array.from(a.trainInput)).toEqual(Array.from(b.trainInput));
+    expect(Array.from(a.testLabel)).toEqual(Array.from(b.testLabel));
+    expect(Array.from(a.trainInput)).not.toEqual(Array.from(c.trainInput));
+    expect(Array.from(a.trainInput)).not.toEqual(Array.from(a.testInput));
+    // Default range [-1, 1], as pykan.
+    expect(a.trainInput.every((v) => v >= -1 && v < 1)).toBe(true);
+  });
+
+  it("supports several outputs and an empty test set", () => {
+    const d = createDataset((p) => [p[0], 2 * p[0], -p[0]], { nVar: 1, trainNum: 10, testNum: 0 });
+    expect(d.nOut).toBe(3);
+    expect(d.testInput.length).toBe(0);
+    expect(d.trainLabel[3 * 4 + 1]).toBe(2 * d.trainInput[4]);
+  });
+
+  it("rejects bad functions and options, naming the value", () => {
+    expect(() => createDataset((p) => (p[0] > 0.5 ? Number.NaN : 1), { nVar: 1, ranges: [0, 1] })).toThrow(
+      /gave NaN \(output 0\) at training point \d+; targets must be finite/,
+    );
+    let calls = 0;
+    expect(() => createDataset(() => (calls++ < 3 ? [1, 2] : [1]), { nVar: 1 })).toThrow(
+      /returned 1 values at training point 3 but 2 before/,
+    );
+    expect(() => createDataset(f2, { ranges: [1, 0] })).toThrow(/ranges must satisfy a < b, got \[1, 0\]/);
+    expect(() => createDataset(f2, { nVar: 2, ranges: [[0, 1]] as never })).toThrow(
+      /one \[lo, hi\] per variable/,
+    );
+    expect(() => createDataset(f2, { trainNum: 0 })).toThrow(/trainNum must be an integer >= 1, got 0/);
+    expect(() => createDataset(f2, { train_num: 5 } as never)).toThrow(/unknown option "train_num"/);
+  });
+});
+
+describe("datasetFromArrays and splitIndices", () => {
+  it("split rows reproducibly, without overlap, keeping every row once", () => {
+    const a = splitIndices(100, 0.2, 7);
+    expect(a.test).toHaveLength(20);
+    expect([...a.train, ...a.test].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(splitIndices(100, 0.2, 7)).toEqual(a);
+    expect(splitIndices(100, 0.2, 8).test).not.toEqual(a.test);
+    expect(splitIndices(5, 0, 1)).toEqual({ train: [0, 1, 2, 3, 4], test: [] });
+    expect(splitIndices(3, 0.01, 1).test).toHaveLength(1);
+    expect(() => splitIndices(1, 0.5, 1)).toThrow(/leaves no training rows/);
+    expect(() => splitIndices(10, 1, 1)).toThrow(/testFraction must be a number in \[0, 1\), got 1/);
+  });
+
+  it("build a data set from rows or flat arrays", () => {
+    const x = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ];
+    const d = datasetFromArrays(x, [10, 20, 30, 40]);
+    expect([d.nIn, d.nOut, d.trainNum, d.testNum]).toEqual([2, 1, 4, 0]);
+    expect(Array.from(d.trainInput)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const s = datasetFromArrays(Float64Array.from(x.flat()), Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]), {
+      nIn: 2,
+      testFraction: 0.25,
+      seed: 3,
+    });
+    expect([s.nOut, s.trainNum, s.testNum]).toEqual([2, 3, 1]);
+    const r = s.testInput[0];
+    expect(Array.from(s.testLabel)).toEqual([r, r + 1]);
+    expect(() => datasetFromArrays(x, [1, 2])).toThrow(/one entry per input row \(4\)/);
+    expect(() => datasetFromArrays([[1, 2], [3]], [1, 2])).toThrow(/input\[1\] must have 2 numbers/);
+    expect(() => datasetFromArrays(x, [1, 2, Number.NaN, 4])).toThrow(
+      /trainLabel\[2\] .* must be finite, got NaN/,
+    );
+    expect(() => datasetFromArrays(new Float64Array(4), new Float64Array(2))).toThrow(/nIn/);
+  });
+});
+
+function sample(): Dataset {
+  return createDataset((p) => [10 + 5 * p[0] * p[1], -3 * p[0]], {
+    nVar: 2,
+    ranges: [
+      [2, 6],
+      [-1, 3],
+    ],
+    trainNum: 200,
+    testNum: 80,
+    seed: 1,
+  });
+}
+
+describe("scalers", () => {
+  it("min-max scaling maps the training columns exactly onto the range", () => {
+    const d = sample();
+    const p = new RegressionProblem(d, {
+      inputScaling: "minmax",
+      inputRange: [-1, 1],
+      targetScaling: "minmax",
+    });
+    for (let col = 0; col < 2; col++) {
+      const xs = Array.from({ length: d.trainNum }, (_, s) => p.trainInput[2 * s + col]);
+      expect(Math.min(...xs)).toBeCloseTo(-1, 14);
+      expect(Math.max(...xs)).toBeCloseTo(1, 14);
+      const ts = Array.from({ length: d.trainNum }, (_, s) => p.trainLabel[2 * s + col]);
+      expect(Math.min(...ts)).toBeCloseTo(0, 14);
+      expect(Math.max(...ts)).toBeCloseTo(1, 14);
+    }
+  });
+
+  it("standardisation gives mean 0 and deviation 1; a constant column keeps scale 1", () => {
+    const x = Float64Array.from([1, 5, 2, 5, 3, 5, 4, 5]);
+    const m = fitScaler(x, 4, 2, "standard");
+    expect(m.shift).toEqual([2.5, 5]);
+    expect(m.scale[0]).toBeCloseTo(Math.sqrt(5 / 3), 15);
+    expect(m.scale[1]).toBe(1);
+    const z = applyScaler(x, 2, m);
+    expect(z[0] + z[2] + z[4] + z[6]).toBeCloseTo(0, 14);
+    const mm = fitScaler(x, 4, 2, "minmax", [0, 1]);
+    expect(applyScaler(x, 2, mm)[1]).toBe(0);
+  });
+
+  it("round trip: predict in the user's units equals the network on scaled inputs, unscaled", () => {
+    const d = sample();
+    const p = new RegressionProblem(d, {
+      inputScaling: "minmax",
+      inputRange: [-1, 1],
+      targetScaling: "standard",
+    });
+    const model = new KAN({ width: [2, 3, 2], grid: 4, seed: 2 });
+    model.scalers = structuredClone(p.scalers);
+    const pred = model.predict(d.testInput);
+    const raw = model.forward(p.testInput, d.testNum);
+    const out = p.scalers.output!;
+    for (let i = 0; i < raw.length; i++) {
+      const o = i % 2;
+      expect(pred[i]).toBeCloseTo(raw[i] * out.scale[o] + out.shift[o], 12);
+    }
+    // The scaled targets map back to the user's.
+    for (let i = 0; i < d.testLabel.length; i++)
+      expect(p.testLabel[i] * out.scale[i % 2] + out.shift[i % 2]).toBeCloseTo(d.testLabel[i], 12);
+  });
+});
+
+describe("RegressionProblem", () => {
+  it("loss is the MSE in scaled units; metrics in scaled or original units", () => {
+    const d = sample();
+    const scaled = new RegressionProblem(d, { targetScaling: "minmax" });
+    const original = new RegressionProblem(d, {
+      targetScaling: "minmax",
+      metricUnits: "original",
+      testLabel: "val",
+    });
+    const model = new KAN({ width: [2, 2], grid: 3, seed: 4, domain: [-1, 6] });
+    const g = new Float64Array(model.paramCount);
+    const loss = scaled.lossAndGradient(model, g);
+    const ref = new Float64Array(model.paramCount);
+    expect(loss).toBe(
+      model.gradient(scaled.trainInput, d.trainNum, mseLoss(scaled.trainLabel, d.trainNum, 2), ref),
+    );
+    expect(Array.from(g)).toEqual(Array.from(ref));
+    const ms = scaled.metrics(model);
+    expect(ms.trainMse).toBeCloseTo(loss, 14);
+    expect(ms.trainRmse).toBeCloseTo(Math.sqrt(loss), 14);
+    expect(Object.keys(ms).sort()).toEqual(["testMse", "testRmse", "trainMse", "trainRmse"]);
+    const mo = original.metrics(model);
+    expect(Object.keys(mo).sort()).toEqual(["trainMse", "trainRmse", "valMse", "valRmse"]);
+    // Per output, squared errors scale with scale^2.
+    const sc = scaled.scalers.output!.scale;
+    const y = model.forward(scaled.testInput, d.testNum);
+    let sum = 0;
+    for (let i = 0; i < y.length; i++) sum += (y[i] - scaled.testLabel[i]) ** 2 * sc[i % 2] ** 2;
+    expect(mo.valMse).toBeCloseTo(sum / y.length, 10);
+  });
+
+  it("draws a seeded minibatch per step, a function of (seed, step) alone, without replacement", () => {
+    const d = sample();
+    const model = new KAN({ width: [2, 2], grid: 3, seed: 4, domain: [-1, 6] });
+    const g = new Float64Array(model.paramCount);
+    const a = new RegressionProblem(d, { batchSize: 32, seed: 9 });
+    const b = new RegressionProblem(d, { batchSize: 32, seed: 9 });
+    const c = new RegressionProblem(d, { batchSize: 32, seed: 10 });
+    expect(a.minibatch).toBe(true);
+    for (let s = 0; s < 6; s++) a.beginStep(s);
+    b.beginStep(5);
+    const la = a.lossAndGradient(model, g);
+    expect(b.lossAndGradient(model, g)).toBe(la);
+    c.beginStep(5);
+    expect(c.lossAndGradient(model, g)).not.toBe(la);
+    b.beginStep(6);
+    expect(b.lossAndGradient(model, g)).not.toBe(la);
+    // Without replacement: a batch of the whole set minus one has the full-batch loss up to one point.
+    const nearlyAll = new RegressionProblem(d, { batchSize: d.trainNum - 1, seed: 1 });
+    const full = new RegressionProblem(d, {});
+    nearlyAll.beginStep(3);
+    const total = full.lossAndGradient(model, g) * d.trainNum;
+    const part = nearlyAll.lossAndGradient(model, g) * (d.trainNum - 1);
+    const y = model.forward(full.trainInput, d.trainNum);
+    const perPoint = Array.from(
+      { length: d.trainNum },
+      (_, s) =>
+        ((y[2 * s] - full.trainLabel[2 * s]) ** 2 + (y[2 * s + 1] - full.trainLabel[2 * s + 1]) ** 2) / 2,
+    );
+    const missing = total - part;
+    expect(perPoint.some((v) => Math.abs(v - missing) < 1e-9 * total)).toBe(true);
+    // A batch at least as large as the training set is full batch.
+    expect(new RegressionProblem(d, { batchSize: 10_000 }).minibatch).toBe(false);
+  });
+
+  it("validates data and options", () => {
+    const d = sample();
+    const bad = { ...d, trainInput: Float64Array.from(d.trainInput) };
+    bad.trainInput[7] = Number.POSITIVE_INFINITY;
+    expect(() => new RegressionProblem(bad)).toThrow(
+      /trainInput\[7\] \(row 3, column 1\) must be finite, got Infinity/,
+    );
+    expect(() => new RegressionProblem({ ...d, trainLabel: new Float64Array(3) })).toThrow(
+      /trainLabel has length 3, expected 400/,
+    );
+    expect(() => new RegressionProblem(d, { targetScaling: "max" as never })).toThrow(
+      /targetScaling must be/,
+    );
+    expect(() => new RegressionProblem(d, { batch: 3 } as never)).toThrow(/unknown option "batch"/);
+    expect(() => new RegressionProblem(d, { batchSize: 0 })).toThrow(
+      /batchSize must be an integer >= 1, got 0/,
+    );
+    const model = new KAN({ width: [3, 1] });
+    expect(() => new RegressionProblem(d).metrics(model)).toThrow(/model has 3 inputs/);
+  });
+});
