@@ -8,6 +8,7 @@ export * from "./model/index.js";
 export * from "./optim/index.js";
 export * from "./problems/problem.js";
 export * from "./problems/regression.js";
+export * from "./problems/residual.js";
 export * from "./report/index.js";
 export * from "./spline/index.js";
 export * from "./train/index.js";
