@@ -2,12 +2,14 @@
  * Step-time benchmark (DESIGN.md section 6, peers/README.md section 1): one step = forward pass, MSE loss
  * against sum_i sin(pi x_i), backward pass, no optimizer update; x ~ U[-1, 1]; float64; cubic splines.
  * The KAN is the paper's (eq. 6: no base term) on [-1, 1]; the MLP is a Linear/SiLU network with the
- * reference MLP's dimensions. Timings only, never asserted in tests.
+ * reference MLP's dimensions. Timings only, never asserted in tests. Every row records the kernels it ran
+ * on (`backend`: the WASM SIMD kernels unless WebAssembly SIMD is missing or `MLKAN_WASM=0`).
  */
 
 import { KAN } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
+import type { KernelBackend } from "../layers/wasm/kernels.js";
 import { type BlockLoss, type GradientRunner, Network } from "../model/network.js";
 import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";
@@ -56,6 +58,8 @@ export interface StepBenchRow {
   batch: number;
   impl: "kan" | "kan-pinn" | "mlp";
   threads: number;
+  /** Kernels of the network's spline layers ("js" for the MLP, which has none). */
+  backend: KernelBackend;
   medianMs: number;
   minMs: number;
   p90Ms: number;
@@ -65,7 +69,10 @@ export interface StepBenchRow {
   nsPerEdgeSample?: number;
   /** PINN rows: PINN step time / plain KAN step time on the same configuration and batch. */
   pinnOverPlain?: number;
-  /** Typed-array memory of the model and its workspaces after the first step (MiB). */
+  /**
+   * Memory of the model and its workspaces after the first step (MiB): typed arrays plus the network's
+   * WASM memory (which holds its parameters, gradient slot and block and jet workspaces when it has one).
+   */
   memoryMiB?: number;
   /** Allocation check: steps run, garbage collections during them, heap growth (KiB). */
   allocSteps?: number;
@@ -104,7 +111,7 @@ export interface StepBenchOptions {
   /** Called after each row (progress). */
   onRow?: (row: StepBenchRow) => void;
   /** Extra measurements of a timed step (e.g. the allocation check), merged into its row. */
-  measure?: (step: () => number) => Promise<Partial<StepBenchRow>>;
+  measure?: (step: () => number, row: StepBenchRow) => Promise<Partial<StepBenchRow>>;
   /** Bytes of typed-array memory currently held (to report a configuration's working memory). */
   memory?: () => number;
 }
@@ -202,15 +209,15 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
   return rows;
 
   async function benchCase(c: BenchConfig, batch: number): Promise<void> {
-    const mem0 = opts.memory?.() ?? 0;
     const { x, t } = benchData(c.width[0], batch);
+    const mem0 = opts.memory?.() ?? 0;
     const kan = new KAN({ width: c.width, grid: c.grid, k: 3, seed: 1 });
     const runs: [StepBenchRow["impl"], Network, () => number][] = [["kan", kan, plainStep(kan, x, t, batch)]];
+    runs[0][2]();
+    const kanMemory = opts.memory ? (opts.memory() - mem0 + kan.wasmMemoryBytes) / 2 ** 20 : undefined;
     if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
     const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
     runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
-    runs[0][2]();
-    const kanMemory = opts.memory ? (opts.memory() - mem0) / 2 ** 20 : undefined;
     for (const [impl, net, step] of runs)
       for (const { threads, runner } of runners) {
         Network.defaultRunner = runner;
@@ -227,6 +234,7 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
           batch,
           impl,
           threads,
+          backend: net.backend,
           medianMs: median,
           minMs: times[0],
           p90Ms: quantile(times, 0.9),
@@ -241,7 +249,7 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         };
         if (impl !== "mlp") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
         if (impl === "kan" && kanMemory !== undefined) row.memoryMiB = kanMemory;
-        if (opts.measure) Object.assign(row, await opts.measure(step));
+        if (opts.measure) Object.assign(row, await opts.measure(step, row));
         if (impl === "kan-pinn") {
           const plain = rows.find(
             (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,

@@ -11,6 +11,7 @@ import {
 import { writeFileAtomic } from "../node/fs.js";
 import { arrayBufferBytes, measureAllocation } from "../node/heap.js";
 import { defaultThreads, ThreadPool } from "../node/threads.js";
+import { kernelBackend } from "../layers/wasm/kernels.js";
 import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
 
@@ -58,6 +59,7 @@ export function stepTable(rows: StepBenchRow[]): string {
       "batch",
       "impl",
       "threads",
+      "backend",
       "params",
       "median ms",
       "min ms",
@@ -78,6 +80,7 @@ export function stepTable(rows: StepBenchRow[]): string {
       String(r.batch),
       r.impl,
       String(r.threads),
+      r.backend,
       String(r.params),
       fmt(r.medianMs),
       fmt(r.minMs),
@@ -98,6 +101,7 @@ export function stepTable(rows: StepBenchRow[]): string {
       true,
       false,
       true,
+      false,
       true,
       true,
       true,
@@ -127,7 +131,7 @@ export function registerBench(program: Command): void {
     .option("--seconds <s>", "timing budget per row", "2")
     .option(
       "--alloc-steps <n>",
-      "also run this many steps per row and count garbage collections (0: skip)",
+      "also run this many steps per KAN row and count garbage collections (0: skip)",
       "0",
     )
     .action(
@@ -155,14 +159,17 @@ export function registerBench(program: Command): void {
           throw new Error(`--seconds must be a positive number, got ${JSON.stringify(opts.seconds)}`);
         const configs = selectConfigs(opts.configs);
         const reference = loadReference();
-        const env = { ...collectEnv(), threads: counts };
+        // backend: the kernels of the KAN rows (WASM SIMD unless unsupported or MLKAN_WASM=0).
+        const env = { ...collectEnv(), threads: counts, backend: kernelBackend() };
         const rows = await stepBenchmark({
           configs,
           runners,
           memory: arrayBufferBytes,
           measure:
             allocSteps > 0
-              ? async (step) => {
+              ? async (step, row) => {
+                  // KAN steps only: mlkan's MLP is a baseline here, and its wide layers make 1000 steps slow.
+                  if (row.impl === "mlp") return {};
                   const a = await measureAllocation(step, allocSteps);
                   return { allocSteps: a.steps, gcEvents: a.gcEvents, heapDeltaKiB: a.heapDeltaBytes / 1024 };
                 }

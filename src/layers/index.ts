@@ -9,6 +9,7 @@ export * from "./features.js";
 export * from "./layer.js";
 export * from "./linear.js";
 export * from "./spline-layer.js";
+export { type KernelBackend, kernelBackend, wasmSupported } from "./wasm/kernels.js";
 
 /** Builds a layer from its serialisable description. */
 export function createLayer(spec: LayerSpec): Layer {

@@ -3,8 +3,13 @@
  * `cubicUniformAt` (spline/basis.ts) is computed inline, with exactly the same operations, so these
  * kernels give the same bits as the generic ones; the four-term sums over the nonzero basis functions
  * are unrolled. Layout and semantics as in spline-kernel.ts.
+ *
+ * A NaN input takes interval 0 (`!(j >= 0)`), as in the WASM twins (wasm/spline-cubic.wat, whose row index
+ * is a saturating truncation): its NaN then reaches the outputs, the input gradient and the coefficient
+ * gradient rows 0-3 of that input, on both backends alike.
  */
 import type { JetShape } from "../model/jet.js";
+import { ONE_SIXTH } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
 import {
   jetChannelsCombine,
@@ -47,15 +52,15 @@ export function cubicForward(
       const t = (xe - a) * invh;
       let j = Math.floor(t);
       if (j > n - 1) j = n - 1;
-      if (j < 0) j = 0;
+      if (!(j >= 0)) j = 0; // also NaN (see above)
       const u = t - j;
       const w = 1 - u;
       const u2 = u * u;
       const w2 = w * w;
-      let b0 = (w2 * w) / 6;
-      let b1 = (u2 * (3 * u - 6) + 4) / 6;
-      let b2 = (((3 - 3 * u) * u + 3) * u + 1) / 6;
-      let b3 = (u2 * u) / 6;
+      let b0 = w2 * w * ONE_SIXTH;
+      let b1 = (u2 * (3 * u - 6) + 4) * ONE_SIXTH;
+      let b2 = (((3 - 3 * u) * u + 3) * u + 1) * ONE_SIXTH;
+      let b3 = u2 * u * ONE_SIXTH;
       if (ext !== 0) {
         b0 += ext * (-0.5 * w2 * invh);
         b1 += ext * (0.5 * u * (3 * u - 4) * invh);
@@ -110,15 +115,15 @@ export function cubicBackward(
       const t = (xe - a) * invh;
       let j = Math.floor(t);
       if (j > n - 1) j = n - 1;
-      if (j < 0) j = 0;
+      if (!(j >= 0)) j = 0; // also NaN (see above)
       const u = t - j;
       const w = 1 - u;
       const u2 = u * u;
       const w2 = w * w;
-      let b0 = (w2 * w) / 6;
-      let b1 = (u2 * (3 * u - 6) + 4) / 6;
-      let b2 = (((3 - 3 * u) * u + 3) * u + 1) / 6;
-      let b3 = (u2 * u) / 6;
+      let b0 = w2 * w * ONE_SIXTH;
+      let b1 = (u2 * (3 * u - 6) + 4) * ONE_SIXTH;
+      let b2 = (((3 - 3 * u) * u + 3) * u + 1) * ONE_SIXTH;
+      let b3 = u2 * u * ONE_SIXTH;
       const d0 = -0.5 * w2 * invh;
       const d1 = 0.5 * u * (3 * u - 4) * invh;
       const d2 = 0.5 * ((2 - 3 * u) * u + 1) * invh;
@@ -206,15 +211,15 @@ export function cubicJetForward(
       const t = (xe - a) * invh;
       let j = Math.floor(t);
       if (j > n - 1) j = n - 1;
-      if (j < 0) j = 0;
+      if (!(j >= 0)) j = 0; // also NaN (see above)
       const u = t - j;
       const w = 1 - u;
       const u2 = u * u;
       const w2 = w * w;
-      let b0 = (w2 * w) / 6;
-      let b1 = (u2 * (3 * u - 6) + 4) / 6;
-      let b2 = (((3 - 3 * u) * u + 3) * u + 1) / 6;
-      let b3 = (u2 * u) / 6;
+      let b0 = w2 * w * ONE_SIXTH;
+      let b1 = (u2 * (3 * u - 6) + 4) * ONE_SIXTH;
+      let b2 = (((3 - 3 * u) * u + 3) * u + 1) * ONE_SIXTH;
+      let b3 = u2 * u * ONE_SIXTH;
       const d0 = -0.5 * w2 * invh;
       const d1 = 0.5 * u * (3 * u - 4) * invh;
       const d2 = 0.5 * ((2 - 3 * u) * u + 1) * invh;
@@ -304,15 +309,15 @@ export function cubicJetBackward(
       const t = (xe - a) * invh;
       let j = Math.floor(t);
       if (j > n - 1) j = n - 1;
-      if (j < 0) j = 0;
+      if (!(j >= 0)) j = 0; // also NaN (see above)
       const u = t - j;
       const w = 1 - u;
       const u2 = u * u;
       const w2 = w * w;
-      let b0 = (w2 * w) / 6;
-      let b1 = (u2 * (3 * u - 6) + 4) / 6;
-      let b2 = (((3 - 3 * u) * u + 3) * u + 1) / 6;
-      let b3 = (u2 * u) / 6;
+      let b0 = w2 * w * ONE_SIXTH;
+      let b1 = (u2 * (3 * u - 6) + 4) * ONE_SIXTH;
+      let b2 = (((3 - 3 * u) * u + 3) * u + 1) * ONE_SIXTH;
+      let b3 = u2 * u * ONE_SIXTH;
       const d0 = -0.5 * w2 * invh;
       const d1 = 0.5 * u * (3 * u - 4) * invh;
       const d2 = 0.5 * ((2 - 3 * u) * u + 1) * invh;

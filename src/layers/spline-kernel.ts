@@ -3,12 +3,17 @@
  * tensor laid out `[p][i][q]` (outputs contiguous). For each (sample, input) the r nonzero basis values
  * are computed once and shared by all Q outputs, so an edge costs O(r) per sample for any grid size.
  * Loops run input-major over a block of samples, so one input's coefficients stay in cache.
+ *
+ * Dispatch: uniform cubic splines (the common case) run the fused kernels of spline-kernel-cubic.ts, or
+ * their WebAssembly twins (wasm/) when every array the kernel touches is a view of one network's WASM
+ * arena; both give the same bits. Everything else runs the generic kernels.
  */
 
 import type { JetShape } from "../model/jet.js";
 import { evalBasisAt } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
 import { cubicBackward, cubicForward, cubicJetBackward, cubicJetForward } from "./spline-kernel-cubic.js";
+import { arenaKernels, stagePairs } from "./wasm/kernels.js";
 
 /** y[yo + s*Q + q] = sum_p sum_m b_{j+m}(x_sp) coef[coff + ((p*N + j + m)*Q + q)]. */
 export function splineForward(
@@ -24,8 +29,23 @@ export function splineForward(
   rows: number,
   scratch: Float64Array,
 ): void {
-  if (kv.uniform && kv.order === 4) cubicForward(kv, P, Q, coef, coff, x, xo, y, yo, rows);
-  else splineForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, scratch);
+  if (kv.uniform && kv.order === 4) {
+    const k = arenaKernels(coef);
+    if (k !== undefined && x.buffer === k.buffer && y.buffer === k.buffer) {
+      k.fwd(
+        P,
+        Q,
+        kv.intervals,
+        kv.a,
+        kv.b,
+        kv.invh,
+        coef.byteOffset + coff * 8,
+        x.byteOffset + xo * 8,
+        y.byteOffset + yo * 8,
+        rows,
+      );
+    } else cubicForward(kv, P, Q, coef, coff, x, xo, y, yo, rows);
+  } else splineForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, scratch);
 }
 
 /** The generic forward (any order, any knots) through `evalBasisAt`. */
@@ -81,8 +101,32 @@ export function splineBackward(
   rows: number,
   scratch: Float64Array,
 ): void {
-  if (kv.uniform && kv.order === 4) cubicBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows);
-  else splineBackwardGeneric(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, scratch);
+  if (kv.uniform && kv.order === 4) {
+    const k = arenaKernels(coef);
+    if (
+      k !== undefined &&
+      x.buffer === k.buffer &&
+      gy.buffer === k.buffer &&
+      g.buffer === k.buffer &&
+      (gx === null || gx.buffer === k.buffer)
+    ) {
+      k.bwd(
+        P,
+        Q,
+        kv.intervals,
+        kv.a,
+        kv.b,
+        kv.invh,
+        coef.byteOffset + coff * 8,
+        x.byteOffset + xo * 8,
+        gy.byteOffset,
+        gx === null ? 0 : gx.byteOffset,
+        gx === null ? 0 : 1,
+        g.byteOffset + goff * 8,
+        rows,
+      );
+    } else cubicBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows);
+  } else splineBackwardGeneric(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, scratch);
 }
 
 /** The generic backward (any order, any knots) through `evalBasisAt`. */
@@ -150,9 +194,34 @@ export function splineJetForward(
   f1: Float64Array,
   f2: Float64Array,
 ): void {
-  if (kv.uniform && kv.order === 4)
-    cubicJetForward(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
-  else splineJetForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
+  if (kv.uniform && kv.order === 4) {
+    const k = arenaKernels(coef);
+    if (
+      k !== undefined &&
+      x.buffer === k.buffer &&
+      y.buffer === k.buffer &&
+      Q <= k.maxQ &&
+      shape.C <= k.maxC
+    ) {
+      stagePairs(k, shape);
+      k.jetFwd(
+        P,
+        Q,
+        kv.intervals,
+        kv.a,
+        kv.b,
+        kv.invh,
+        coef.byteOffset + coff * 8,
+        x.byteOffset + xo * 8,
+        y.byteOffset + yo * 8,
+        rows,
+        shape.D,
+        shape.M,
+        k.pairs,
+        k.work,
+      );
+    } else cubicJetForward(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
+  } else splineJetForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
 }
 
 /** The generic jet forward (any order, any knots) through `evalBasisAt`. */
@@ -355,7 +424,39 @@ export function splineJetBackward(
   a2: Float64Array,
 ): void {
   if (kv.uniform && kv.order === 4) {
-    cubicJetBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, shape, scratch, f1, f2, a1, a2);
+    const k = arenaKernels(coef);
+    if (
+      k !== undefined &&
+      x.buffer === k.buffer &&
+      gy.buffer === k.buffer &&
+      g.buffer === k.buffer &&
+      (gx === null || gx.buffer === k.buffer) &&
+      Q <= k.maxQ &&
+      shape.C <= k.maxC
+    ) {
+      stagePairs(k, shape);
+      k.jetBwd(
+        P,
+        Q,
+        kv.intervals,
+        kv.a,
+        kv.b,
+        kv.invh,
+        coef.byteOffset + coff * 8,
+        x.byteOffset + xo * 8,
+        gy.byteOffset,
+        gx === null ? 0 : gx.byteOffset,
+        gx === null ? 0 : 1,
+        g.byteOffset + goff * 8,
+        rows,
+        shape.D,
+        shape.M,
+        k.pairs,
+        k.work,
+      );
+    } else {
+      cubicJetBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, shape, scratch, f1, f2, a1, a2);
+    }
   } else {
     splineJetBackwardGeneric(
       kv,

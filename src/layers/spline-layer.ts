@@ -39,9 +39,9 @@ export class SplineLayer implements Layer {
   /** Change of basis (relu parametrisation only). */
   readonly A: ChangeOfBasis | null;
   /** u = A^{-T} w (relu only). */
-  private readonly uBuf: Float64Array | null;
+  private uBuf: Float64Array | null;
   /** Effective coefficients w_s * u (base term only). */
-  private readonly effBuf: Float64Array | null;
+  private effBuf: Float64Array | null;
   private readonly scratch = new Float64Array((MAX_DERIV + 1) * 16);
   private jetScratch = new Float64Array(0);
   private readonly perOutput: Float64Array[] = [];
@@ -126,6 +126,23 @@ export class SplineLayer implements Layer {
         solveAT(A, src, so + base, Q, dst, dO + base, Q);
       }
     }
+  }
+
+  /** Lengths of the per-step coefficient buffers (u for relu, w_s u for the base term), if any. */
+  bufferLengths(): number[] {
+    const out: number[] = [];
+    if (this.uBuf) out.push(this.uBuf.length);
+    if (this.effBuf) out.push(this.effBuf.length);
+    return out;
+  }
+
+  /**
+   * Moves the per-step coefficient buffers to arrays from `alloc` (a network's WASM memory, so that the
+   * kernels reading them can run in WASM). Their content is rebuilt by every `prepare`.
+   */
+  placeBuffers(alloc: (n: number) => Float64Array): void {
+    if (this.uBuf) this.uBuf = alloc(this.uBuf.length);
+    if (this.effBuf) this.effBuf = alloc(this.effBuf.length);
   }
 
   /** Where the B-spline coefficients u live after `prepare`. */

@@ -6,8 +6,16 @@
  * at most `MAX_SLOTS` contiguous slots that depend only on the batch size: each slot accumulates its
  * samples in order, and the slots are summed in order. A threaded runner may compute slots in parallel
  * and get the same bits.
+ *
+ * Memory: where WebAssembly SIMD is available (and `MLKAN_WASM=0` is not set), a network keeps its
+ * parameters, gradient slot, block activations, block gradients, an input block and its jet workspaces
+ * in one `WebAssembly.Memory` sized at construction and never grown (layers/wasm/kernels.ts), so the
+ * uniform cubic spline layers run the WASM kernels; `params` is then a view on that memory. The results
+ * are bit-identical to the JS kernels. Assigning another array to `params` is allowed: the layers then
+ * run the JS kernels.
  */
 import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
+import { arenaBytes, type KernelBackend, WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
 import { type JetContext, type JetShape, type JetSpec, jetShape } from "./jet.js";
@@ -30,6 +38,8 @@ export const MODEL_VERSION = 1;
 export const BLOCK = 64;
 /** Largest number of reduction slots (fixed: part of the determinism contract). */
 export const MAX_SLOTS = 8;
+/** Jet workspaces are reserved in a network's WASM memory up to this size (else jets use JS arrays). */
+const JET_ARENA_BUDGET = 16 * 2 ** 20;
 
 /** Number of reduction slots for a batch of n samples, and the block range [b0, b1) of slot k. */
 export function slotCount(n: number): number {
@@ -124,8 +134,14 @@ export class Network {
   private readonly acts: Float64Array[];
   private readonly gA: Float64Array;
   private readonly gB: Float64Array;
-  private slotGrad: Float64Array;
+  private readonly slotGrad: Float64Array;
   private jetWs: JetWorkspace | null = null;
+  /** The WASM memory holding the buffers above (null: plain arrays, JS kernels). */
+  private readonly arena: WasmArena | null;
+  /** The input block copied into the arena, so that the first layer reads arena memory too. */
+  private readonly inputBlock: Float64Array | null;
+  /** Jet workspaces reserved in the arena for up to `jetArena.C` channels. */
+  private readonly jetArena: JetWorkspace | null;
   /** Runner used by every network that has none of its own (set by mlkan/node's `useThreads`). */
   static defaultRunner: GradientRunner | null = null;
   /** This network's runner: undefined uses `Network.defaultRunner`, null forces one thread. */
@@ -151,7 +167,30 @@ export class Network {
     this.paramCount = offset;
     this.nIn = layers[0].nIn;
     this.nOut = layers[layers.length - 1].nOut;
-    this.params = new Float64Array(offset);
+    const maxWidth = Math.max(this.nIn, ...layers.map((l) => l.nOut));
+    this.arena = wasmEnabled() ? createArena(layers, offset, this.nIn, maxWidth) : null;
+    const arena = this.arena;
+    const buf = (n: number) => (arena ? arena.f64(n) : new Float64Array(n));
+    this.params = buf(offset);
+    this.slotGrad = buf(offset);
+    this.acts = layers.map((l) => buf(BLOCK * l.nOut));
+    this.gA = buf(BLOCK * maxWidth);
+    this.gB = buf(BLOCK * maxWidth);
+    this.inputBlock = arena ? arena.f64(BLOCK * this.nIn) : null;
+    if (arena) {
+      for (const l of layers) if (l instanceof SplineLayer) l.placeBuffers(buf);
+    }
+    const C = arena ? arena.kernels.maxC : 0;
+    this.jetArena =
+      C > 0
+        ? {
+            C,
+            input: buf(BLOCK * C * this.nIn),
+            acts: layers.map((l) => buf(BLOCK * C * l.nOut)),
+            gA: buf(BLOCK * C * maxWidth),
+            gB: buf(BLOCK * C * maxWidth),
+          }
+        : null;
     if (init.params !== undefined) {
       if (init.params.length !== offset) {
         throw new Error(`params has length ${init.params.length}, but the layers need ${offset}`);
@@ -164,11 +203,33 @@ export class Network {
       for (const layer of layers) layer.init(this.params, rng);
     }
     this.scalers = init.scalers ? validateScalers(init.scalers, this.nIn, this.nOut) : {};
-    const maxWidth = Math.max(this.nIn, ...layers.map((l) => l.nOut));
-    this.acts = layers.map((l) => new Float64Array(BLOCK * l.nOut));
-    this.gA = new Float64Array(BLOCK * maxWidth);
-    this.gB = new Float64Array(BLOCK * maxWidth);
-    this.slotGrad = new Float64Array(offset);
+  }
+
+  /**
+   * The kernels the spline layers run on: "wasm-simd" when the network holds its buffers in WASM memory
+   * (and `params` is still its view there) and has a uniform cubic spline layer, else "js". Both give the
+   * same bits (DESIGN.md section 1); results record it.
+   */
+  get backend(): KernelBackend {
+    const arena = this.arena;
+    if (arena === null || this.params.buffer !== arena.buffer) return "js";
+    return this.layers.some((l) => l instanceof SplineLayer && l.knots.uniform && l.order === 4)
+      ? "wasm-simd"
+      : "js";
+  }
+
+  /** Bytes of the network's WASM memory (0 without one). */
+  get wasmMemoryBytes(): number {
+    return this.arena ? this.arena.byteLength : 0;
+  }
+
+  /**
+   * The buffer the single-thread path accumulates each reduction slot into (paramCount entries; a view
+   * on the network's WASM memory when it has one). Thread runners compute their slots into it, so that
+   * the kernels run in WASM, and copy each one out.
+   */
+  slotBuffer(): Float64Array {
+    return this.slotGrad;
   }
 
   /** The spline layers, in order. */
@@ -181,10 +242,20 @@ export class Network {
     for (const layer of this.layers) layer.prepare(this.params);
   }
 
-  /** Forward of one block through all layers; returns the output activations array. */
+  /**
+   * Forward of one block through all layers; returns the output activations array. With an arena, the
+   * block of x is first copied into it (the backward pass of the block reads that copy).
+   */
   private forwardBlock(x: Float64Array, xo: number, rows: number): Float64Array {
     let src = x;
     let so = xo;
+    const xb = this.inputBlock;
+    if (xb !== null) {
+      const m = rows * this.nIn;
+      for (let i = 0; i < m; i++) xb[i] = x[xo + i];
+      src = xb;
+      so = 0;
+    }
     for (let l = 0; l < this.layers.length; l++) {
       this.layers[l].forward(this.params, src, so, this.acts[l], 0, rows);
       src = this.acts[l];
@@ -206,9 +277,10 @@ export class Network {
   ): Float64Array {
     let gy = this.gA;
     let gx = this.gB;
+    const xb = this.inputBlock;
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const input = l === 0 ? x : this.acts[l - 1];
-      const io = l === 0 ? xo : 0;
+      const input = l > 0 ? this.acts[l - 1] : xb !== null ? xb : x;
+      const io = l > 0 || xb !== null ? 0 : xo;
       const out = l === 0 && !wantInput ? null : gx;
       this.layers[l].backward(this.params, input, io, gy, out, g, rows);
       const t = gy;
@@ -313,6 +385,18 @@ export class Network {
 
   private jetWorkspace(C: number): JetWorkspace {
     if (this.jetWs && this.jetWs.C === C) return this.jetWs;
+    const ja = this.jetArena;
+    if (ja !== null && C <= ja.C) {
+      // Views on the arena's jet workspaces (reserved for ja.C channels).
+      this.jetWs = {
+        C,
+        input: ja.input.subarray(0, BLOCK * C * this.nIn),
+        acts: ja.acts.map((a, l) => a.subarray(0, BLOCK * C * this.layers[l].nOut)),
+        gA: ja.gA.subarray(0, (ja.gA.length / ja.C) * C),
+        gB: ja.gB.subarray(0, (ja.gB.length / ja.C) * C),
+      };
+      return this.jetWs;
+    }
     const maxWidth = Math.max(this.nIn, ...this.layers.map((l) => l.nOut));
     this.jetWs = {
       C,
@@ -562,6 +646,31 @@ export class Network {
       throw new Error(`x has length ${x.length}, need n * nIn = ${n} * ${this.nIn} = ${n * this.nIn}`);
     }
   }
+}
+
+/**
+ * The WASM memory of a network: parameters and gradient slot, block activations and gradients, the
+ * input block, the coefficient buffers of spline layers that need them, and the jet workspaces for up to
+ * 1 + nIn + nIn(nIn+1)/2 channels (value, gradient, full Hessian) when they fit JET_ARENA_BUDGET. Null
+ * where WASM is unavailable or the memory cannot be had.
+ */
+function createArena(layers: Layer[], paramCount: number, nIn: number, maxWidth: number): WasmArena | null {
+  // The arrays the constructor takes from the arena, by length (the order does not matter).
+  const lengths = [paramCount, paramCount, BLOCK * maxWidth, BLOCK * maxWidth, BLOCK * nIn];
+  for (const l of layers) {
+    lengths.push(BLOCK * l.nOut);
+    if (l instanceof SplineLayer) lengths.push(...l.bufferLengths());
+  }
+  const plain = arenaBytes(lengths, maxWidth, 0);
+  const cMax = 1 + nIn + (nIn * (nIn + 1)) / 2;
+  const jet = [BLOCK * cMax * nIn, BLOCK * cMax * maxWidth, BLOCK * cMax * maxWidth];
+  for (const l of layers) jet.push(BLOCK * cMax * l.nOut);
+  const withJets = arenaBytes([...lengths, ...jet], maxWidth, cMax);
+  if (withJets - plain <= JET_ARENA_BUDGET) {
+    const arena = WasmArena.create(withJets, maxWidth, cMax);
+    if (arena) return arena;
+  }
+  return WasmArena.create(plain, maxWidth, 0);
 }
 
 function isLayer(l: Layer | LayerSpec): l is Layer {

@@ -25,7 +25,14 @@ export const FLAG_SIDES = 2;
 
 /** Setup messages from the pool to a worker. */
 export type SetupMessage =
-  | { type: "net"; key: number; specs: unknown[]; params: SharedArrayBuffer }
+  | {
+      type: "net";
+      key: number;
+      specs: unknown[];
+      params: SharedArrayBuffer;
+      /** Whether the replica runs the WASM kernels (as the network it replicates does). */
+      wasm: boolean;
+    }
   | {
       type: "loss";
       key: number;

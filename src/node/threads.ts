@@ -5,6 +5,9 @@
  * share of the reduction slots on the calling thread, waits (Atomics.wait, so the caller stays
  * synchronous, as optimizers need) and sums the slots in slot order. The slots are those of the
  * single-thread path, so the results are bit-identical for any number of threads (DESIGN.md section 1).
+ * Every thread computes a slot into its own network's slot buffer (in that network's WASM memory when it
+ * has one, so the kernels run in WASM) and copies it into the shared slot; worker replicas copy the shared
+ * parameters into their own memory at each evaluation and use the backend of the network they replicate.
  *
  * The pool declines (and the network computes on one thread) when a batch has a single slot, when the
  * work is too small to gain from threads, or when a loss has no descriptor it can rebuild in workers.
@@ -129,9 +132,11 @@ export class ThreadPool implements GradientRunner {
     this.post(T.TASK_GRADIENT, n, net, replica.key, flags, 0);
     net.prepare();
     const ig = inputGrad ? st.inputGrad : undefined;
+    const slot = net.slotBuffer();
     for (let k = 0; k < slotCount(n); k += this.threads) {
-      st.slotViews[k].fill(0, 0, net.paramCount);
-      st.losses[k] = net.gradientSlot(st.x, n, replica.local as BlockLoss, k, st.slotViews[k], ig);
+      slot.fill(0);
+      st.losses[k] = net.gradientSlot(st.x, n, replica.local as BlockLoss, k, slot, ig);
+      st.slotViews[k].set(slot);
     }
     const total = this.finish(net, n, grad, replica);
     if (inputGrad) for (let i = 0; i < n * net.nIn; i++) inputGrad[i] = st.inputGrad[i];
@@ -158,17 +163,11 @@ export class ThreadPool implements GradientRunner {
     this.post(T.TASK_JET, n, net, replica.key, flags, this.shapeKey(shape));
     net.prepare();
     const local = opts.sides ? { sides: st.sides } : {};
+    const slot = net.slotBuffer();
     for (let k = 0; k < slotCount(n); k += this.threads) {
-      st.slotViews[k].fill(0, 0, net.paramCount);
-      st.losses[k] = net.jetGradientSlot(
-        st.x,
-        n,
-        shape,
-        replica.local as JetBlockLoss,
-        k,
-        st.slotViews[k],
-        local,
-      );
+      slot.fill(0);
+      st.losses[k] = net.jetGradientSlot(st.x, n, shape, replica.local as JetBlockLoss, k, slot, local);
+      st.slotViews[k].set(slot);
     }
     return this.finish(net, n, grad, replica);
   }
@@ -198,7 +197,13 @@ export class ThreadPool implements GradientRunner {
       const sab = new SharedArrayBuffer(Math.max(8, net.paramCount * 8));
       entry = { key, params: new Float64Array(sab, 0, net.paramCount) };
       this.netKeys.set(net, entry);
-      this.broadcast({ type: "net", key, specs: net.layerSpecs(), params: sab });
+      this.broadcast({
+        type: "net",
+        key,
+        specs: net.layerSpecs(),
+        params: sab,
+        wasm: net.backend === "wasm-simd",
+      });
     }
     return entry;
   }

@@ -1,9 +1,12 @@
 /**
  * Worker thread of the thread pool (threads.ts). Holds replicas of the networks and losses it is sent,
- * computes the reduction slots assigned to it (slot k with k % threads == worker index) into shared slot
- * buffers, and reports back through the control block.
+ * computes the reduction slots assigned to it (slot k with k % threads == worker index) into its replica's
+ * slot buffer (WASM memory when the replica has one), copies each into the shared slot buffers, and
+ * reports back through the control block. A replica runs the backend of the network it replicates and
+ * copies the shared parameters into its own memory at each evaluation.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { setWasmOverride } from "../layers/wasm/kernels.js";
 import type { JetShape } from "../model/jet.js";
 import { type BlockLoss, type JetBlockLoss, Network, slotCount } from "../model/network.js";
 import { rebuildLoss } from "./loss-replica.js";
@@ -15,7 +18,8 @@ const { control, index, port } = workerData as {
   port: MessagePort;
 };
 const ctl = new Int32Array(control);
-const nets = new Map<number, Network>();
+/** Network replicas and their shared parameters (written by the pool before every task). */
+const nets = new Map<number, { net: Network; params: Float64Array<ArrayBufferLike> }>();
 const losses = new Map<number, BlockLoss | JetBlockLoss>();
 const shapes = new Map<number, JetShape>();
 let x: Float64Array<ArrayBufferLike> = new Float64Array(0);
@@ -31,10 +35,15 @@ function drain(): void {
     const m = msg.message as T.SetupMessage;
     switch (m.type) {
       case "net": {
-        const net = new Network({ layers: m.specs as never, seed: 0 });
-        net.params = new Float64Array(m.params);
+        setWasmOverride(m.wasm);
+        let net: Network;
+        try {
+          net = new Network({ layers: m.specs as never, seed: 0 });
+        } finally {
+          setWasmOverride(null);
+        }
         net.runner = null;
-        nets.set(m.key, net);
+        nets.set(m.key, { net, params: new Float64Array(m.params) });
         break;
       }
       case "loss":
@@ -80,15 +89,17 @@ function run(): void {
   const n = ctl[T.N];
   const threads = ctl[T.THREADS];
   const flags = ctl[T.FLAGS];
-  const net = nets.get(ctl[T.NET]);
+  const replica = nets.get(ctl[T.NET]);
   const loss = losses.get(ctl[T.LOSS]);
-  if (!net || !loss) throw new Error(`worker ${index}: unknown network or loss`);
+  if (!replica || !loss) throw new Error(`worker ${index}: unknown network or loss`);
+  const net = replica.net;
+  net.params.set(replica.params);
   net.prepare();
   const S = slotCount(n);
   const ig = flags & T.FLAG_INPUT_GRAD ? inputGrad : undefined;
+  const slot = net.slotBuffer();
   for (let k = index; k < S; k += threads) {
-    const slot = slotViews[k];
-    slot.fill(0, 0, net.paramCount);
+    slot.fill(0);
     if (kind === T.TASK_GRADIENT) {
       slotLosses[k] = net.gradientSlot(x, n, loss as BlockLoss, k, slot, ig);
     } else {
@@ -97,6 +108,7 @@ function run(): void {
       const opts = flags & T.FLAG_SIDES ? { sides } : {};
       slotLosses[k] = net.jetGradientSlot(x, n, shape, loss as JetBlockLoss, k, slot, opts);
     }
+    slotViews[k].set(slot);
   }
 }
 

@@ -189,13 +189,16 @@ function evalDeBoor(
   }
 }
 
+/** The double nearest 1/6: the cubic basis multiplies by it (a multiplication is cheaper than a division). */
+export const ONE_SIXTH = 1 / 6;
+
 /**
  * Uniform cubic B-splines (r = 4), the truncated-power stencil expanded into its four pieces on the local
  * coordinate u = (x - t_j) / h in [0, 1]:
- * b = ((1-u)^3, 3u^3 - 6u^2 + 4, -3u^3 + 3u^2 + 3u + 1, u^3) / 6,
+ * b = ((1-u)^3, 3u^3 - 6u^2 + 4, -3u^3 + 3u^2 + 3u + 1, u^3) * ONE_SIXTH,
  * with derivatives up to order 3 and the linear continuation outside [a, b]. This is the canonical
- * evaluation for uniform cubics: the fused kernels (layers/spline-kernel-cubic.ts) repeat exactly these
- * operations, so every path gives the same bits.
+ * evaluation for uniform cubics: the fused kernels (layers/spline-kernel-cubic.ts) and their WASM twins
+ * (layers/wasm/spline-cubic.wat) repeat exactly these operations, so every path gives the same bits.
  */
 export function cubicUniformAt(
   kv: KnotVector,
@@ -224,10 +227,10 @@ export function cubicUniformAt(
   const w = 1 - u;
   const u2 = u * u;
   const w2 = w * w;
-  let b0 = (w2 * w) / 6;
-  let b1 = (u2 * (3 * u - 6) + 4) / 6;
-  let b2 = (((3 - 3 * u) * u + 3) * u + 1) / 6;
-  let b3 = (u2 * u) / 6;
+  let b0 = w2 * w * ONE_SIXTH;
+  let b1 = (u2 * (3 * u - 6) + 4) * ONE_SIXTH;
+  let b2 = (((3 - 3 * u) * u + 3) * u + 1) * ONE_SIXTH;
+  let b3 = u2 * u * ONE_SIXTH;
   if (nd >= 1 || ext !== 0) {
     const d0 = -0.5 * w2 * invh;
     const d1 = 0.5 * u * (3 * u - 4) * invh;

@@ -1,9 +1,11 @@
 /**
  * Thread pool: results bit-identical to one thread for any thread count (plain and jet losses, both
- * bases, input gradients, one-sided kinks, attention weights, residual outputs), and clean fallbacks.
+ * bases, input gradients, one-sided kinks, attention weights, residual outputs), and clean fallbacks,
+ * with the WASM kernels and with the JS kernels (and the same bits on both).
  * Runs on the built worker (dist/), so `npm run build` must precede it (npm test does).
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setWasmOverride, wasmSupported } from "../../dist/layers/wasm/kernels.js";
 import { KAN } from "../../dist/model/kan.js";
 import { mseLoss } from "../../dist/model/losses.js";
 import { Network } from "../../dist/model/network.js";
@@ -15,6 +17,7 @@ const pools: ThreadPool[] = [];
 afterAll(() => {
   for (const p of pools) p.close();
   Network.defaultRunner = null;
+  setWasmOverride(null);
 });
 
 function pool(threads: number): ThreadPool {
@@ -27,87 +30,158 @@ function same(a: Float64Array, b: Float64Array): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
-describe("thread pool", () => {
-  const p2 = pool(2);
-  const p3 = pool(3);
+/** Results of every backend's run of a test, compared across backends at the end. */
+const byBackend = new Map<string, Float64Array[]>();
+function record(key: string, ...arrays: Float64Array[]): void {
+  const prev = byBackend.get(key);
+  if (!prev) byBackend.set(key, arrays);
+  else
+    for (const [i, a] of arrays.entries())
+      expect(same(a, prev[i]), `${key} #${i} across backends`).toBe(true);
+}
 
-  it("plain gradients (spline and ReLU bases, input gradients) are bit-identical for 1, 2 and 3 threads", () => {
-    const rng = new Rng(1);
-    for (const basis of ["spline", "relu"] as const) {
-      const net = new KAN({ width: [3, 6, 4, 1], grid: 7, basis, seed: 3 });
-      const n = 1000;
-      const x = rng.fillUniform(new Float64Array(n * 3), -1.2, 1.2);
-      const t = rng.fillNormal(new Float64Array(n));
-      const loss = mseLoss(t, n, 1);
+const backends = wasmSupported() ? ([true, false] as const) : ([false] as const);
+
+describe.each(backends.map((wasm) => ({ wasm, name: wasm ? "wasm-simd" : "js" })))(
+  "thread pool ($name kernels)",
+  ({ wasm, name }) => {
+    const p2 = pool(2);
+    const p3 = pool(3);
+    beforeAll(() => setWasmOverride(wasm));
+    afterAll(() => setWasmOverride(null));
+
+    it("plain gradients (spline and ReLU bases, input gradients) are bit-identical for 1, 2 and 3 threads", () => {
+      const rng = new Rng(1);
+      for (const basis of ["spline", "relu"] as const) {
+        const net = new KAN({ width: [3, 6, 4, 1], grid: 7, basis, seed: 3 });
+        expect(net.backend).toBe(name);
+        const n = 1000;
+        const x = rng.fillUniform(new Float64Array(n * 3), -1.2, 1.2);
+        const t = rng.fillNormal(new Float64Array(n));
+        const loss = mseLoss(t, n, 1);
+        const results = [null, p2, p3].map((runner) => {
+          net.runner = runner;
+          const g = new Float64Array(net.paramCount);
+          const gx = new Float64Array(n * 3);
+          const l = net.gradient(x, n, loss, g, gx);
+          return { l, g, gx };
+        });
+        for (const r of results.slice(1)) {
+          expect(r.l).toBe(results[0].l);
+          expect(same(r.g, results[0].g)).toBe(true);
+          expect(same(r.gx, results[0].gx)).toBe(true);
+        }
+        record(`plain ${basis}`, Float64Array.of(results[0].l), results[0].g, results[0].gx);
+      }
+    });
+
+    it("jet gradients with sides, point weights and residual outputs are bit-identical", () => {
+      const net = new Network({
+        layers: [
+          {
+            type: "features",
+            nIn: 2,
+            features: [
+              { input: 0, kind: "identity" },
+              { input: 1, kind: "identity" },
+              { input: 0, kind: "abs" },
+            ],
+          },
+          {
+            type: "spline",
+            nIn: 3,
+            nOut: 5,
+            order: 4,
+            grid: 6,
+            domain: [-1, 1],
+            basis: "spline",
+            initStd: 0.4,
+          },
+          {
+            type: "spline",
+            nIn: 5,
+            nOut: 1,
+            order: 4,
+            grid: 6,
+            domain: [-1, 1],
+            basis: "spline",
+            initStd: 0.4,
+          },
+        ],
+        seed: 5,
+      });
+      expect(net.backend).toBe(name);
+      const rng = new Rng(2);
+      const n = 900;
+      const x = rng.fillUniform(new Float64Array(2 * n), -1, 1);
+      for (let s = 0; s < n; s += 7) x[2 * s] = 0;
+      const sides = Int8Array.from({ length: n }, (_, s) => (s % 2 === 0 ? -1 : 1));
+      const f = rng.fillNormal(new Float64Array(n));
+      const shape = net.jetShape({
+        pairs: [
+          [0, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      });
+      const e = residual(shape);
+      const lam = rng.fillUniform(new Float64Array(n), 0.5, 2);
+      const outs: Float64Array[] = [];
       const results = [null, p2, p3].map((runner) => {
+        const out = new Float64Array(n);
+        outs.push(out);
+        const loss = jetTermLoss({
+          shape,
+          nOut: 1,
+          n,
+          residual: e
+            .d2(0, 0)
+            .add(e.d2(1, 1))
+            .add(e.u().mul(e.d2(0, 1)))
+            .sub(e.data(f)),
+          pointWeights: lam,
+          residualOut: out,
+        });
         net.runner = runner;
         const g = new Float64Array(net.paramCount);
-        const gx = new Float64Array(n * 3);
-        const l = net.gradient(x, n, loss, g, gx);
-        return { l, g, gx };
+        const l = net.jetGradient(x, n, shape, loss, g, { sides });
+        // A second step after the caller changed the attention weights must see the new weights.
+        const lam0 = lam[0];
+        lam[0] = 1.5 * lam0;
+        const g2 = new Float64Array(net.paramCount);
+        const l2 = net.jetGradient(x, n, shape, loss, g2, { sides });
+        lam[0] = lam0;
+        return { l, g, l2, g2 };
       });
-      for (const r of results.slice(1)) {
+      for (const [i, r] of results.entries()) {
         expect(r.l).toBe(results[0].l);
-        expect(same(r.g, results[0].g)).toBe(true);
-        expect(same(r.gx, results[0].gx)).toBe(true);
+        expect(r.l2).toBe(results[0].l2);
+        expect(r.l2).not.toBe(r.l);
+        expect(
+          same(r.g, results[0].g),
+          `runner ${i}: ${r.g.findIndex((v, j) => v !== results[0].g[j])}`,
+        ).toBe(true);
+        expect(same(r.g2, results[0].g2)).toBe(true);
+        expect(same(outs[i], outs[0])).toBe(true);
       }
-    }
-  });
+      expect(outs[0].some((v) => v !== 0)).toBe(true);
+      record("jet", Float64Array.of(results[0].l, results[0].l2), results[0].g, results[0].g2, outs[0]);
+    });
 
-  it("jet gradients with sides, point weights and residual outputs are bit-identical", () => {
-    const net = new Network({
-      layers: [
-        {
-          type: "features",
-          nIn: 2,
-          features: [
-            { input: 0, kind: "identity" },
-            { input: 1, kind: "identity" },
-            { input: 0, kind: "abs" },
-          ],
-        },
-        {
-          type: "spline",
-          nIn: 3,
-          nOut: 5,
-          order: 4,
-          grid: 6,
-          domain: [-1, 1],
-          basis: "spline",
-          initStd: 0.4,
-        },
-        {
-          type: "spline",
-          nIn: 5,
-          nOut: 1,
-          order: 4,
-          grid: 6,
-          domain: [-1, 1],
-          basis: "spline",
-          initStd: 0.4,
-        },
-      ],
-      seed: 5,
-    });
-    const rng = new Rng(2);
-    const n = 900;
-    const x = rng.fillUniform(new Float64Array(2 * n), -1, 1);
-    for (let s = 0; s < n; s += 7) x[2 * s] = 0;
-    const sides = Int8Array.from({ length: n }, (_, s) => (s % 2 === 0 ? -1 : 1));
-    const f = rng.fillNormal(new Float64Array(n));
-    const shape = net.jetShape({
-      pairs: [
-        [0, 0],
-        [1, 1],
-        [0, 1],
-      ],
-    });
-    const e = residual(shape);
-    const lam = rng.fillUniform(new Float64Array(n), 0.5, 2);
-    const outs: Float64Array[] = [];
-    const results = [null, p2, p3].map((runner) => {
-      const out = new Float64Array(n);
-      outs.push(out);
+    it("a PINN-shaped jet gradient (full Hessian of a 2-input KAN) is bit-identical for 1, 2 and 3 threads", () => {
+      const net = new KAN({ width: [2, 9, 5, 1], grid: 6, seed: 4, initStd: 0.5 });
+      expect(net.backend).toBe(name);
+      const rng = new Rng(8);
+      const n = 700;
+      const x = rng.fillUniform(new Float64Array(2 * n), -1.3, 1.3);
+      const shape = net.jetShape({
+        pairs: [
+          [0, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      });
+      const e = residual(shape);
       const loss = jetTermLoss({
         shape,
         nOut: 1,
@@ -115,84 +189,72 @@ describe("thread pool", () => {
         residual: e
           .d2(0, 0)
           .add(e.d2(1, 1))
-          .add(e.u().mul(e.d2(0, 1)))
-          .sub(e.data(f)),
-        pointWeights: lam,
-        residualOut: out,
+          .add(e.d(0).mul(e.d2(0, 1)))
+          .sub(e.u()),
       });
-      net.runner = runner;
-      const g = new Float64Array(net.paramCount);
-      const l = net.jetGradient(x, n, shape, loss, g, { sides });
-      // A second step after the caller changed the attention weights must see the new weights.
-      const lam0 = lam[0];
-      lam[0] = 1.5 * lam0;
-      const g2 = new Float64Array(net.paramCount);
-      const l2 = net.jetGradient(x, n, shape, loss, g2, { sides });
-      lam[0] = lam0;
-      return { l, g, l2, g2 };
+      const results = [null, p2, p3].map((runner) => {
+        net.runner = runner;
+        const g = new Float64Array(net.paramCount);
+        return { l: net.jetGradient(x, n, shape, loss, g), g };
+      });
+      for (const r of results.slice(1)) {
+        expect(r.l).toBe(results[0].l);
+        expect(same(r.g, results[0].g)).toBe(true);
+      }
+      record("pinn", Float64Array.of(results[0].l), results[0].g);
     });
-    for (const [i, r] of results.entries()) {
-      expect(r.l).toBe(results[0].l);
-      expect(r.l2).toBe(results[0].l2);
-      expect(r.l2).not.toBe(r.l);
-      expect(same(r.g, results[0].g), `runner ${i}: ${r.g.findIndex((v, j) => v !== results[0].g[j])}`).toBe(
-        true,
-      );
-      expect(same(r.g2, results[0].g2)).toBe(true);
-      expect(same(outs[i], outs[0])).toBe(true);
-    }
-    expect(outs[0].some((v) => v !== 0)).toBe(true);
-  });
 
-  it("refined networks get new replicas; the default runner applies to every network", () => {
-    const net = new KAN({ width: [2, 4, 1], grid: 5, seed: 7 });
-    const n = 800;
-    const rng = new Rng(3);
-    const x = rng.fillUniform(new Float64Array(2 * n), -1, 1);
-    const loss = mseLoss(rng.fillNormal(new Float64Array(n)), n, 1);
-    Network.defaultRunner = p2;
-    const fine = net.refine(10);
-    const g = new Float64Array(fine.paramCount);
-    const threaded = fine.gradient(x, n, loss, g);
-    fine.runner = null;
-    const g1 = new Float64Array(fine.paramCount);
-    expect(fine.gradient(x, n, loss, g1)).toBe(threaded);
-    expect(same(g, g1)).toBe(true);
-    Network.defaultRunner = null;
-  });
+    it("refined networks get new replicas; the default runner applies to every network", () => {
+      const net = new KAN({ width: [2, 4, 1], grid: 5, seed: 7 });
+      const n = 800;
+      const rng = new Rng(3);
+      const x = rng.fillUniform(new Float64Array(2 * n), -1, 1);
+      const loss = mseLoss(rng.fillNormal(new Float64Array(n)), n, 1);
+      Network.defaultRunner = p2;
+      const fine = net.refine(10);
+      expect(fine.backend).toBe(name);
+      const g = new Float64Array(fine.paramCount);
+      const threaded = fine.gradient(x, n, loss, g);
+      fine.runner = null;
+      const g1 = new Float64Array(fine.paramCount);
+      expect(fine.gradient(x, n, loss, g1)).toBe(threaded);
+      expect(same(g, g1)).toBe(true);
+      Network.defaultRunner = null;
+    });
 
-  it("declines small batches and losses it cannot rebuild (the network then computes on one thread)", () => {
-    const net = new KAN({ width: [2, 3, 1], grid: 4, seed: 1 });
-    const x = new Rng(4).fillUniform(new Float64Array(2 * 64), -1, 1);
-    const t = new Float64Array(64);
-    expect(p2.gradient(net, x, 64, mseLoss(t, 64, 1), new Float64Array(net.paramCount))).toBeNull();
-    const custom = (y: Float64Array, gy: Float64Array, _s: number, rows: number) => {
-      for (let k = 0; k < rows; k++) gy[k] = 2 * y[k];
-      return 0;
-    };
-    const big = new Rng(5).fillUniform(new Float64Array(2 * 2000), -1, 1);
-    expect(p2.gradient(net, big, 2000, custom, new Float64Array(net.paramCount))).toBeNull();
-    const small = new ThreadPool({ threads: 2 });
-    pools.push(small);
-    expect(
-      small.gradient(
-        net,
-        big,
-        2000,
-        mseLoss(new Float64Array(2000), 2000, 1),
-        new Float64Array(net.paramCount),
-      ),
-    ).toBeNull();
-    expect(() => new ThreadPool({ threads: 0 })).toThrow(/threads must be an integer in \[1, 8\], got 0/);
-  });
+    it("declines small batches and losses it cannot rebuild (the network then computes on one thread)", () => {
+      const net = new KAN({ width: [2, 3, 1], grid: 4, seed: 1 });
+      const x = new Rng(4).fillUniform(new Float64Array(2 * 64), -1, 1);
+      const t = new Float64Array(64);
+      expect(p2.gradient(net, x, 64, mseLoss(t, 64, 1), new Float64Array(net.paramCount))).toBeNull();
+      const custom = (y: Float64Array, gy: Float64Array, _s: number, rows: number) => {
+        for (let k = 0; k < rows; k++) gy[k] = 2 * y[k];
+        return 0;
+      };
+      const big = new Rng(5).fillUniform(new Float64Array(2 * 2000), -1, 1);
+      expect(p2.gradient(net, big, 2000, custom, new Float64Array(net.paramCount))).toBeNull();
+      const small = new ThreadPool({ threads: 2 });
+      pools.push(small);
+      expect(
+        small.gradient(
+          net,
+          big,
+          2000,
+          mseLoss(new Float64Array(2000), 2000, 1),
+          new Float64Array(net.paramCount),
+        ),
+      ).toBeNull();
+      expect(() => new ThreadPool({ threads: 0 })).toThrow(/threads must be an integer in \[1, 8\], got 0/);
+    });
 
-  it("a closed pool declines", () => {
-    const p = pool(2);
-    p.close();
-    const net = new KAN({ width: [2, 3, 1], grid: 4, seed: 1 });
-    const x = new Rng(6).fillUniform(new Float64Array(2 * 1000), -1, 1);
-    expect(
-      p.gradient(net, x, 1000, mseLoss(new Float64Array(1000), 1000, 1), new Float64Array(net.paramCount)),
-    ).toBeNull();
-  });
-});
+    it("a closed pool declines", () => {
+      const p = pool(2);
+      p.close();
+      const net = new KAN({ width: [2, 3, 1], grid: 4, seed: 1 });
+      const x = new Rng(6).fillUniform(new Float64Array(2 * 1000), -1, 1);
+      expect(
+        p.gradient(net, x, 1000, mseLoss(new Float64Array(1000), 1000, 1), new Float64Array(net.paramCount)),
+      ).toBeNull();
+    });
+  },
+);
