@@ -47,6 +47,52 @@ export class LinearLayer implements Layer {
       const ys = yo + s * Q;
       if (this.bias) for (let q = 0; q < Q; q++) y[ys + q] = params[b + q];
       else for (let q = 0; q < Q; q++) y[ys + q] = 0;
+    }
+    // Two samples and four inputs per pass over q: each weight load serves two samples and each output
+    // load four inputs. Every y[s, q] still adds v_p W[p, q] in p order, one rounding at a time (the
+    // left-to-right sums below), so the bits are those of the plain loop `y += v W[p]` for p = 0..P-1.
+    let s = 0;
+    for (; s + 1 < rows; s += 2) {
+      const y0 = yo + s * Q;
+      const y1 = y0 + Q;
+      const x0 = xo + s * P;
+      const x1 = x0 + P;
+      let p = 0;
+      for (; p + 3 < P; p += 4) {
+        const a0 = x[x0 + p];
+        const a1 = x[x0 + p + 1];
+        const a2 = x[x0 + p + 2];
+        const a3 = x[x0 + p + 3];
+        const c0 = x[x1 + p];
+        const c1 = x[x1 + p + 1];
+        const c2 = x[x1 + p + 2];
+        const c3 = x[x1 + p + 3];
+        const w0 = w + p * Q;
+        const w1 = w0 + Q;
+        const w2 = w1 + Q;
+        const w3 = w2 + Q;
+        for (let q = 0; q < Q; q++) {
+          const u0 = params[w0 + q];
+          const u1 = params[w1 + q];
+          const u2 = params[w2 + q];
+          const u3 = params[w3 + q];
+          y[y0 + q] = y[y0 + q] + a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3;
+          y[y1 + q] = y[y1 + q] + c0 * u0 + c1 * u1 + c2 * u2 + c3 * u3;
+        }
+      }
+      for (; p < P; p++) {
+        const a = x[x0 + p];
+        const c = x[x1 + p];
+        const wp = w + p * Q;
+        for (let q = 0; q < Q; q++) {
+          const u = params[wp + q];
+          y[y0 + q] += a * u;
+          y[y1 + q] += c * u;
+        }
+      }
+    }
+    for (; s < rows; s++) {
+      const ys = yo + s * Q;
       const xs = xo + s * P;
       for (let p = 0; p < P; p++) {
         const v = x[xs + p];
@@ -67,7 +113,49 @@ export class LinearLayer implements Layer {
   ): void {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
-    for (let s = 0; s < rows; s++) {
+    // Four samples per pass over q: each weight and gradient entry is loaded once for four samples. g[p, q]
+    // still adds v_s gy[s, q] in sample order (left-to-right sums) and each input gradient sums over q in
+    // order, so the bits are those of the plain per-sample loop (the tail below).
+    let s = 0;
+    for (; s + 3 < rows; s += 4) {
+      const g0 = s * Q;
+      const g1 = g0 + Q;
+      const g2 = g1 + Q;
+      const g3 = g2 + Q;
+      const x0 = xo + s * P;
+      for (let p = 0; p < P; p++) {
+        const v0 = x[x0 + p];
+        const v1 = x[x0 + P + p];
+        const v2 = x[x0 + 2 * P + p];
+        const v3 = x[x0 + 3 * P + p];
+        const wp = w + p * Q;
+        let acc0 = 0;
+        let acc1 = 0;
+        let acc2 = 0;
+        let acc3 = 0;
+        for (let q = 0; q < Q; q++) {
+          const e0 = gy[g0 + q];
+          const e1 = gy[g1 + q];
+          const e2 = gy[g2 + q];
+          const e3 = gy[g3 + q];
+          const u = params[wp + q];
+          g[wp + q] = g[wp + q] + v0 * e0 + v1 * e1 + v2 * e2 + v3 * e3;
+          acc0 += u * e0;
+          acc1 += u * e1;
+          acc2 += u * e2;
+          acc3 += u * e3;
+        }
+        if (gx) {
+          gx[s * P + p] = acc0;
+          gx[(s + 1) * P + p] = acc1;
+          gx[(s + 2) * P + p] = acc2;
+          gx[(s + 3) * P + p] = acc3;
+        }
+      }
+      if (this.bias)
+        for (let q = 0; q < Q; q++) g[b + q] = g[b + q] + gy[g0 + q] + gy[g1 + q] + gy[g2 + q] + gy[g3 + q];
+    }
+    for (; s < rows; s++) {
       const gs = s * Q;
       const xs = xo + s * P;
       for (let p = 0; p < P; p++) {
