@@ -8,10 +8,10 @@ import {
   type StepBenchRow,
   stepBenchmark,
 } from "../bench/step.js";
+import { kernelBackend } from "../layers/wasm/kernels.js";
 import { writeFileAtomic } from "../node/fs.js";
 import { arrayBufferBytes, measureAllocation } from "../node/heap.js";
 import { defaultThreads, ThreadPool } from "../node/threads.js";
-import { kernelBackend } from "../layers/wasm/kernels.js";
 import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
 

@@ -22,6 +22,7 @@ import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
+import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
 export function reproduceCommand(program: Command): Command {
@@ -67,6 +68,7 @@ export interface RegressionCliOptions {
   metricsEvery?: string;
   png?: boolean;
   fromJson?: string;
+  threads?: string;
 }
 
 /** Settings from the command line (on top of DESIGN.md's or the quick defaults). */
@@ -200,58 +202,61 @@ export function registerReproduce(program: Command): void {
     .option("--metrics-every <n>", "evaluate train/test MSE every n steps (0: at level ends only)")
     .option("--no-png", "do not render PNG copies of the plots")
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
-    .action(async (o: RegressionCliOptions) => {
-      let result: ExperimentResult;
-      if (o.fromJson !== undefined) {
-        let text: string;
-        try {
-          text = readFileSync(o.fromJson, "utf8");
-        } catch (e) {
-          throw new Error(`cannot read ${o.fromJson}: ${(e as Error).message}`);
-        }
-        result = parseResult(text, o.fromJson);
-        if (result.experiment !== "regression")
-          throw new Error(
-            `${o.fromJson} holds experiment ${JSON.stringify(result.experiment)}, not "regression"`,
-          );
-      } else {
-        const settings = settingsFromCli(o);
-        const progress = progressReporter(process.stderr);
-        result = runRegression(settings, {
-          env: collectEnv(),
-          onProgress: progress.onProgress,
-          onRun: ({ row, seed, index, total }) =>
-            progress.setLabel(
-              `[${index + 1}/${total}] ${row.model} ${row.basis} ${row.fidelity.split(" (")[0]} seed ${seed}`,
-            ),
-        });
-        progress.clear();
-      }
-      const quick = result.settings.quick === true;
-      const table = resultTable(result, regressionTableOptions());
-      const title = `Function regression (paper Table 2)${quick ? ", quick budget" : ""}`;
-      process.stdout.write(`${title}\n\n${table}\n\n${regressionNotes(result)}\n\n`);
-      const intro = regressionNotes(result).split("\n### ")[0].trim();
-      const sections = `### ${regressionNotes(result).split("\n### ").slice(1).join("\n### ")}`;
-      const markdown = { ...regressionTableOptions(), title, notes: intro };
-      const paths = await writeReport(o.out, result, {
-        plots: regressionPlots(result),
-        png: o.png === false ? false : "auto",
-        markdown,
-      });
-      // The margins, targets and per-seed values go after the table and the plots, before the settings.
-      const page = resultMarkdown(result, { ...markdown, plots: paths.svg.map((f) => basename(f)) });
-      const at = page.indexOf("\n## Settings");
-      await writeFileAtomic(
-        paths.markdown,
-        at < 0
-          ? `${page}\n${sections}\n`
-          : `${page.slice(0, at)}\n${sections.replace(/^###/gm, "##")}\n${page.slice(at)}`,
+    .option(THREADS_FLAGS, THREADS_HELP)
+    .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
+}
+
+async function regressionCommand(o: RegressionCliOptions): Promise<void> {
+  let result: ExperimentResult;
+  if (o.fromJson !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(o.fromJson, "utf8");
+    } catch (e) {
+      throw new Error(`cannot read ${o.fromJson}: ${(e as Error).message}`);
+    }
+    result = parseResult(text, o.fromJson);
+    if (result.experiment !== "regression")
+      throw new Error(
+        `${o.fromJson} holds experiment ${JSON.stringify(result.experiment)}, not "regression"`,
       );
-      if (o.json) await writeFileAtomic(o.json, resultToJson(result));
-      const files = [paths.markdown, paths.json, paths.csv, ...paths.svg, ...paths.png];
-      if (o.json) files.push(resolve(o.json));
-      process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
-      for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);
+  } else {
+    const settings = settingsFromCli(o);
+    const progress = progressReporter(process.stderr);
+    result = runRegression(settings, {
+      env: collectEnv(),
+      onProgress: progress.onProgress,
+      onRun: ({ row, seed, index, total }) =>
+        progress.setLabel(
+          `[${index + 1}/${total}] ${row.model} ${row.basis} ${row.fidelity.split(" (")[0]} seed ${seed}`,
+        ),
     });
+    progress.clear();
+  }
+  const quick = result.settings.quick === true;
+  const table = resultTable(result, regressionTableOptions());
+  const title = `Function regression (paper Table 2)${quick ? ", quick budget" : ""}`;
+  process.stdout.write(`${title}\n\n${table}\n\n${regressionNotes(result)}\n\n`);
+  const intro = regressionNotes(result).split("\n### ")[0].trim();
+  const sections = `### ${regressionNotes(result).split("\n### ").slice(1).join("\n### ")}`;
+  const markdown = { ...regressionTableOptions(), title, notes: intro };
+  const paths = await writeReport(o.out, result, {
+    plots: regressionPlots(result),
+    png: o.png === false ? false : "auto",
+    markdown,
+  });
+  // The margins, targets and per-seed values go after the table and the plots, before the settings.
+  const page = resultMarkdown(result, { ...markdown, plots: paths.svg.map((f) => basename(f)) });
+  const at = page.indexOf("\n## Settings");
+  await writeFileAtomic(
+    paths.markdown,
+    at < 0
+      ? `${page}\n${sections}\n`
+      : `${page.slice(0, at)}\n${sections.replace(/^###/gm, "##")}\n${page.slice(at)}`,
+  );
+  if (o.json) await writeFileAtomic(o.json, resultToJson(result));
+  const files = [paths.markdown, paths.json, paths.csv, ...paths.svg, ...paths.png];
+  if (o.json) files.push(resolve(o.json));
+  process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
+  for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);
 }

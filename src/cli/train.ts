@@ -18,6 +18,7 @@ import { svgToPng } from "../report/png.js";
 import type { TrainingHistory } from "../train/history.js";
 import { progressReporter } from "../train/progress.js";
 import { type LevelEnd, trainMultilevel } from "../train/trainer.js";
+import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** What `mlkan train` records in the saved model (beside the model itself) for `mlkan predict`. */
 export interface TrainingRecord {
@@ -38,6 +39,7 @@ export interface TrainingRecord {
 }
 
 export interface TrainCliOptions {
+  threads?: string;
   data: string;
   target: string;
   inputs?: string;
@@ -122,8 +124,10 @@ export function registerTrain(program: Command): void {
     .option("--plot <file>", "training curve SVG (default: next to the model, <name>-training.svg)")
     .option("--metrics-every <n>", "evaluate RMSE every n steps", "1")
     .option("--no-png", "do not render a PNG copy of the plot")
+    .option(THREADS_FLAGS, THREADS_HELP)
     .action(async (o: TrainCliOptions) => {
-      await trainCommand(o);
+      const threads = parseThreads(o.threads);
+      await withThreads(threads, () => trainCommand(o));
     });
 }
 
