@@ -13,7 +13,7 @@ import type { JetShape } from "../model/jet.js";
 import { evalBasisAt } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
 import { cubicBackward, cubicForward, cubicJetBackward, cubicJetForward } from "./spline-kernel-cubic.js";
-import { arenaKernels, stagePairs } from "./wasm/kernels.js";
+import { sharedArena, stagePairs } from "./wasm/kernels.js";
 
 /** y[yo + s*Q + q] = sum_p sum_m b_{j+m}(x_sp) coef[coff + ((p*N + j + m)*Q + q)]. */
 export function splineForward(
@@ -30,8 +30,8 @@ export function splineForward(
   scratch: Float64Array,
 ): void {
   if (kv.uniform && kv.order === 4) {
-    const k = arenaKernels(coef);
-    if (k !== undefined && x.buffer === k.buffer && y.buffer === k.buffer) {
+    const k = sharedArena(coef, x, y);
+    if (k !== undefined) {
       k.fwd(
         P,
         Q,
@@ -102,14 +102,8 @@ export function splineBackward(
   scratch: Float64Array,
 ): void {
   if (kv.uniform && kv.order === 4) {
-    const k = arenaKernels(coef);
-    if (
-      k !== undefined &&
-      x.buffer === k.buffer &&
-      gy.buffer === k.buffer &&
-      g.buffer === k.buffer &&
-      (gx === null || gx.buffer === k.buffer)
-    ) {
+    const k = sharedArena(coef, x, gy, g, gx);
+    if (k !== undefined) {
       k.bwd(
         P,
         Q,
@@ -195,14 +189,8 @@ export function splineJetForward(
   f2: Float64Array,
 ): void {
   if (kv.uniform && kv.order === 4) {
-    const k = arenaKernels(coef);
-    if (
-      k !== undefined &&
-      x.buffer === k.buffer &&
-      y.buffer === k.buffer &&
-      Q <= k.maxQ &&
-      shape.C <= k.maxC
-    ) {
+    const k = sharedArena(coef, x, y);
+    if (k !== undefined && Q <= k.maxQ && shape.C <= k.maxC) {
       stagePairs(k, shape);
       k.jetFwd(
         P,
@@ -424,16 +412,8 @@ export function splineJetBackward(
   a2: Float64Array,
 ): void {
   if (kv.uniform && kv.order === 4) {
-    const k = arenaKernels(coef);
-    if (
-      k !== undefined &&
-      x.buffer === k.buffer &&
-      gy.buffer === k.buffer &&
-      g.buffer === k.buffer &&
-      (gx === null || gx.buffer === k.buffer) &&
-      Q <= k.maxQ &&
-      shape.C <= k.maxC
-    ) {
+    const k = sharedArena(coef, x, gy, g, gx);
+    if (k !== undefined && Q <= k.maxQ && shape.C <= k.maxC) {
       stagePairs(k, shape);
       k.jetBwd(
         P,

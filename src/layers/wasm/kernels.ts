@@ -6,7 +6,7 @@
  * grown, so views on it never detach) holding its parameters, gradient slot, block activations and jet
  * workspaces, with one instance of the kernel module bound to it. The dispatchers in spline-kernel.ts
  * call the WASM kernels when every array a kernel touches is a view of one arena's memory
- * (`arenaKernels`), and the JS kernels otherwise (foreign arrays, other orders, general knots).
+ * (`sharedArena`), and the JS kernels otherwise (foreign arrays, other orders, general knots).
  *
  * Browser-safe: no Node imports. The module (about 7 KB) is compiled synchronously, once per thread, and
  * only if `WebAssembly.validate` accepts it (fixed-width SIMD). `MLKAN_WASM=0` in the environment (Node)
@@ -29,68 +29,16 @@ interface WasmApi {
   Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
 }
 
-type FwdFn = (
-  P: number,
-  Q: number,
-  n: number,
-  a: number,
-  b: number,
-  invh: number,
-  coef: number,
-  x: number,
-  y: number,
-  rows: number,
-) => void;
-type BwdFn = (
-  P: number,
-  Q: number,
-  n: number,
-  a: number,
-  b: number,
-  invh: number,
-  coef: number,
-  x: number,
-  gy: number,
-  gx: number,
-  hasGx: number,
-  g: number,
-  rows: number,
-) => void;
-type JetFwdFn = (
-  P: number,
-  Q: number,
-  n: number,
-  a: number,
-  b: number,
-  invh: number,
-  coef: number,
-  x: number,
-  y: number,
-  rows: number,
-  D: number,
-  M: number,
-  pairs: number,
-  work: number,
-) => void;
-type JetBwdFn = (
-  P: number,
-  Q: number,
-  n: number,
-  a: number,
-  b: number,
-  invh: number,
-  coef: number,
-  x: number,
-  gy: number,
-  gx: number,
-  hasGx: number,
-  g: number,
-  rows: number,
-  D: number,
-  M: number,
-  pairs: number,
-  work: number,
-) => void;
+/** Arguments shared by every kernel: shapes, knot data, and the coefficients' byte offset. */
+type Head = [P: number, Q: number, n: number, a: number, b: number, invh: number, coef: number];
+/** The jet kernels' extra arguments: jet dimensions and the arena's pair table and scratch offsets. */
+type JetTail = [D: number, M: number, pairs: number, work: number];
+type FwdArgs = [...Head, x: number, y: number, rows: number];
+type BwdArgs = [...Head, x: number, gy: number, gx: number, hasGx: number, g: number, rows: number];
+type FwdFn = (...args: FwdArgs) => void;
+type BwdFn = (...args: BwdArgs) => void;
+type JetFwdFn = (...args: [...FwdArgs, ...JetTail]) => void;
+type JetBwdFn = (...args: [...BwdArgs, ...JetTail]) => void;
 
 /** The kernel instance of one arena, with its jet scratch (byte offsets into the arena's memory). */
 export interface ArenaKernels {
@@ -115,6 +63,25 @@ const registry = new WeakMap<ArrayBufferLike, ArenaKernels>();
 /** The kernels bound to the memory `a` is a view of, if it is an arena's. */
 export function arenaKernels(a: Float64Array): ArenaKernels | undefined {
   return registry.get(a.buffer);
+}
+
+/**
+ * The kernels of `coef`'s arena when the other arrays of a kernel call (null: not passed) are views of
+ * the same memory; undefined sends the caller to the JS kernels. Fixed arity: no array per call.
+ */
+export function sharedArena(
+  coef: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array | null = null,
+  d: Float64Array | null = null,
+): ArenaKernels | undefined {
+  const k = registry.get(coef.buffer);
+  if (k === undefined) return undefined;
+  const m = k.buffer;
+  if (a.buffer !== m || b.buffer !== m || (c !== null && c.buffer !== m) || (d !== null && d.buffer !== m))
+    return undefined;
+  return k;
 }
 
 /** Writes the pairs of a jet shape into the arena's pair table. */
