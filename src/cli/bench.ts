@@ -14,19 +14,13 @@ import { arrayBufferBytes, measureAllocation } from "../node/heap.js";
 import { defaultThreads, ThreadPool } from "../node/threads.js";
 import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
+import { positiveInt } from "./args.js";
 
 /** The reference step times shipped with the package (bench/reference/step_time.json). */
 export function loadReference(): ReferenceRow[] {
   const url = new URL("../../bench/reference/step_time.json", import.meta.url);
   const json = JSON.parse(readFileSync(url, "utf8")) as { rows: ReferenceRow[] };
   return json.rows;
-}
-
-function positiveInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** Selects configurations by label ("[2,5,1] G=5"), by 1-based index, or "tiny" (the smoke-test config). */

@@ -22,6 +22,7 @@ import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
+import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -29,27 +30,6 @@ export function reproduceCommand(program: Command): Command {
   const existing = program.commands.find((c) => c.name() === "reproduce");
   if (existing) return existing;
   return program.command("reproduce").description("reproduce the paper's and the peers' experiments");
-}
-
-function positiveInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1)
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function nonNegativeInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n))
-    throw new Error(`${name} must be an integer >= 0, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function finiteNumber(name: string, v: string): number {
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n))
-    throw new Error(`${name} must be a number, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 export interface RegressionCliOptions {
@@ -76,7 +56,7 @@ export function settingsFromCli(o: RegressionCliOptions): RegressionSettings {
   const s = regressionSettings(o.quick === true);
   if (o.seeds !== undefined || o.firstSeed !== undefined) {
     const n = o.seeds === undefined ? s.seeds.length : positiveInt("--seeds", o.seeds);
-    const first = o.firstSeed === undefined ? 1234 : nonNegativeInt("--first-seed", o.firstSeed);
+    const first = o.firstSeed === undefined ? 1234 : intAtLeast("--first-seed", o.firstSeed, 0);
     s.seeds = Array.from({ length: n }, (_, i) => first + i);
   }
   if (o.rows !== undefined) {
@@ -119,7 +99,7 @@ export function settingsFromCli(o: RegressionCliOptions): RegressionSettings {
       throw new Error(`--relu-init must be "converted" or "direct", got ${JSON.stringify(o.reluInit)}`);
     s.reluInit = o.reluInit;
   }
-  if (o.metricsEvery !== undefined) s.metricsEvery = nonNegativeInt("--metrics-every", o.metricsEvery);
+  if (o.metricsEvery !== undefined) s.metricsEvery = intAtLeast("--metrics-every", o.metricsEvery, 0);
   return s;
 }
 

@@ -3,7 +3,9 @@
  * reduction slots split over a worker pool, src/node/threads.ts). Any count gives the same bits; the pool
  * declines batches too small to gain, so the default is every available core (at most 8).
  */
+
 import { defaultThreads, useThreads } from "../node/threads.js";
+import { positiveInt } from "./args.js";
 
 export const THREADS_FLAGS = "--threads <n>";
 export const THREADS_HELP =
@@ -12,10 +14,7 @@ export const THREADS_HELP =
 /** The thread count of `--threads` (undefined: the default), or an error naming the bad value. */
 export function parseThreads(v: string | undefined): number {
   if (v === undefined) return defaultThreads();
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1)
-    throw new Error(`--threads must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
+  return positiveInt("--threads", v);
 }
 
 /** Runs `fn` with every network using `threads` threads, and stops the workers afterwards. */

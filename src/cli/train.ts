@@ -18,6 +18,7 @@ import { svgToPng } from "../report/png.js";
 import type { TrainingHistory } from "../train/history.js";
 import { progressReporter } from "../train/progress.js";
 import { type LevelEnd, trainMultilevel } from "../train/trainer.js";
+import { finiteNumber, intAtLeast } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** What `mlkan train` records in the saved model (beside the model itself) for `mlkan predict`. */
@@ -73,20 +74,6 @@ function intList(name: string, v: string, min: number): number[] {
   });
 }
 
-function int(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!/^\s*-?\d+\s*$/.test(v) || !Number.isInteger(n) || n < min)
-    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function num(name: string, v: string): number {
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n))
-    throw new Error(`${name} must be a number, got ${JSON.stringify(v)}`);
-  return n;
-}
-
 /** Path of the training-curve plot next to the model: `model.json` -> `model-training.svg`. */
 export function curvePath(save: string): string {
   const ext = extname(save);
@@ -138,7 +125,7 @@ export async function trainCommand(o: TrainCliOptions): Promise<void> {
   for (let i = 1; i < grids.length; i++)
     if (grids[i] % grids[i - 1] !== 0)
       throw new Error(`--grids must nest: each grid a multiple of the previous one, got ${o.grids}`);
-  const k = int("--k", o.k, 0);
+  const k = intAtLeast("--k", o.k, 0);
   if (o.basis !== "spline" && o.basis !== "relu")
     throw new Error(`--basis must be "spline" or "relu", got ${JSON.stringify(o.basis)}`);
   if (!["sigmoid", "tanh", "none"].includes(o.normalize))
@@ -147,7 +134,7 @@ export async function trainCommand(o: TrainCliOptions): Promise<void> {
     throw new Error(`--optimizer must be "lbfgs" or "adam", got ${JSON.stringify(o.optimizer)}`);
   if (o.lbfgs !== "torch" && o.lbfgs !== "pykan")
     throw new Error(`--lbfgs must be "torch" or "pykan", got ${JSON.stringify(o.lbfgs)}`);
-  const lr = o.lr === undefined ? (o.optimizer === "lbfgs" ? 1 : 1e-2) : num("--lr", o.lr);
+  const lr = o.lr === undefined ? (o.optimizer === "lbfgs" ? 1 : 1e-2) : finiteNumber("--lr", o.lr);
   if (!(lr > 0)) throw new Error(`--lr must be > 0, got ${JSON.stringify(o.lr)}`);
   const stepsList = intList("--steps", o.steps ?? (o.optimizer === "lbfgs" ? "50" : "1000"), 0);
   if (stepsList.length !== 1 && stepsList.length !== grids.length)
@@ -155,12 +142,12 @@ export async function trainCommand(o: TrainCliOptions): Promise<void> {
       `--steps lists ${stepsList.length} values for ${grids.length} grids (give one or one per grid)`,
     );
   const steps = stepsList.length === 1 ? grids.map(() => stepsList[0]) : stepsList;
-  const val = num("--val", o.val);
+  const val = finiteNumber("--val", o.val);
   if (!(val >= 0 && val < 1))
     throw new Error(`--val must be a fraction in [0, 1), got ${JSON.stringify(o.val)}`);
-  const seed = int("--seed", o.seed, 0);
-  const batch = o.batch === undefined ? undefined : int("--batch", o.batch, 1);
-  const metricsEvery = int("--metrics-every", o.metricsEvery, 0);
+  const seed = intAtLeast("--seed", o.seed, 0);
+  const batch = o.batch === undefined ? undefined : intAtLeast("--batch", o.batch, 1);
+  const metricsEvery = intAtLeast("--metrics-every", o.metricsEvery, 0);
   if (extname(o.save).toLowerCase() !== ".json")
     throw new Error(`--save must name a .json file, got ${JSON.stringify(o.save)}`);
   const targets = parseColumnList(o.target, "--target");

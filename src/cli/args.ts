@@ -1,0 +1,28 @@
+/**
+ * Parsers of command-line option values: each returns the number or throws an Error naming the option
+ * and the value as given.
+ */
+
+/** An integer >= 1 written in digits. */
+export function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** An integer >= min written in digits (with an optional minus sign). */
+export function intAtLeast(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!/^\s*-?\d+\s*$/.test(v) || !Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** A finite number. */
+export function finiteNumber(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n))
+    throw new Error(`${name} must be a number, got ${JSON.stringify(v)}`);
+  return n;
+}
