@@ -2,3 +2,5 @@ export * from "./basis.js";
 export * from "./change-of-basis.js";
 export * from "./knots.js";
 export * from "./refine.js";
+export * from "./basis-knot-grad.js";
+export * from "./knot-param.js";
