@@ -11,6 +11,7 @@
 import type { JetContext, JetShape } from "../model/jet.js";
 import type { Rng } from "../util/random.js";
 import type { FeatureLayerSpec } from "./features.js";
+import type { FreeKnotLayerSpec } from "./free-knot-layer.js";
 
 export interface Layer {
   readonly type: string;
@@ -117,4 +118,9 @@ export interface ElementwiseLayerSpec {
   label?: string;
 }
 
-export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec | FeatureLayerSpec;
+export type LayerSpec =
+  | SplineLayerSpec
+  | LinearLayerSpec
+  | ElementwiseLayerSpec
+  | FeatureLayerSpec
+  | FreeKnotLayerSpec;

@@ -14,7 +14,14 @@
  * are bit-identical to the JS kernels. Assigning another array to `params` is allowed: the layers then
  * run the JS kernels.
  */
-import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
+import {
+  type Basis,
+  createLayer,
+  FreeKnotLayer,
+  type Layer,
+  type LayerSpec,
+  SplineLayer,
+} from "../layers/index.js";
 import { arenaBytes, type KernelBackend, WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
@@ -589,9 +596,11 @@ export class Network {
     return "Network";
   }
 
-  /** Grid sizes of the spline layers, in order. */
+  /** Grid sizes of the spline layers (free-knot layers included), in order. */
   get grids(): number[] {
-    return this.splineLayers.map((l) => l.grid);
+    return this.layers
+      .filter((l) => l instanceof SplineLayer || l instanceof FreeKnotLayer)
+      .map((l) => l.grid);
   }
 
   /**

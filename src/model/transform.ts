@@ -5,6 +5,7 @@
  * - the change of parametrisation between the spline basis (u) and the power-ReLU basis (w = A^T u).
  * In the ReLU basis refinement composes u_c = A_c^{-T} w_c, u_f = P u_c, w_f = A_f^T u_f.
  */
+import { FreeKnotLayer } from "../layers/free-knot-layer.js";
 import { createLayer } from "../layers/index.js";
 import type { Basis, Layer, SplineLayerSpec } from "../layers/layer.js";
 import { SplineLayer } from "../layers/spline-layer.js";
@@ -85,15 +86,16 @@ export function refineLayers(
   params: Float64Array,
   grids: GridSpec | GridSpec[],
 ): { layers: Layer[]; params: Float64Array } {
-  const splines = layers.filter((l) => l instanceof SplineLayer);
+  const splines = layers.filter((l) => l instanceof SplineLayer || l instanceof FreeKnotLayer);
   const list: GridSpec[] = Array.isArray(grids) ? grids : splines.map(() => grids);
   if (list.length !== splines.length) {
     throw new Error(`refine: got ${list.length} grids for ${splines.length} spline layers`);
   }
   let k = 0;
   const newLayers = layers.map((l) => {
-    if (!(l instanceof SplineLayer)) return createLayer(l.toSpec());
+    if (!(l instanceof SplineLayer || l instanceof FreeKnotLayer)) return createLayer(l.toSpec());
     try {
+      if (l instanceof FreeKnotLayer) return refineFreeKnotLayer(l, list[k++]);
       return respecSplineLayer(l, list[k++], l.basis);
     } catch (err) {
       throw new Error(`refine: spline layer ${k - 1}: ${(err as Error).message}`);
@@ -111,7 +113,11 @@ export function convertLayers(
   if (basis !== "spline" && basis !== "relu")
     throw new Error(`basis must be "spline" or "relu", got ${JSON.stringify(basis)}`);
   const newLayers = layers.map((l) =>
-    l instanceof SplineLayer ? respecSplineLayer(l, null, basis) : createLayer(l.toSpec()),
+    l instanceof SplineLayer
+      ? respecSplineLayer(l, null, basis)
+      : l instanceof FreeKnotLayer
+        ? l.refinedTo(l.grid, basis)
+        : createLayer(l.toSpec()),
   );
   return { layers: newLayers, params: transferParams(layers, params, newLayers, false) };
 }
@@ -134,7 +140,9 @@ function transferParams(
   for (let i = 0; i < oldLayers.length; i++) {
     const from = oldLayers[i];
     const to = newLayers[i];
-    if (from instanceof SplineLayer && to instanceof SplineLayer) {
+    if (from instanceof FreeKnotLayer && to instanceof FreeKnotLayer) {
+      FreeKnotLayer.transfer(from, oldParams, to, out);
+    } else if (from instanceof SplineLayer && to instanceof SplineLayer) {
       const uc = splineCoefficients(from, oldParams);
       let uf = uc;
       if (refine) {
@@ -160,4 +168,14 @@ function transferParams(
     }
   }
   return out;
+}
+
+/** A free-knot layer refined to G intervals (an integer multiple: every interval split evenly). */
+function refineFreeKnotLayer(layer: FreeKnotLayer, grid: GridSpec): FreeKnotLayer {
+  if (typeof grid !== "number") {
+    throw new Error(
+      `free-knot layers refine to a grid size (their knots are parameters), got ${JSON.stringify(grid)}`,
+    );
+  }
+  return layer.refinedTo(grid);
 }

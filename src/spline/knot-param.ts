@@ -7,7 +7,7 @@
  *   t_0 = a,   t_i = a + (b - a) sum_{m<i} g_m  (i = 1 .. n-1),   t_n = b,
  *
  * so the interior knots are strictly increasing, stay inside (a, b), and no interval is narrower than the
- * minimum spacing eps (b - a) / n (eps = `minGap`, a fraction of the uniform spacing, in [0, 1)). theta = 0
+ * minimum spacing eps (b - a) / n (eps = `minGap`, a fraction of the uniform spacing, in (0, 1)). theta = 0
  * gives uniform knots; adding a constant to theta changes nothing. The endpoints a, b are fixed, so the
  * domain of the layer does not move and refinement stays exact (section 4.5 of 2603.04827).
  *
@@ -96,7 +96,11 @@ export function logitGradient(
  * Logits that reproduce the given breakpoints a = t_0 < ... < t_n = b (up to rounding), centred to sum 0.
  * Throws, naming the interval, when a width is not above the minimum spacing minGap (b - a) / n.
  */
-export function logitsFromBreakpoints(bp: ArrayLike<number>, minGap: number, what = "breakpoints"): Float64Array {
+export function logitsFromBreakpoints(
+  bp: ArrayLike<number>,
+  minGap: number,
+  what = "breakpoints",
+): Float64Array {
   const n = bp.length - 1;
   const a = bp[0];
   const L = bp[n] - a;
@@ -124,17 +128,28 @@ export function logitsFromBreakpoints(bp: ArrayLike<number>, minGap: number, wha
  * are theta_m - log 2 twice, here re-centred: `out[2m] = out[2m+1] = theta_m` exactly (the shift
  * cancels in the softmax). The refined breakpoints are the coarse ones plus the midpoints, to rounding.
  */
-export function midpointLogits(theta: ArrayLike<number>, tho: number, n: number, out: Float64Array, oo: number): void {
+export function midpointLogits(
+  theta: ArrayLike<number>,
+  tho: number,
+  n: number,
+  out: Float64Array,
+  oo: number,
+): void {
   for (let m = 0; m < n; m++) {
     out[oo + 2 * m] = theta[tho + m];
     out[oo + 2 * m + 1] = theta[tho + m];
   }
 }
 
-/** Checks a minimum-spacing fraction: a finite number in [0, 1). */
+/**
+ * Checks a minimum-spacing fraction: a number in (0, 1). Zero is refused: with no floor, a logit far below
+ * the others collapses its interval to zero width in floating point (division by zero in the basis).
+ */
 export function requireMinGap(minGap: unknown): number {
-  if (typeof minGap !== "number" || !Number.isFinite(minGap) || minGap < 0 || minGap >= 1) {
-    throw new Error(`minGap (minimum knot spacing, a fraction of the uniform spacing) must be in [0, 1), got ${minGap}`);
+  if (typeof minGap !== "number" || !Number.isFinite(minGap) || minGap <= 0 || minGap >= 1) {
+    throw new Error(
+      `minGap (minimum knot spacing, a fraction of the uniform spacing) must be in (0, 1), got ${minGap}`,
+    );
   }
   return minGap;
 }

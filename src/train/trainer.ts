@@ -22,6 +22,7 @@
  * Allocation: buffers are allocated once per level; a step allocates nothing in the trainer (the history
  * arrays grow, and `Problem.metrics` returns a fresh record when it is called).
  */
+import { FreeKnotLayer } from "../layers/free-knot-layer.js";
 import type { Network } from "../model/network.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
@@ -100,6 +101,11 @@ export interface MultilevelOptions extends CommonTrainOptions {
   steps: number | number[];
   /** The optimizer spec, or one per level; re-created at every level (with its warm-up ramp, if any). */
   optimizer: OptimizerSpec | OptimizerSpec[];
+  /**
+   * Free-knot layers only: whether their knots train on each level (one flag for every level or one per
+   * level; false freezes them for that level). Default: the layers' own `trainKnots`.
+   */
+  trainKnots?: boolean | boolean[];
 }
 
 export type TrainStatus = "completed" | "diverged";
@@ -125,7 +131,15 @@ export interface TrainResult<M extends Network = Network> {
 }
 
 const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel"] as const;
-const ML_KEYS = ["grids", "steps", "optimizer", "metricsEvery", "onProgress", "onLevel"] as const;
+const ML_KEYS = [
+  "grids",
+  "steps",
+  "optimizer",
+  "metricsEvery",
+  "onProgress",
+  "onLevel",
+  "trainKnots",
+] as const;
 
 /**
  * Trains `model` in place on `problem` for `steps` optimizer steps (one level, no refinement). If the
@@ -173,7 +187,9 @@ export function trainMultilevel<M extends Network>(
   const specs = perLevel("optimizer", options.optimizer, L);
   for (const s of specs) createOptimizer(s);
   checkModelFits(problem, model);
-  if (model.splineLayers.length === 0)
+  const knotFlags = options.trainKnots === undefined ? null : perLevel("trainKnots", options.trainKnots, L);
+  if (knotFlags) knotFlags.forEach((f, i) => requireBoolean(`trainMultilevel: trainKnots[${i}]`, f));
+  if (model.grids.length === 0)
     throw new Error("trainMultilevel: the model has no spline layers to refine (use fit for an MLP)");
   checkNesting(model.grids, grids);
   let current: M = sameGrid(model.grids, grids[0]) ? model : model.refine(grids[0]);
@@ -186,6 +202,8 @@ export function trainMultilevel<M extends Network>(
   run.attachScalers(current);
   for (let k = 0; k < L; k++) {
     if (k > 0) current = current.refine(grids[k]);
+    if (knotFlags)
+      for (const l of current.layers) if (l instanceof FreeKnotLayer) l.trainKnots = knotFlags[k];
     if (!run.runLevel(current, k, specs[k], steps[k])) break;
   }
   return run.result(current);
@@ -505,4 +523,8 @@ function equalBits(a: Float64Array, b: Float64Array): boolean {
     if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
   }
   return true;
+}
+
+function requireBoolean(name: string, v: unknown): void {
+  if (typeof v !== "boolean") throw new Error(`${name} must be true or false, got ${describe(v)}`);
 }

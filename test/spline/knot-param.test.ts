@@ -77,5 +77,6 @@ describe("monotone knot parametrisation (cumulative softmax of widths)", () => {
     }
     expect(() => logitsFromBreakpoints([0, 0.01, 1], 0.1)).toThrow(/interval 0 .*minimum knot spacing/);
     expect(() => requireMinGap(1)).toThrow(/minGap/);
+    expect(() => requireMinGap(0)).toThrow(/minGap/);
   });
 });
