@@ -325,7 +325,6 @@ export class FreeKnotLayer implements Layer {
     const co = this.uBuf ? 0 : this.offset;
     const sc = this.sc;
     const gb = this.gb;
-    const gt = this.gtScratch;
     const knots = this.trainKnots;
     const perEdge = this.share === "edge";
     const lo = this.logitOffset;
@@ -417,7 +416,7 @@ export class FreeKnotLayer implements Layer {
     );
   }
 
-  finishGradient(params: Float64Array, g: Float64Array): void {
+  finishGradient(_params: Float64Array, g: Float64Array): void {
     const { nIn: P, nOut: Q, nBasis: N, grid: G } = this;
     const lo = this.logitOffset;
     const nCoef = P * N * Q;
