@@ -188,7 +188,9 @@ export function trainMultilevel<M extends Network>(
   for (const s of specs) createOptimizer(s);
   checkModelFits(problem, model);
   const knotFlags = options.trainKnots === undefined ? null : perLevel("trainKnots", options.trainKnots, L);
-  if (knotFlags) knotFlags.forEach((f, i) => requireBoolean(`trainMultilevel: trainKnots[${i}]`, f));
+  if (knotFlags) {
+    for (const [i, f] of knotFlags.entries()) requireBoolean(`trainMultilevel: trainKnots[${i}]`, f);
+  }
   if (model.grids.length === 0)
     throw new Error("trainMultilevel: the model has no spline layers to refine (use fit for an MLP)");
   checkNesting(model.grids, grids);
