@@ -26,10 +26,8 @@ import { findInterval, type KnotVector, MAX_ORDER } from "./knots.js";
 const R = MAX_ORDER;
 const lev = new Float64Array(R * R);
 const adj = new Float64Array(R * R);
-let tapeK = 0;
-let tapeXe = 0;
-let tapeExt = 0;
-let tapeP = 0;
+/** Tape scalars [K, x_e, ext, p] in a typed array (module `let` doubles would be boxed on every store). */
+const tapeState = new Float64Array(4);
 
 /**
  * Evaluates at x the r nonzero basis functions of `kv` (any knots, order r >= 2) with the linear
@@ -52,10 +50,10 @@ export function knotTapeForward(kv: KnotVector, x: number, out: Float64Array, of
     ext = x - kv.b;
   }
   const K = j + p;
-  tapeK = K;
-  tapeXe = xe;
-  tapeExt = ext;
-  tapeP = p;
+  tapeState[0] = K;
+  tapeState[1] = xe;
+  tapeState[2] = ext;
+  tapeState[3] = p;
   lev[0] = 1;
   for (let d = 1; d <= p; d++) {
     const row = d * R;
@@ -96,10 +94,10 @@ export function knotTapeBackward(
   gto: number,
 ): void {
   const t = kv.t;
-  const p = tapeP;
-  const K = tapeK;
-  const xe = tapeXe;
-  const ext = tapeExt;
+  const K = tapeState[0];
+  const xe = tapeState[1];
+  const ext = tapeState[2];
+  const p = tapeState[3];
   for (let k = 0; k < p * R + p + 1; k++) adj[k] = 0;
   const top = p * R;
   const below = top - R;
