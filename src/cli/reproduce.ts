@@ -23,6 +23,7 @@ import { type ExperimentResult, parseResult, resultToJson } from "../report/resu
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerReproduceFreeKnots } from "./reproduce-free-knots.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -159,6 +160,7 @@ export function regressionTableOptions() {
 }
 
 export function registerReproduce(program: Command): void {
+  registerReproduceFreeKnots(program);
   reproduceCommand(program)
     .command("regression")
     .description(

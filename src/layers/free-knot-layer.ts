@@ -313,6 +313,10 @@ export class FreeKnotLayer implements Layer {
     yo: number,
     rows: number,
   ): void {
+    if (this.useTables) {
+      this.forwardTables(params, x, xo, y, yo, rows);
+      return;
+    }
     const { nIn: P, nOut: Q, nBasis: N, order: r } = this;
     const coef = this.uBuf ?? params;
     const co = this.uBuf ? 0 : this.offset;
@@ -423,6 +427,72 @@ export class FreeKnotLayer implements Layer {
       }
     }
     if (this.useTables && knots) this.contractMoments(g, lo);
+  }
+
+  /** The forward pass on the tables (knots per layer or input), everything in locals. */
+  private forwardTables(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    rows: number,
+  ): void {
+    const { nIn: P, nOut: Q, nBasis: N, order: r, grid: G } = this;
+    const coef = this.uBuf ?? params;
+    const co = this.uBuf ? 0 : this.offset;
+    const V = this.V;
+    const sc = this.sc;
+    const perInput = this.share === "input";
+    const kvs = this.kvs;
+    const rr = r * r;
+    for (let s = 0; s < rows; s++) {
+      const ys = yo + s * Q;
+      for (let q = 0; q < Q; q++) y[ys + q] = 0;
+      for (let p = 0; p < P; p++) {
+        const v = x[xo + s * P + p];
+        const k = perInput ? p : 0;
+        const kv = kvs[k];
+        const t = kv.t;
+        let xe = v;
+        let ext = 0;
+        if (v < kv.a) {
+          xe = kv.a;
+          ext = v - kv.a;
+        } else if (v > kv.b) {
+          xe = kv.b;
+          ext = v - kv.b;
+        }
+        // Interval of xe: binary search among the breakpoints t[r-1 .. G+r-1].
+        let j = 0;
+        let hi = G - 1;
+        while (j < hi) {
+          const mid = (j + hi + 1) >> 1;
+          if (t[r - 1 + mid] <= xe) j = mid;
+          else hi = mid - 1;
+        }
+        const lo = t[j + r - 1];
+        const h = t[j + r] - lo;
+        const u = (xe - lo) / h;
+        const vb = (k * G + j) * rr;
+        for (let m = 0; m < r; m++) {
+          const cb = vb + m * r;
+          let val = V[cb + r - 1];
+          let der = 0;
+          for (let e = r - 2; e >= 0; e--) {
+            der = der * u + val;
+            val = val * u + V[cb + e];
+          }
+          sc[m] = val + (ext * der) / h;
+        }
+        const cb = co + (p * N + j) * Q;
+        for (let q = 0; q < Q; q++) {
+          let acc = 0;
+          for (let m = 0; m < r; m++) acc += coef[cb + m * Q + q] * sc[m];
+          y[ys + q] += acc;
+        }
+      }
+    }
   }
 
   /**
