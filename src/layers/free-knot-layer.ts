@@ -81,6 +81,11 @@ const SHARES: readonly KnotSharing[] = ["layer", "input", "edge"];
 
 /** A spline KAN layer with trainable knots (see the file header). */
 export class FreeKnotLayer implements Layer {
+  /**
+   * Largest knot-derivative table (doubles) a layer builds; above it (or for r > TABLE_MAX_ORDER) the
+   * layer runs the tape kernels. Read at construction; tests set 0 to exercise the tape kernels.
+   */
+  static tableLimit = 1 << 22;
   readonly type = "free-spline";
   readonly nIn: number;
   readonly nOut: number;
@@ -189,7 +194,8 @@ export class FreeKnotLayer implements Layer {
     }
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
     this.gtScratch = new Float64Array(t0.length);
-    this.useTables = share !== "edge" && r <= TABLE_MAX_ORDER;
+    // Tables need groups * G * 2r^3 doubles for D: up to tableLimit (4 Mi doubles, 32 MiB by default).
+    this.useTables = r <= TABLE_MAX_ORDER && this.groups * G * 2 * r * r * r <= FreeKnotLayer.tableLimit;
     const cells = this.useTables ? this.groups * G : 0;
     this.V = new Float64Array(cells * r * r);
     this.D = new Float64Array(cells * 2 * r * r * r);
@@ -364,7 +370,31 @@ export class FreeKnotLayer implements Layer {
       for (let p = 0; p < P; p++) {
         const v = x[xo + s * P + p];
         let dx = 0;
-        if (this.useTables) {
+        if (this.useTables && perEdge) {
+          for (let q = 0; q < Q; q++) {
+            const k = p * Q + q;
+            const j = this.tableBasis(k, v, true);
+            const gq = gy[gys + q];
+            const mb0 = (k * G + j) * r * r;
+            for (let m = 0; m < r; m++) {
+              const at = (p * N + j + m) * Q + q;
+              const acc = gq * coef[co + at];
+              g[go + at] += gq * sc[m];
+              dx += acc * sc[r + m];
+              if (knots) {
+                const mb = mb0 + m * r;
+                for (let e = 0; e < r; e++) this.M[mb + e] += acc * this.pw[e];
+              }
+            }
+            if (knots) {
+              const cell = k * G + j;
+              if (this.touched[cell] === 0) {
+                this.touched[cell] = 1;
+                this.touchedList[this.nTouched++] = cell;
+              }
+            }
+          }
+        } else if (this.useTables) {
           const k = this.groupOf(p, 0);
           const j = this.tableBasis(k, v, true);
           for (let m = 0; m < r; m++) {
@@ -446,6 +476,23 @@ export class FreeKnotLayer implements Layer {
     const perInput = this.share === "input";
     const kvs = this.kvs;
     const rr = r * r;
+    if (this.share === "edge") {
+      for (let s = 0; s < rows; s++) {
+        const ys = yo + s * Q;
+        for (let q = 0; q < Q; q++) y[ys + q] = 0;
+        for (let p = 0; p < P; p++) {
+          const v = x[xo + s * P + p];
+          for (let q = 0; q < Q; q++) {
+            const j = this.tableBasis(p * Q + q, v, false);
+            const cb = co + (p * N + j) * Q + q;
+            let acc = 0;
+            for (let m = 0; m < r; m++) acc += coef[cb + m * Q] * sc[m];
+            y[ys + q] += acc;
+          }
+        }
+      }
+      return;
+    }
     for (let s = 0; s < rows; s++) {
       const ys = yo + s * Q;
       for (let q = 0; q < Q; q++) y[ys + q] = 0;

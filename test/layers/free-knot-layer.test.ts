@@ -50,45 +50,57 @@ function rel(a: Float64Array, b: Float64Array): number {
 }
 
 describe("free-knot spline layer: exact gradients", () => {
-  for (const basis of ["spline", "relu"] as Basis[]) {
-    for (const share of ["layer", "input", "edge"] as KnotSharing[]) {
-      it(`${basis} basis, knots per ${share}: every parameter (logits included) against central differences`, () => {
-        const model = net(basis, share, 3);
-        const { x, t, n } = data(7, 40);
-        const loss = mseLoss(t, n, 1);
-        const g = new Float64Array(model.paramCount);
-        const gx = new Float64Array(2 * n);
-        model.gradient(x, n, loss, g, gx);
-        const tmp = new Float64Array(model.paramCount);
-        const h = 1e-6;
-        let worst = 0;
-        for (let i = 0; i < model.paramCount; i++) {
-          const v = model.params[i];
-          model.params[i] = v + h;
-          const lp = model.gradient(x, n, loss, tmp);
-          model.params[i] = v - h;
-          const lm = model.gradient(x, n, loss, tmp);
-          model.params[i] = v;
-          const fd = (lp - lm) / (2 * h);
-          const err = Math.abs(g[i] - fd) / (1e-3 + Math.abs(fd));
-          worst = Math.max(worst, err);
-          if (err > 1e-5) throw new Error(`param ${i}: analytic ${g[i]} vs central difference ${fd}`);
-        }
-        expect(worst).toBeLessThan(1e-5);
-        // Input gradient (outside [a, b] included) too.
-        for (const s of [0, 5, 17]) {
-          const k = 2 * s;
-          const v = x[k];
-          x[k] = v + h;
-          const lp = model.gradient(x, n, loss, tmp);
-          x[k] = v - h;
-          const lm = model.gradient(x, n, loss, tmp);
-          x[k] = v;
-          expect(Math.abs(gx[k] - (lp - lm) / (2 * h))).toBeLessThan(1e-6 * (1 + Math.abs(gx[k])));
-        }
-      });
+  const kernels = [
+    ["tables", 1 << 22],
+    ["tape", 0],
+  ] as const;
+  for (const [kernel, limit] of kernels)
+    for (const basis of ["spline", "relu"] as Basis[]) {
+      for (const share of ["layer", "input", "edge"] as KnotSharing[]) {
+        it(`${kernel} kernels, ${basis} basis, knots per ${share}: every parameter (logits included) against central differences`, () => {
+          const saved = FreeKnotLayer.tableLimit;
+          FreeKnotLayer.tableLimit = limit;
+          let model: Network;
+          try {
+            model = net(basis, share, 3);
+          } finally {
+            FreeKnotLayer.tableLimit = saved;
+          }
+          const { x, t, n } = data(7, 40);
+          const loss = mseLoss(t, n, 1);
+          const g = new Float64Array(model.paramCount);
+          const gx = new Float64Array(2 * n);
+          model.gradient(x, n, loss, g, gx);
+          const tmp = new Float64Array(model.paramCount);
+          const h = 1e-6;
+          let worst = 0;
+          for (let i = 0; i < model.paramCount; i++) {
+            const v = model.params[i];
+            model.params[i] = v + h;
+            const lp = model.gradient(x, n, loss, tmp);
+            model.params[i] = v - h;
+            const lm = model.gradient(x, n, loss, tmp);
+            model.params[i] = v;
+            const fd = (lp - lm) / (2 * h);
+            const err = Math.abs(g[i] - fd) / (1e-3 + Math.abs(fd));
+            worst = Math.max(worst, err);
+            if (err > 1e-5) throw new Error(`param ${i}: analytic ${g[i]} vs central difference ${fd}`);
+          }
+          expect(worst).toBeLessThan(1e-5);
+          // Input gradient (outside [a, b] included) too.
+          for (const s of [0, 5, 17]) {
+            const k = 2 * s;
+            const v = x[k];
+            x[k] = v + h;
+            const lp = model.gradient(x, n, loss, tmp);
+            x[k] = v - h;
+            const lm = model.gradient(x, n, loss, tmp);
+            x[k] = v;
+            expect(Math.abs(gx[k] - (lp - lm) / (2 * h))).toBeLessThan(1e-6 * (1 + Math.abs(gx[k])));
+          }
+        });
+      }
     }
-  }
 
   it("relu basis: the edge is the literal sum of power-ReLUs on the moving knots, and its logit gradient matches", () => {
     const layer = new FreeKnotLayer({ nIn: 1, nOut: 1, order: 4, grid: 6, domain: [-1, 1], basis: "relu" });
@@ -164,6 +176,23 @@ describe("free-knot spline layer: refinement, serialisation, bad input", () => {
       });
     }
   }
+
+  it("the table kernels agree with the tape kernels (values to 1e-13, gradients to 1e-10 relative)", () => {
+    for (const share of ["layer", "edge"] as KnotSharing[]) {
+      const tables = net("spline", share, 6);
+      const saved = FreeKnotLayer.tableLimit;
+      FreeKnotLayer.tableLimit = 0;
+      const tape = new Network({ layers: tables.layerSpecs(), params: tables.params });
+      FreeKnotLayer.tableLimit = saved;
+      const { x, t, n } = data(4, 100, -1.4, 1.4);
+      expect(rel(tables.forward(x, n).slice(), tape.forward(x, n))).toBeLessThan(1e-13);
+      const ga = new Float64Array(tables.paramCount);
+      const gb = new Float64Array(tables.paramCount);
+      tables.gradient(x, n, mseLoss(t, n, 1), ga);
+      tape.gradient(x, n, mseLoss(t, n, 1), gb);
+      expect(rel(ga, gb)).toBeLessThan(1e-10);
+    }
+  });
 
   it("a JSON round trip predicts the same bits", () => {
     const model = net("relu", "input", 2);
