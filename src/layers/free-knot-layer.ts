@@ -365,6 +365,10 @@ export class FreeKnotLayer implements Layer {
     const perEdge = this.share === "edge";
     const lo = this.logitOffset;
     const go = this.offset;
+    const M = this.M;
+    const pw = this.pw;
+    const touched = this.touched;
+    const touchedList = this.touchedList;
     for (let s = 0; s < rows; s++) {
       const gys = s * Q;
       for (let p = 0; p < P; p++) {
@@ -383,14 +387,14 @@ export class FreeKnotLayer implements Layer {
               dx += acc * sc[r + m];
               if (knots) {
                 const mb = mb0 + m * r;
-                for (let e = 0; e < r; e++) this.M[mb + e] += acc * this.pw[e];
+                for (let e = 0; e < r; e++) M[mb + e] += acc * pw[e];
               }
             }
             if (knots) {
               const cell = k * G + j;
-              if (this.touched[cell] === 0) {
-                this.touched[cell] = 1;
-                this.touchedList[this.nTouched++] = cell;
+              if (touched[cell] === 0) {
+                touched[cell] = 1;
+                touchedList[this.nTouched++] = cell;
               }
             }
           }
@@ -410,14 +414,14 @@ export class FreeKnotLayer implements Layer {
             if (knots) {
               // Moments of interval j: M[m][e] += G_m * (d/dt of the effective value)'s u-weights.
               const mb = ((k * G + j) * r + m) * r;
-              for (let e = 0; e < r; e++) this.M[mb + e] += acc * this.pw[e];
+              for (let e = 0; e < r; e++) M[mb + e] += acc * pw[e];
             }
           }
           if (knots) {
             const cell = k * G + j;
-            if (this.touched[cell] === 0) {
-              this.touched[cell] = 1;
-              this.touchedList[this.nTouched++] = cell;
+            if (touched[cell] === 0) {
+              touched[cell] = 1;
+              touchedList[this.nTouched++] = cell;
             }
           }
         } else if (!perEdge) {
@@ -522,15 +526,24 @@ export class FreeKnotLayer implements Layer {
         const h = t[j + r] - lo;
         const u = (xe - lo) / h;
         const vb = (k * G + j) * rr;
-        for (let m = 0; m < r; m++) {
-          const cb = vb + m * r;
-          let val = V[cb + r - 1];
-          let der = 0;
-          for (let e = r - 2; e >= 0; e--) {
-            der = der * u + val;
-            val = val * u + V[cb + e];
+        if (ext === 0) {
+          for (let m = 0; m < r; m++) {
+            const cb = vb + m * r;
+            let val = V[cb + r - 1];
+            for (let e = r - 2; e >= 0; e--) val = val * u + V[cb + e];
+            sc[m] = val;
           }
-          sc[m] = val + (ext * der) / h;
+        } else {
+          for (let m = 0; m < r; m++) {
+            const cb = vb + m * r;
+            let val = V[cb + r - 1];
+            let der = 0;
+            for (let e = r - 2; e >= 0; e--) {
+              der = der * u + val;
+              val = val * u + V[cb + e];
+            }
+            sc[m] = val + (ext * der) / h;
+          }
         }
         const cb = co + (p * N + j) * Q;
         for (let q = 0; q < Q; q++) {
