@@ -13,16 +13,16 @@ import {
   runFreeKnots,
 } from "../experiments/free-knots.js";
 import type { Basis } from "../layers/layer.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
-import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
+import { writeReport } from "../node/write.js";
+import { resultMarkdown, resultTable } from "../report/markdown.js";
 import { renderChart, type Series } from "../report/plot/chart.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, resultToJson } from "../report/result.js";
-import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
+import { fmt } from "../util/format.js";
 import { positiveInt } from "./args.js";
-import { reproduceCommand } from "./reproduce.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 export interface FreeKnotCliOptions {
@@ -221,8 +221,9 @@ export function freeKnotNotes(result: ExperimentResult): string {
   return `Test MSE means over seeds, free vs fixed knots at equal parameter counts:\n\n${lines.join("\n")}`;
 }
 
-export function registerReproduceFreeKnots(program: Command): void {
-  reproduceCommand(program)
+/** Adds `free-knots` under the `reproduce` command (passed in by cli/reproduce.ts). */
+export function registerReproduceFreeKnots(reproduce: Command): void {
+  reproduce
     .command("free-knots")
     .description("free-knot KANs (arXiv 2505.18131): trainable vs fixed knots, single level vs multilevel")
     .option("--quick", "reduced budget (small data, short runs, one seed): a smoke test")

@@ -24,7 +24,6 @@
  * Jets (PINN losses through input derivatives) are not supported by this layer yet.
  */
 
-import type { JetContext, JetShape } from "../model/jet.js";
 import { evalBasisAt, MAX_DERIV } from "../spline/basis.js";
 import {
   addChangeOfBasisKnotGradient,
@@ -44,35 +43,10 @@ import { findInterval, type KnotVector, knotVector } from "../spline/knots.js";
 import { applyProlongation, insertionProlongation } from "../spline/refine.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
-import type { Basis, Layer } from "./layer.js";
+import type { JetContext, JetShape } from "./jet.js";
+import type { Basis, FreeKnotLayerSpec, KnotSharing, Layer } from "./layer.js";
 
-/** Which edges share one trainable knot vector. */
-export type KnotSharing = "layer" | "input" | "edge";
-
-/** Serialisable description of a free-knot spline layer (the knots themselves live in the parameters). */
-export interface FreeKnotLayerSpec {
-  type: "free-spline";
-  nIn: number;
-  nOut: number;
-  /** Spline order r >= 2 (degree r - 1). */
-  order: number;
-  /** Number of intervals G on the domain. */
-  grid: number;
-  /** Domain [a, b]; a and b are fixed knots. */
-  domain: [number, number];
-  /** Trainable parametrisation: B-spline coefficients, or power-ReLU weights w = A(t)^T u. */
-  basis: Basis;
-  /** Knot groups: one knot vector per layer, per input node, or per edge. Default "input". */
-  share?: KnotSharing;
-  /** Minimum knot spacing as a fraction of the uniform spacing (b - a) / G, in [0, 1). Default 0.1. */
-  minGap?: number;
-  /** Whether the knots are trained (false: frozen, zero gradient). Default true. */
-  trainKnots?: boolean;
-  /** Initial breakpoints a = t_0 < ... < t_G = b of every group (default uniform). */
-  breakpoints?: number[];
-  /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
-  initStd?: number;
-}
+export type { FreeKnotLayerSpec, KnotSharing } from "./layer.js";
 
 /** Default minimum knot spacing (fraction of the uniform spacing). */
 export const DEFAULT_MIN_GAP = 0.1;
@@ -777,6 +751,29 @@ export class FreeKnotLayer implements Layer {
     const spec = this.toSpec();
     delete spec.breakpoints;
     return new FreeKnotLayer({ ...spec, grid, basis });
+  }
+
+  /**
+   * The layer on a finer grid for `Network.refine` (`SplineLayer.refined`'s counterpart): a grid size that
+   * is an integer multiple of G (free knots are parameters, so breakpoint lists are refused).
+   */
+  refined(grid: number | { breakpoints: number[] }): FreeKnotLayer {
+    if (typeof grid !== "number") {
+      throw new Error(
+        `free-knot layers refine to a grid size (their knots are parameters), got ${JSON.stringify(grid)}`,
+      );
+    }
+    return this.refinedTo(grid);
+  }
+
+  /** The same layer in another basis (parameters not set: use `transferTo`). */
+  withBasis(basis: Basis): FreeKnotLayer {
+    return this.refinedTo(this.grid, basis);
+  }
+
+  /** `FreeKnotLayer.transfer(this, params, to, out)`: refines when `to` has more intervals. */
+  transferTo(params: Float64Array, to: FreeKnotLayer, out: Float64Array): void {
+    FreeKnotLayer.transfer(this, params, to, out);
   }
 
   /**

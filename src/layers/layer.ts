@@ -8,10 +8,9 @@
  * forward and a backward pass that *accumulate* the parameter gradient into `g` at the layer's offset,
  * then `finishGradient` once (mapping the accumulated gradient back to the trainable parametrisation).
  */
-import type { JetContext, JetShape } from "../model/jet.js";
+
 import type { Rng } from "../util/random.js";
-import type { FeatureLayerSpec } from "./features.js";
-import type { FreeKnotLayerSpec } from "./free-knot-layer.js";
+import type { JetContext, JetShape } from "./jet.js";
 
 export interface Layer {
   readonly type: string;
@@ -40,7 +39,7 @@ export interface Layer {
     rows: number,
   ): void;
   /**
-   * Jet forward (model/jet.ts): x and y in jet layout `[(s*C + c)*width + unit]`, rows samples.
+   * Jet forward (jet.ts): x and y in jet layout `[(s*C + c)*width + unit]`, rows samples.
    */
   forwardJet(
     params: Float64Array,
@@ -116,6 +115,54 @@ export interface ElementwiseLayerSpec {
   shift: number;
   /** Informative label ("activation", "normalize sigmoid onto [0, 1]", ...). */
   label?: string;
+}
+
+export type FeatureKind = "identity" | "abs" | "cos" | "sin";
+
+export interface Feature {
+  /** Input coordinate. */
+  input: number;
+  kind: FeatureKind;
+  /** z = scale * x + shift (defaults 1 and 0). */
+  scale?: number;
+  shift?: number;
+}
+
+export interface FeatureLayerSpec {
+  type: "features";
+  nIn: number;
+  features: Feature[];
+}
+
+/** Which edges of a free-knot layer share one trainable knot vector. */
+export type KnotSharing = "layer" | "input" | "edge";
+
+/**
+ * Serialisable description of a free-knot spline layer (layers/free-knot-layer.ts; the knots themselves
+ * live in the parameters, as logits).
+ */
+export interface FreeKnotLayerSpec {
+  type: "free-spline";
+  nIn: number;
+  nOut: number;
+  /** Spline order r >= 2 (degree r - 1). */
+  order: number;
+  /** Number of intervals G on the domain. */
+  grid: number;
+  /** Domain [a, b]; a and b are fixed knots. */
+  domain: [number, number];
+  /** Trainable parametrisation: B-spline coefficients, or power-ReLU weights w = A(t)^T u. */
+  basis: Basis;
+  /** Knot groups: one knot vector per layer, per input node, or per edge. Default "input". */
+  share?: KnotSharing;
+  /** Minimum knot spacing as a fraction of the uniform spacing (b - a) / G, in (0, 1). Default 0.1. */
+  minGap?: number;
+  /** Whether the knots are trained (false: frozen, zero gradient). Default true. */
+  trainKnots?: boolean;
+  /** Initial breakpoints a = t_0 < ... < t_G = b of every group (default uniform). */
+  breakpoints?: number[];
+  /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
+  initStd?: number;
 }
 
 export type LayerSpec =
