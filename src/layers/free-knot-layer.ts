@@ -497,8 +497,8 @@ export class FreeKnotLayer implements Layer {
           else hi = mid - 1;
         }
         const lo = t[j + r - 1];
-        const h = t[j + r] - lo;
-        const u = (xe - lo) / h;
+        const ih = 1 / (t[j + r] - lo);
+        const u = (xe - lo) * ih;
         const vb = (k * G + j) * rr;
         if (ext === 0) {
           for (let m = 0; m < r; m++) {
@@ -516,7 +516,7 @@ export class FreeKnotLayer implements Layer {
               der = der * u + val;
               val = val * u + V[cb + e];
             }
-            sc[m] = val + (ext * der) / h;
+            sc[m] = val + ext * der * ih;
           }
         }
         const cb = co + (p * N + j) * Q;
@@ -549,8 +549,8 @@ export class FreeKnotLayer implements Layer {
     }
     const j = findInterval(kv, xe);
     const lo = t[j + r - 1];
-    const h = t[j + r] - lo;
-    const u = (xe - lo) / h;
+    const ih = 1 / (t[j + r] - lo);
+    const u = (xe - lo) * ih;
     const vb = (k * this.grid + j) * r * r;
     const V = this.V;
     const sc = this.sc;
@@ -562,18 +562,26 @@ export class FreeKnotLayer implements Layer {
         der = der * u + val;
         val = val * u + V[cb + e];
       }
-      const slope = der / h;
+      const slope = der * ih;
       sc[r + m] = slope;
       sc[m] = val + ext * slope;
     }
     if (moments) {
       const pw = this.pw;
       let pe = 1;
-      let prev = 0;
-      for (let e = 0; e < r; e++) {
-        pw[e] = pe + (ext * e * prev) / h;
-        prev = pe;
-        pe *= u;
+      if (ext === 0) {
+        for (let e = 0; e < r; e++) {
+          pw[e] = pe;
+          pe *= u;
+        }
+      } else {
+        let prev = 0;
+        const c = ext * ih;
+        for (let e = 0; e < r; e++) {
+          pw[e] = pe + c * e * prev;
+          prev = pe;
+          pe *= u;
+        }
       }
     }
     return j;
