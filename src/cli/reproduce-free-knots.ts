@@ -32,6 +32,8 @@ export interface FreeKnotCliOptions {
   json?: string;
   problems?: string;
   bases?: string;
+  trainNum?: string;
+  testNum?: string;
   png?: boolean;
   threads?: string;
 }
@@ -56,6 +58,16 @@ export function freeKnotSettingsFromCli(o: FreeKnotCliOptions): FreeKnotSettings
       if (b !== "spline" && b !== "relu")
         throw new Error(`--bases: unknown basis ${JSON.stringify(b)} (known: spline, relu)`);
     s.bases = list as Basis[];
+  }
+  if (o.trainNum !== undefined) {
+    const n = positiveInt("--train-num", o.trainNum);
+    s.sharp.trainNum = n;
+    s.regression.trainNum = n;
+  }
+  if (o.testNum !== undefined) {
+    const n = positiveInt("--test-num", o.testNum);
+    s.sharp.testNum = n;
+    s.regression.testNum = n;
   }
   return s;
 }
@@ -230,6 +242,8 @@ export function registerReproduceFreeKnots(reproduce: Command): void {
     .option("--seeds <n>", "number of seeds from 1234 (default 3, quick 1)")
     .option("--problems <list>", "sharp, regression (comma separated; default both)")
     .option("--bases <list>", "spline, relu (comma separated; default both)")
+    .option("--train-num <n>", "training points of both problems (default 2000 sharp, 20000 regression)")
+    .option("--test-num <n>", "test points of both problems (default 2000 sharp, 20000 regression)")
     .option("--out <dir>", "output directory", "mlkan-out")
     .option("--json <file>", "also write the result JSON to this file")
     .option("--no-png", "do not render PNG copies of the plots")
