@@ -375,22 +375,72 @@ export class FreeKnotLayer implements Layer {
         } else if (this.useTables) {
           const k = this.groupOf(p, 0);
           const j = this.tableBasis(k, v, true);
-          for (let m = 0; m < r; m++) {
-            const row = (p * N + j + m) * Q;
-            const bm = sc[m];
-            let acc = 0;
+          if (r === 4) {
+            // Cubic: one pass over the outputs with the four values in registers.
+            const b0 = sc[0];
+            const b1 = sc[1];
+            const b2 = sc[2];
+            const b3 = sc[3];
+            const c0 = co + (p * N + j) * Q;
+            const g0 = go + (p * N + j) * Q;
+            let a0 = 0;
+            let a1 = 0;
+            let a2 = 0;
+            let a3 = 0;
             for (let q = 0; q < Q; q++) {
               const gq = gy[gys + q];
-              acc += gq * coef[co + row + q];
-              g[go + row + q] += gq * bm;
+              const c = c0 + q;
+              const gi = g0 + q;
+              a0 += gq * coef[c];
+              a1 += gq * coef[c + Q];
+              a2 += gq * coef[c + 2 * Q];
+              a3 += gq * coef[c + 3 * Q];
+              g[gi] += gq * b0;
+              g[gi + Q] += gq * b1;
+              g[gi + 2 * Q] += gq * b2;
+              g[gi + 3 * Q] += gq * b3;
             }
-            dx += acc * sc[r + m];
+            dx += a0 * sc[4] + a1 * sc[5] + a2 * sc[6] + a3 * sc[7];
             if (knots) {
-              // Moments of interval j: M[m][e] += G_m * (d/dt of the effective value)'s u-weights.
-              const mb = ((k * G + j) * r + m) * r;
-              for (let e = 0; e < r; e++) M[mb + e] += acc * pw[e];
+              const mb = (k * G + j) * 16;
+              const p0 = pw[0];
+              const p1 = pw[1];
+              const p2 = pw[2];
+              const p3 = pw[3];
+              M[mb] += a0 * p0;
+              M[mb + 1] += a0 * p1;
+              M[mb + 2] += a0 * p2;
+              M[mb + 3] += a0 * p3;
+              M[mb + 4] += a1 * p0;
+              M[mb + 5] += a1 * p1;
+              M[mb + 6] += a1 * p2;
+              M[mb + 7] += a1 * p3;
+              M[mb + 8] += a2 * p0;
+              M[mb + 9] += a2 * p1;
+              M[mb + 10] += a2 * p2;
+              M[mb + 11] += a2 * p3;
+              M[mb + 12] += a3 * p0;
+              M[mb + 13] += a3 * p1;
+              M[mb + 14] += a3 * p2;
+              M[mb + 15] += a3 * p3;
             }
-          }
+          } else
+            for (let m = 0; m < r; m++) {
+              const row = (p * N + j + m) * Q;
+              const bm = sc[m];
+              let acc = 0;
+              for (let q = 0; q < Q; q++) {
+                const gq = gy[gys + q];
+                acc += gq * coef[co + row + q];
+                g[go + row + q] += gq * bm;
+              }
+              dx += acc * sc[r + m];
+              if (knots) {
+                // Moments of interval j: M[m][e] += G_m * (d/dt of the effective value)'s u-weights.
+                const mb = ((k * G + j) * r + m) * r;
+                for (let e = 0; e < r; e++) M[mb + e] += acc * pw[e];
+              }
+            }
           if (knots) {
             const cell = k * G + j;
             if (touched[cell] === 0) {
@@ -520,10 +570,22 @@ export class FreeKnotLayer implements Layer {
           }
         }
         const cb = co + (p * N + j) * Q;
-        for (let q = 0; q < Q; q++) {
-          let acc = 0;
-          for (let m = 0; m < r; m++) acc += coef[cb + m * Q + q] * sc[m];
-          y[ys + q] += acc;
+        if (r === 4) {
+          // Cubic: the four basis values in registers, one pass over the outputs.
+          const b0 = sc[0];
+          const b1 = sc[1];
+          const b2 = sc[2];
+          const b3 = sc[3];
+          for (let q = 0; q < Q; q++) {
+            const c = cb + q;
+            y[ys + q] += coef[c] * b0 + coef[c + Q] * b1 + coef[c + 2 * Q] * b2 + coef[c + 3 * Q] * b3;
+          }
+        } else {
+          for (let q = 0; q < Q; q++) {
+            let acc = 0;
+            for (let m = 0; m < r; m++) acc += coef[cb + m * Q + q] * sc[m];
+            y[ys + q] += acc;
+          }
         }
       }
     }
@@ -594,7 +656,7 @@ export class FreeKnotLayer implements Layer {
     const r2 = 2 * r;
     if (this.dStale) {
       for (let k = 0; k < this.groups; k++) {
-        buildKnotTables(this.kvs[k], this.V, k * G * r * r, this.D, k * G * r * r2 * r);
+        buildKnotTables(this.kvs[k], null, 0, this.D, k * G * r * r2 * r);
       }
       this.dStale = false;
     }

@@ -14,6 +14,7 @@
  * Layouts (offsets given by the caller): values `V[((j*r + m)*r + e]`, knot derivatives
  * `D[(((j*r + m)*2r + kk)*r + e]`, coefficient of u^e, knot index `j + kk` of `KnotVector.t`.
  */
+import { evalBasisAt, MAX_DERIV } from "./basis.js";
 import { knotTapeBackward, knotTapeForward } from "./basis-knot-grad.js";
 import type { KnotVector } from "./knots.js";
 
@@ -66,15 +67,17 @@ const vals = new Float64Array(2 * 16);
 const unit = new Float64Array(16);
 const jac = new Float64Array(32);
 const nodeVals = new Float64Array(16 * 16);
+const taylor = new Float64Array(4 * 16);
 const nodeJac = new Float64Array(16 * 16 * 32);
 
 /**
- * Fills the value table `V` (and, if `D` is not null, the knot-derivative table) of every interval of
- * `kv` (order r <= TABLE_MAX_ORDER). Allocation free after the first call for an order.
+ * Fills the value table `V` and/or the knot-derivative table `D` (either may be null) of every interval
+ * of `kv` (order r <= TABLE_MAX_ORDER). Values come from a Taylor expansion by de Boor's derivatives for
+ * r <= 4, by interpolation above. Allocation free after the first call for an order.
  */
 export function buildKnotTables(
   kv: KnotVector,
-  V: Float64Array,
+  V: Float64Array | null,
   vo: number,
   D: Float64Array | null,
   dO: number,
@@ -85,6 +88,22 @@ export function buildKnotTables(
   const t = kv.t;
   const n = kv.intervals;
   const r2 = 2 * r;
+  if (V && r - 1 <= MAX_DERIV) {
+    // Values by Taylor expansion at the left end of each interval: the coefficient of u^e is
+    // b^(e)(t_j) h^e / e! (de Boor's derivatives, one evaluation per interval, no interpolation error).
+    for (let j = 0; j < n; j++) {
+      const lo = t[j + r - 1];
+      const h = t[j + r] - lo;
+      evalBasisAt(kv, lo, r - 1, taylor, 0);
+      let scale = 1;
+      for (let e = 0; e < r; e++) {
+        for (let m = 0; m < r; m++) V[vo + (j * r + m) * r + e] = taylor[e * r + m] * scale;
+        scale *= h / (e + 1);
+      }
+    }
+    V = null;
+  }
+  if (!V && !D) return;
   for (let j = 0; j < n; j++) {
     const lo = t[j + r - 1];
     const h = t[j + r] - lo;
@@ -103,11 +122,13 @@ export function buildKnotTables(
         }
       }
     }
-    for (let m = 0; m < r; m++) {
-      for (let e = 0; e < r; e++) {
-        let acc = 0;
-        for (let i = 0; i < r; i++) acc += inv[e * r + i] * nodeVals[i * r + m];
-        V[vo + (j * r + m) * r + e] = acc;
+    if (V) {
+      for (let m = 0; m < r; m++) {
+        for (let e = 0; e < r; e++) {
+          let acc = 0;
+          for (let i = 0; i < r; i++) acc += inv[e * r + i] * nodeVals[i * r + m];
+          V[vo + (j * r + m) * r + e] = acc;
+        }
       }
     }
     if (!D) continue;
