@@ -484,7 +484,13 @@ export class FreeKnotLayer implements Layer {
         if (gx) gx[s * P + p] = dx;
       }
     }
-    if (this.useTables && knots) this.contractMoments(g, lo);
+    // The moments of the table kernels are contracted into g once per reduction slot (`endSlot`), or by
+    // `finishGradient` when the layer is driven directly (not by a network).
+  }
+
+  /** Contracts the knot moments accumulated by the slot's backward passes into g (see `Layer.endSlot`). */
+  endSlot(g: Float64Array): void {
+    if (this.nTouched > 0) this.contractMoments(g, this.logitOffset);
   }
 
   /** The forward pass on the tables (knots per layer or input), everything in locals. */
@@ -732,6 +738,7 @@ export class FreeKnotLayer implements Layer {
   finishGradient(_params: Float64Array, g: Float64Array): void {
     const { nIn: P, nOut: Q, nBasis: N, grid: G } = this;
     const lo = this.logitOffset;
+    if (this.nTouched > 0) this.contractMoments(g, lo); // driven directly: no endSlot ran
     const nCoef = P * N * Q;
     if (this.uBuf) {
       // grad_w = A^{-1} grad_u per edge, then the knot term of the moving change of basis.

@@ -66,6 +66,12 @@ export interface Layer {
     shape: JetShape,
     ctx: JetContext,
   ): void;
+  /**
+   * Optional: called once after the blocks of a reduction slot (`Network.gradientSlot`), to add into g
+   * gradient terms the layer accumulated across the slot's blocks (free-knot layers contract their knot
+   * moments here, once per slot instead of once per block).
+   */
+  endSlot?(g: Float64Array): void;
   /** Maps the accumulated gradient in g[offset ..] to the trainable parametrisation (after reduction). */
   finishGradient(params: Float64Array, g: Float64Array): void;
   /** The serialisable description (without parameters). */

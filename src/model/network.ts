@@ -378,6 +378,7 @@ export class Network {
       const gx = this.backwardBlock(x, start * this.nIn, rows, g, inputGrad !== undefined);
       if (inputGrad) for (let i = 0; i < rows * this.nIn; i++) inputGrad[start * this.nIn + i] = gx[i];
     }
+    for (const layer of this.layers) layer.endSlot?.(g);
     return slotLoss;
   }
 
