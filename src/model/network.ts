@@ -23,6 +23,7 @@ import {
   SplineLayer,
 } from "../layers/index.js";
 import { type JetContext, type JetShape, type JetSpec, jetShape } from "../layers/jet.js";
+import type { SplineKernelName } from "../layers/spline-kernels.js";
 import { type KernelBackend, type WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
@@ -90,6 +91,18 @@ export interface GradientRunner {
     grad: Float64Array,
     opts: JetOptions,
   ): number | null;
+}
+
+/** What one layer of a network runs (`Network.layerKernels`). */
+export interface LayerKernels {
+  /** Index of the layer in the network. */
+  layer: number;
+  /** Layer type ("spline", "linear", ...). */
+  type: string;
+  /** The spline kernel record, or null for layers without spline kernels. */
+  kernels: SplineKernelName | null;
+  /** Why this record was chosen. */
+  reason: string;
 }
 
 export interface NetworkInit {
@@ -189,9 +202,20 @@ export class Network {
   get backend(): KernelBackend {
     const arena = this.arena;
     if (arena === null || this.params.buffer !== arena.buffer) return "js";
-    return this.layers.some((l) => l instanceof SplineLayer && l.knots.uniform && l.order === 4)
-      ? "wasm-simd"
-      : "js";
+    return this.layerKernels.some((k) => k.kernels === "wasm-simd") ? "wasm-simd" : "js";
+  }
+
+  /**
+   * Per layer, the kernels its passes run with the current parameters and why (`kernels` null for layers
+   * without spline kernels): "wasm-simd", "cubic" (fused uniform-cubic JS) or "generic".
+   */
+  get layerKernels(): LayerKernels[] {
+    return this.layers.map((l, i) => {
+      if (!(l instanceof SplineLayer))
+        return { layer: i, type: l.type, kernels: null, reason: "no spline kernels (plain JS loops)" };
+      const c = l.kernelChoice(this.params);
+      return { layer: i, type: l.type, kernels: c.kernels.name, reason: c.reason };
+    });
   }
 
   /** Bytes of the network's WASM memory (0 without one). */
