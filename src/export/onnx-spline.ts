@@ -18,11 +18,12 @@
  *
  * The relu basis exports through its B-spline coefficients u = A^{-T} w (the same function, eq. 7).
  */
+
+import type { SplineLayer } from "../layers/spline-layer.js";
 import { evalBasisAt, ONE_SIXTH, uniformPieceTable } from "../spline/basis.js";
 import { breakpoints } from "../spline/knots.js";
-import type { SplineLayer } from "../layers/spline-layer.js";
-import { DataType } from "./onnx-proto.js";
 import type { OnnxGraph } from "./onnx-graph.js";
+import { DataType } from "./onnx-proto.js";
 
 /**
  * The B-spline coefficients the layer evaluates (w_s u with a base term), layout `[p][i][q]`, from the

@@ -7,10 +7,10 @@
  * with mlkan to rounding; `"float32"` stores every constant in float32 for runtimes without float64.
  */
 import type { Network } from "../model/network.js";
-import { emitLayer } from "./onnx-layers.js";
-import { type OnnxDtype, OnnxGraph } from "./onnx-graph.js";
-import { encodeModel, ONNX_OPSET } from "./onnx-proto.js";
 import { rejectUnknownKeys } from "../util/validate.js";
+import { type OnnxDtype, OnnxGraph } from "./onnx-graph.js";
+import { emitLayer } from "./onnx-layers.js";
+import { encodeModel, ONNX_OPSET } from "./onnx-proto.js";
 
 export type { OnnxDtype } from "./onnx-graph.js";
 
