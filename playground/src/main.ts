@@ -3,11 +3,12 @@
  * fit against the target, the activation of every spline edge). Downloads the model as mlkan JSON (with
  * the column names `mlkan predict` reads) and as ONNX (mlkan/export).
  */
-import { splineCoefficients } from "../../src/export/onnx-spline.js";
+
 import { exportOnnx } from "../../src/export/onnx.js";
+import { splineCoefficients } from "../../src/export/onnx-spline.js";
 import { evalSpline, loadModel, type ModelJSON, type Network, SplineLayer } from "../../src/index.js";
 import { drawHeatmap, drawLines, drawLoss, type LevelMark } from "./plots.js";
-import { checkGrids, parseList, PRESETS, type Preset, type PresetId, type RunConfig } from "./presets.js";
+import { checkGrids, PRESETS, type Preset, type PresetId, parseList, type RunConfig } from "./presets.js";
 import type { FromWorker, Snapshot, ToWorker } from "./protocol.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -170,10 +171,10 @@ function drawFit(preset: Preset, model: Network): void {
     return;
   }
   if (!box.querySelector("canvas")) {
-    box.innerHTML =
-      ["target", "model", "|error|"]
-        .map((t, i) => `<div class="heat"><canvas data-k="${i}"></canvas>${t}</div>`)
-        .join("") + `<div class="legend" id="fit-legend"></div>`;
+    const maps = ["target", "model", "|error|"].map(
+      (t, i) => `<div class="heat"><canvas data-k="${i}"></canvas>${t}</div>`,
+    );
+    box.innerHTML = `${maps.join("")}<div class="legend" id="fit-legend"></div>`;
   }
   const n = 64;
   const x = new Float64Array(n * n * 2);

@@ -60,14 +60,42 @@ export function drawLoss(svg: SVGSVGElement, losses: number[], initial: number, 
     const t = el("text", { x: px - 6, y: y + 4, "text-anchor": "end", "font-size": 11, fill: "#555" }, svg);
     t.textContent = `1e${e}`;
   }
-  const xl = el("text", { x: px + pw / 2, y: H - 6, "text-anchor": "middle", "font-size": 12, fill: "#333" }, svg);
+  const xl = el(
+    "text",
+    { x: px + pw / 2, y: H - 6, "text-anchor": "middle", "font-size": 12, fill: "#333" },
+    svg,
+  );
   xl.textContent = `optimizer step (${losses.length})`;
-  const yl = el("text", { x: 14, y: py + ph / 2, "text-anchor": "middle", "font-size": 12, fill: "#333", transform: `rotate(-90 14 ${py + ph / 2})` }, svg);
+  const yl = el(
+    "text",
+    {
+      x: 14,
+      y: py + ph / 2,
+      "text-anchor": "middle",
+      "font-size": 12,
+      fill: "#333",
+      transform: `rotate(-90 14 ${py + ph / 2})`,
+    },
+    svg,
+  );
   yl.textContent = "training loss (MSE)";
   for (const mark of levels) {
     if (mark.step <= 0) continue;
     const x = sx(mark.step);
-    el("line", { class: "level-marker", "data-grid": mark.grid, x1: x, x2: x, y1: py, y2: py + ph, stroke: "#d62728", "stroke-dasharray": "5 4" }, svg);
+    el(
+      "line",
+      {
+        class: "level-marker",
+        "data-grid": mark.grid,
+        x1: x,
+        x2: x,
+        y1: py,
+        y2: py + ph,
+        stroke: "#d62728",
+        "stroke-dasharray": "5 4",
+      },
+      svg,
+    );
     const t = el("text", { x: x + 4, y: py + 14, "font-size": 12, fill: "#d62728" }, svg);
     t.textContent = `G=${mark.grid}`;
   }
@@ -126,11 +154,25 @@ export function drawLines(svg: SVGSVGElement, series: Series[], title: string, s
   for (const s of series) {
     if (s.dots) {
       for (let i = 0; i < s.xs.length; i++)
-        el("circle", { cx: sx(s.xs[i]).toFixed(1), cy: sy(s.ys[i]).toFixed(1), r: 1.6, fill: s.color, "fill-opacity": 0.5 }, svg);
+        el(
+          "circle",
+          {
+            cx: sx(s.xs[i]).toFixed(1),
+            cy: sy(s.ys[i]).toFixed(1),
+            r: 1.6,
+            fill: s.color,
+            "fill-opacity": 0.5,
+          },
+          svg,
+        );
     } else {
       const pts: string[] = [];
       for (let i = 0; i < s.xs.length; i++) pts.push(`${sx(s.xs[i]).toFixed(1)},${sy(s.ys[i]).toFixed(1)}`);
-      el("polyline", { points: pts.join(" "), fill: "none", stroke: s.color, "stroke-width": s.width ?? 1.5 }, svg);
+      el(
+        "polyline",
+        { points: pts.join(" "), fill: "none", stroke: s.color, "stroke-width": s.width ?? 1.5 },
+        svg,
+      );
     }
   }
 }
@@ -153,7 +195,13 @@ function colour(t: number): [number, number, number] {
 }
 
 /** An n x n heat map of values (row 0 at the top = largest y), coloured over [lo, hi]. */
-export function drawHeatmap(canvas: HTMLCanvasElement, values: Float64Array, n: number, lo: number, hi: number): void {
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  values: Float64Array,
+  n: number,
+  lo: number,
+  hi: number,
+): void {
   canvas.width = n;
   canvas.height = n;
   const ctx = canvas.getContext("2d");

@@ -2,8 +2,9 @@
  * Target presets of the playground and the models trained on them. Shared by the page and the training
  * worker, so both build the same data (seeded) and the same architecture.
  */
-import { createDataset, type Dataset, KAN, type LayerSpec, type Network } from "../../src/index.js";
+
 import { rotatedEq26 } from "../../src/experiments/regression.js";
+import { createDataset, type Dataset, KAN, type LayerSpec, type Network } from "../../src/index.js";
 
 /** A target: its name, input dimension, input box and function. */
 export interface Preset {
@@ -63,7 +64,13 @@ export interface RunConfig {
 
 /** The preset's data: trainNum training and as many test points, seeded. */
 export function presetData(p: Preset, cfg: RunConfig): Dataset {
-  return createDataset(p.f, { nVar: p.nIn, ranges: p.box, trainNum: cfg.trainNum, testNum: cfg.trainNum, seed: cfg.seed });
+  return createDataset(p.f, {
+    nVar: p.nIn,
+    ranges: p.box,
+    trainNum: cfg.trainNum,
+    testNum: cfg.trainNum,
+    seed: cfg.seed,
+  });
 }
 
 /**
@@ -76,7 +83,14 @@ export function presetModel(p: Preset, cfg: RunConfig): Network {
     const h = cfg.hidden[0] ?? 5;
     const layers: LayerSpec[] = [
       { type: "linear", nIn: 2, nOut: h, bias: true },
-      { type: "elementwise", width: h, fn: "sigmoid", scale: 1, shift: 0, label: "normalize sigmoid onto [0, 1]" },
+      {
+        type: "elementwise",
+        width: h,
+        fn: "sigmoid",
+        scale: 1,
+        shift: 0,
+        label: "normalize sigmoid onto [0, 1]",
+      },
       { type: "spline", nIn: h, nOut: 1, order: 4, grid, domain: [0, 1], basis: "spline", initStd: 0.1 },
     ];
     return new KAN({ layers, seed: cfg.seed });
@@ -86,10 +100,14 @@ export function presetModel(p: Preset, cfg: RunConfig): Network {
 
 /** Parses "5" or "5,3" into widths, "5,10,20" into grids; throws naming the field. */
 export function parseList(name: string, text: string, min: number): number[] {
-  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (parts.length === 0) throw new Error(`${name}: give at least one number`);
   return parts.map((s) => {
-    if (!/^\d+$/.test(s) || Number(s) < min) throw new Error(`${name}: ${JSON.stringify(s)} is not an integer >= ${min}`);
+    if (!/^\d+$/.test(s) || Number(s) < min)
+      throw new Error(`${name}: ${JSON.stringify(s)} is not an integer >= ${min}`);
     return Number(s);
   });
 }
@@ -98,6 +116,8 @@ export function parseList(name: string, text: string, min: number): number[] {
 export function checkGrids(grids: number[]): void {
   for (let k = 1; k < grids.length; k++) {
     if (grids[k] % grids[k - 1] !== 0 || grids[k] <= grids[k - 1])
-      throw new Error(`grid schedule: ${grids[k]} is not a larger multiple of ${grids[k - 1]} (grids must nest)`);
+      throw new Error(
+        `grid schedule: ${grids[k]} is not a larger multiple of ${grids[k - 1]} (grids must nest)`,
+      );
   }
 }

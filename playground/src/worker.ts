@@ -88,7 +88,14 @@ function start(config: RunConfig): void {
     lastSnapshot: 0,
     chain: 0,
   };
-  post({ type: "level", level: 0, levels: config.grids.length, grid: config.grids[0], step: 0, loss: currentLoss(run) });
+  post({
+    type: "level",
+    level: 0,
+    levels: config.grids.length,
+    grid: config.grids[0],
+    step: 0,
+    loss: currentLoss(run),
+  });
   snapshot(run);
   resume();
 }
@@ -130,7 +137,14 @@ function slice(r: Run, chain: number): void {
         r.x = Float64Array.from(r.model.params);
         r.levelStep = 0;
         const grid = r.config.grids[r.level];
-        post({ type: "level", level: r.level, levels: r.config.grids.length, grid, step: r.step, loss: currentLoss(r) });
+        post({
+          type: "level",
+          level: r.level,
+          levels: r.config.grids.length,
+          grid,
+          step: r.step,
+          loss: currentLoss(r),
+        });
         snapshot(r);
         setTimeout(() => slice(r, chain), 0);
         return;
