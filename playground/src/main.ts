@@ -148,7 +148,7 @@ function drawFit(preset: Preset, model: Network): void {
   if (preset.nIn === 1) {
     let svg = box.querySelector("svg");
     if (!svg) {
-      box.innerHTML = `<svg id="fit1d"></svg><div class="legend"><span style="color:#555">target</span> · <span style="color:#1f77b4">model</span> (dots: training points)</div>`;
+      box.innerHTML = `<svg id="fit1d"></svg><div class="legend"><span style="color:#555">target</span> · <span style="color:#1f77b4">model</span></div>`;
       svg = box.querySelector("svg")!;
     }
     const n = 400;
