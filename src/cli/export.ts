@@ -7,8 +7,8 @@
 import type { Command } from "commander";
 import { exportOnnx } from "../export/onnx.js";
 import { writeFileAtomic } from "../node/fs.js";
+import { VERSION } from "../node/version.js";
 import { readSavedModel } from "./predict.js";
-import { VERSION } from "./version.js";
 
 export interface ExportCliOptions {
   onnx?: string;

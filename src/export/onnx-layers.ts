@@ -6,8 +6,8 @@
  * dispatches on the layer class and names any layer it does not know.
  */
 import { ElementwiseLayer } from "../layers/elementwise.js";
-import { type FeatureKind, FeatureLayer } from "../layers/features.js";
-import type { Layer } from "../layers/layer.js";
+import { FeatureLayer } from "../layers/features.js";
+import type { FeatureKind, Layer } from "../layers/layer.js";
 import { LinearLayer } from "../layers/linear.js";
 import { SplineLayer } from "../layers/spline-layer.js";
 import type { OnnxGraph } from "./onnx-graph.js";

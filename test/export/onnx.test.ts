@@ -12,6 +12,7 @@ import { decodeModel, exportOnnx, ONNX_OPSET } from "../../src/export/index.js";
 import type { Layer, LayerSpec } from "../../src/layers/index.js";
 import { KAN, MLP, Network, type Scalers } from "../../src/model/index.js";
 import { Rng } from "../../src/util/random.js";
+import { isNodeBuiltin, isRelative, reachable, SRC, srcPath } from "../helpers/import-graph.js";
 
 /** Operators with float64 kernels in onnxruntime's CPU provider that the exporter may use. */
 const FLOAT64_OPS = new Set([
@@ -279,6 +280,18 @@ describe("exportOnnx in onnxruntime", () => {
     const f32 = exportOnnx(model, { dtype: "float32" }).length;
     expect(f64).toBeLessThan(8000);
     expect(f32).toBeLessThan(f64);
+  });
+
+  it("the export entry runs in browsers: no node: module, protobufjs its only package", () => {
+    const offenders: string[] = [];
+    for (const [file, deps] of reachable(`${SRC}/export/index.ts`)) {
+      for (const d of deps) {
+        if (isNodeBuiltin(d)) offenders.push(`${srcPath(file)} imports ${d}`);
+        else if (!isRelative(d) && !d.startsWith("protobufjs/"))
+          offenders.push(`${srcPath(file)} imports package ${d}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 
   it("names a layer it does not know", () => {
