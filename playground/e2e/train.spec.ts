@@ -103,3 +103,25 @@ test("hello-KAN trains multilevel in the worker; stop, resume, downloads", async
     expect(Math.abs(Number(y[i]) - preds[i])).toBeLessThan(1e-12 * Math.max(...preds.map(Math.abs)));
   expect(errors).toEqual([]);
 });
+
+test("a drawn 1D target: a stroke across the canvas becomes the training target", async ({ page }) => {
+  await page.goto("/");
+  await page.selectOption("#preset", "draw");
+  const canvas = page.locator("#draw-canvas");
+  await expect(canvas).toBeVisible();
+  // A straight stroke from the bottom left to the top right: the target is the ramp -1.5 .. 1.5.
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + 1, box.y + box.height - 1);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 1, box.y + 1, { steps: 25 });
+  await page.mouse.up();
+  await page.fill("#grids", "4,8");
+  await page.fill("#steps", "15");
+  await page.click("#train");
+  const status = page.locator("#status");
+  await expect(status).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(page.locator("#fit svg polyline")).toHaveCount(2);
+  const rmse = Number((await status.textContent())!.match(/test RMSE (\S+)/)![1]);
+  expect(rmse).toBeLessThan(0.05);
+  await page.screenshot({ path: join(out, "playground-draw.png"), fullPage: true });
+});

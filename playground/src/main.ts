@@ -8,7 +8,16 @@ import { exportOnnx } from "../../src/export/onnx.js";
 import { splineCoefficients } from "../../src/export/onnx-spline.js";
 import { evalSpline, loadModel, type ModelJSON, type Network, SplineLayer } from "../../src/index.js";
 import { drawHeatmap, drawLines, drawLoss, type LevelMark } from "./plots.js";
-import { checkGrids, PRESETS, type Preset, type PresetId, parseList, type RunConfig } from "./presets.js";
+import {
+  checkGrids,
+  DRAW_POINTS,
+  PRESETS,
+  type Preset,
+  type PresetId,
+  parseList,
+  presetFor,
+  type RunConfig,
+} from "./presets.js";
 import type { FromWorker, Snapshot, ToWorker } from "./protocol.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -28,6 +37,7 @@ const buttons = {
 const DEFAULTS: Record<PresetId, { grids: string; steps: string; hidden: string }> = {
   hello: { grids: "5,10,20", steps: "30", hidden: "5" },
   step: { grids: "5,10,20,40", steps: "30", hidden: "3" },
+  draw: { grids: "5,10,20", steps: "30", hidden: "3" },
   rotated: { grids: "5,10,20,40", steps: "30", hidden: "5" },
 };
 
@@ -39,6 +49,7 @@ for (const p of Object.values(PRESETS)) {
 }
 presetSel.onchange = () => {
   const d = DEFAULTS[presetSel.value as PresetId];
+  $("draw-box").hidden = presetSel.value !== "draw";
   $<HTMLInputElement>("grids").value = d.grids;
   $<HTMLInputElement>("steps").value = d.steps;
   $<HTMLInputElement>("hidden").value = d.hidden;
@@ -75,8 +86,67 @@ function readConfig(): RunConfig {
     optimizer: $<HTMLSelectElement>("optimizer").value as "lbfgs" | "adam",
     seed,
     trainNum,
+    drawn: preset === "draw" ? Array.from(drawn) : undefined,
   };
 }
+
+/** The drawn 1D target: DRAW_POINTS values over [-1, 1], edited by dragging on the canvas. */
+const drawn = new Float64Array(DRAW_POINTS).map((_, i) =>
+  Math.sin(Math.PI * (-1 + (2 * i) / (DRAW_POINTS - 1))),
+);
+const DRAW_RANGE = 1.5;
+const drawCanvas = $<HTMLCanvasElement>("draw-canvas");
+
+function paintDrawing(): void {
+  const ctx = drawCanvas.getContext("2d");
+  if (!ctx) return;
+  const { width: W, height: H } = drawCanvas;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  ctx.strokeStyle = "#ddd";
+  ctx.beginPath();
+  ctx.moveTo(0, H / 2);
+  ctx.lineTo(W, H / 2);
+  ctx.stroke();
+  ctx.strokeStyle = "#d62728";
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  drawn.forEach((v, i) => {
+    const x = (i / (DRAW_POINTS - 1)) * W;
+    const y = H / 2 - (v / DRAW_RANGE) * (H / 2);
+    if (i === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  });
+  ctx.stroke();
+}
+
+let lastDraw: [number, number] | null = null;
+function drawAt(ev: PointerEvent): void {
+  const r = drawCanvas.getBoundingClientRect();
+  const i = Math.round(((ev.clientX - r.left) / r.width) * (DRAW_POINTS - 1));
+  const v = DRAW_RANGE * (1 - (2 * (ev.clientY - r.top)) / r.height);
+  const k = Math.min(DRAW_POINTS - 1, Math.max(0, i));
+  const val = Math.min(DRAW_RANGE, Math.max(-DRAW_RANGE, v));
+  // Fill every sample between the previous pointer position and this one (fast strokes leave no gaps).
+  const [k0, v0] = lastDraw ?? [k, val];
+  const step = k >= k0 ? 1 : -1;
+  for (let j = k0; j !== k + step; j += step)
+    drawn[j] = k === k0 ? val : v0 + ((j - k0) / (k - k0)) * (val - v0);
+  lastDraw = [k, val];
+  paintDrawing();
+}
+drawCanvas.onpointerdown = (ev) => {
+  drawCanvas.setPointerCapture(ev.pointerId);
+  lastDraw = null;
+  drawAt(ev);
+};
+drawCanvas.onpointermove = (ev) => {
+  if (ev.buttons & 1) drawAt(ev);
+};
+drawCanvas.onpointerup = () => {
+  lastDraw = null;
+};
+paintDrawing();
 
 function setState(s: typeof state): void {
   state = s;
@@ -128,7 +198,7 @@ function scheduleDraw(): void {
     drawPending = false;
     drawLoss(lossSvg, losses, initialLoss, levels);
     showStatus();
-    if (latest && config) drawModel(PRESETS[config.preset], loadModel(latest.model));
+    if (latest && config) drawModel(presetFor(config), loadModel(latest.model));
   });
 }
 
@@ -245,7 +315,7 @@ function download(name: string, data: BlobPart, type: string): void {
 /** The latest model as `mlkan train` saves it: with the column names `mlkan predict` reads. */
 function savedModel(): ModelJSON & { training: Record<string, unknown> } {
   if (!latest || !config) throw new Error("no model yet: train first");
-  const preset = PRESETS[config.preset];
+  const preset = presetFor(config);
   return {
     ...latest.model,
     training: {

@@ -19,7 +19,7 @@ export interface Preset {
   inputs: string[];
 }
 
-export type PresetId = "hello" | "step" | "rotated";
+export type PresetId = "hello" | "step" | "rotated" | "draw";
 
 export const PRESETS: Record<PresetId, Preset> = {
   hello: {
@@ -36,6 +36,15 @@ export const PRESETS: Record<PresetId, Preset> = {
     nIn: 1,
     box: [-1, 1],
     f: (p) => (p[0] >= 0.1 ? 1 : 0),
+    inputs: ["x"],
+  },
+  draw: {
+    id: "draw",
+    label: "draw your own 1D target",
+    nIn: 1,
+    box: [-1, 1],
+    // Replaced by the drawn curve (presetFor); this is the curve the drawing starts from.
+    f: (p) => Math.sin(Math.PI * p[0]),
     inputs: ["x"],
   },
   rotated: {
@@ -60,6 +69,27 @@ export interface RunConfig {
   optimizer: "lbfgs" | "adam";
   seed: number;
   trainNum: number;
+  /** The drawn target (preset "draw"): values at DRAW_POINTS equally spaced x over the box. */
+  drawn?: number[];
+}
+
+/** Number of samples of a drawn target. */
+export const DRAW_POINTS = 101;
+
+/** The target the run trains on: the preset, with the drawn curve (piecewise linear) for "draw". */
+export function presetFor(cfg: RunConfig): Preset {
+  const p = PRESETS[cfg.preset];
+  if (p.id !== "draw") return p;
+  const v = cfg.drawn;
+  if (!v || v.length !== DRAW_POINTS || !v.every(Number.isFinite))
+    throw new Error(`a drawn target needs ${DRAW_POINTS} finite values`);
+  const [lo, hi] = p.box;
+  const f = (x: number[]) => {
+    const t = Math.min(DRAW_POINTS - 1, Math.max(0, ((x[0] - lo) / (hi - lo)) * (DRAW_POINTS - 1)));
+    const k = Math.min(DRAW_POINTS - 2, Math.floor(t));
+    return v[k] + (t - k) * (v[k + 1] - v[k]);
+  };
+  return { ...p, f };
 }
 
 /** The preset's data: trainNum training and as many test points, seeded. */

@@ -10,7 +10,7 @@ import {
   type OptimizerSpec,
   RegressionProblem,
 } from "../../src/index.js";
-import { PRESETS, presetData, presetModel, type RunConfig } from "./presets.js";
+import { presetData, presetFor, presetModel, type RunConfig } from "./presets.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 const SLICE_MS = 40;
@@ -64,7 +64,7 @@ function snapshot(r: Run): void {
 }
 
 function start(config: RunConfig): void {
-  const preset = PRESETS[config.preset];
+  const preset = presetFor(config);
   const problem = new RegressionProblem(presetData(preset, config), {
     targetScaling: "minmax",
     metricUnits: "original",
