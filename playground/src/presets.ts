@@ -19,8 +19,10 @@ export interface Preset {
   inputs: string[];
 }
 
+/** Names of the presets. */
 export type PresetId = "hello" | "step" | "rotated" | "draw";
 
+/** The targets offered on the page. */
 export const PRESETS: Record<PresetId, Preset> = {
   hello: {
     id: "hello",

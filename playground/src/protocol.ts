@@ -2,6 +2,7 @@
 import type { ModelJSON } from "../../src/index.js";
 import type { RunConfig } from "./presets.js";
 
+/** Page to worker: start a run (replacing any), stop it (keeping its state), resume it. */
 export type ToWorker = { type: "start"; config: RunConfig } | { type: "stop" } | { type: "resume" };
 
 /** A model snapshot: the saved form, its grid and the held-out error in the target's units. */
@@ -11,6 +12,7 @@ export interface Snapshot {
   testRmse: number;
 }
 
+/** Worker to page: losses, level changes, model snapshots, run state, errors. */
 export type FromWorker =
   /** Losses of the steps since the last message (global step numbers first + i). */
   | { type: "losses"; first: number; losses: number[] }

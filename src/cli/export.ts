@@ -10,11 +10,13 @@ import { writeFileAtomic } from "../node/fs.js";
 import { VERSION } from "../node/version.js";
 import { readSavedModel } from "./predict.js";
 
+/** Options of `mlkan export` as commander parses them. */
 export interface ExportCliOptions {
   onnx?: string;
   dtype: string;
 }
 
+/** Adds the `export` subcommand to the `mlkan` program. */
 export function registerExport(program: Command): void {
   program
     .command("export")

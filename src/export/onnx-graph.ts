@@ -39,6 +39,10 @@ function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * An ONNX graph under construction: nodes and initializers in the order added, float constants in the
+ * graph's element type (`dtype`), unique value names. `encodeModel` (onnx-proto.ts) writes it out.
+ */
 export class OnnxGraph {
   readonly dtype: OnnxDtype;
   readonly nodes: NodeMessage[] = [];

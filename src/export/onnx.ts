@@ -12,6 +12,7 @@ import { type OnnxDtype, OnnxGraph } from "./onnx-graph.js";
 import { emitLayer } from "./onnx-layers.js";
 import { encodeModel, ONNX_OPSET } from "./onnx-proto.js";
 
+/** Element type of an exported model: "float64" or "float32". */
 export type { OnnxDtype } from "./onnx-graph.js";
 
 /** Options of `exportOnnx`. */
