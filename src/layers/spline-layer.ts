@@ -14,15 +14,51 @@
 
 import { MAX_DERIV } from "../spline/basis.js";
 import { applyAT, type ChangeOfBasis, changeOfBasis, solveA, solveAT } from "../spline/change-of-basis.js";
-import { basisCount, breakpoints, generalKnots, type KnotVector, uniformKnots } from "../spline/knots.js";
+import {
+  basisCount,
+  breakpoints,
+  generalKnots,
+  gridsNest,
+  isUniformCubic,
+  type KnotVector,
+  subdivideKnots,
+  uniformKnots,
+} from "../spline/knots.js";
+import { applyProlongation, prolongation } from "../spline/refine.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
 import { activationDerivs, sigmoid } from "./elementwise.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
-import { splineBackward, splineForward, splineJetBackward, splineJetForward } from "./spline-kernel.js";
+import type {
+  SplineBackwardArgs,
+  SplineForwardArgs,
+  SplineJetBackwardArgs,
+  SplineJetForwardArgs,
+} from "./spline-kernel-args.js";
+import {
+  CUBIC_KERNELS,
+  chooseSplineKernels,
+  GENERIC_KERNELS,
+  type KernelChoice,
+  type SplineKernels,
+} from "./spline-kernels.js";
 
+/** Placeholder jet shape of the argument records before the first jet pass. */
+const NO_SHAPE: JetShape = Object.freeze({
+  dims: new Int32Array(0),
+  D: 0,
+  M: 0,
+  pairK: new Int32Array(0),
+  pairL: new Int32Array(0),
+  C: 1,
+});
+
+/** Standard deviation of the N(0, std^2) initial B-spline coefficients when a spec gives none. */
 export const DEFAULT_INIT_STD = 0.1;
+
+/** A new grid for one spline layer: a grid size G, or general breakpoints a = t_0 < ... < t_G = b. */
+export type GridSpec = number | { breakpoints: number[] };
 
 export class SplineLayer implements Layer {
   readonly type = "spline";
@@ -46,6 +82,11 @@ export class SplineLayer implements Layer {
   private jetScratch = new Float64Array(0);
   private readonly perOutput: Float64Array[] = [];
   private readonly silu = new Float64Array(4);
+  /** The kernel record every pass calls, chosen in `prepare` (`chooseSplineKernels`). */
+  private kernels: SplineKernels;
+  /** One named-argument record per pass, refilled before each call (no allocation per step). */
+  private readonly fwdArgs: SplineJetForwardArgs;
+  private readonly bwdArgs: SplineJetBackwardArgs;
 
   constructor(spec: Omit<SplineLayerSpec, "type">) {
     this.nIn = requireInteger("spline layer nIn", spec.nIn, 1);
@@ -67,6 +108,32 @@ export class SplineLayer implements Layer {
     this.A = this.basis === "relu" ? changeOfBasis(this.knots) : null;
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
     this.effBuf = this.base ? new Float64Array(nCoef) : null;
+    this.kernels = isUniformCubic(this.knots) ? CUBIC_KERNELS : GENERIC_KERNELS;
+    const none = new Float64Array(0);
+    const head = { kv: this.knots, P: this.nIn, Q: this.nOut, coef: none, coff: 0, x: none, xo: 0, rows: 0 };
+    this.fwdArgs = { ...head, scratch: this.scratch, y: none, yo: 0, shape: NO_SHAPE, f1: none, f2: none };
+    this.bwdArgs = {
+      ...head,
+      scratch: this.scratch,
+      gy: none,
+      gx: null,
+      g: none,
+      goff: 0,
+      shape: NO_SHAPE,
+      f1: none,
+      f2: none,
+      a1: none,
+      a2: none,
+    };
+  }
+
+  /**
+   * Which kernels the passes run for parameters `params` (after `prepare(params)`) and why: the generic
+   * kernels for other orders or general knots, else the WASM kernels when the coefficients the kernels
+   * read are in a network's WASM memory, else the fused cubic JS kernels.
+   */
+  kernelChoice(params: Float64Array): KernelChoice {
+    return chooseSplineKernels(this.knots, this.coefSource(params)[0]);
   }
 
   /** Order r of the splines. */
@@ -156,6 +223,7 @@ export class SplineLayer implements Layer {
   }
 
   prepare(params: Float64Array): void {
+    this.kernels = this.kernelChoice(params).kernels;
     if (this.uBuf) this.toSplineCoefficients(params, this.offset, this.uBuf, 0);
     if (this.effBuf) {
       const [u, uo] = this.uSource(params);
@@ -179,7 +247,16 @@ export class SplineLayer implements Layer {
     rows: number,
   ): void {
     const [coef, coff] = this.coefSource(params);
-    splineForward(this.knots, this.nIn, this.nOut, coef, coff, x, xo, y, yo, rows, this.scratch);
+    const a: SplineForwardArgs = this.fwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.y = y;
+    a.yo = yo;
+    a.rows = rows;
+    a.scratch = this.scratch;
+    this.kernels.forward(a);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
       const wb = this.baseOffset;
@@ -203,21 +280,18 @@ export class SplineLayer implements Layer {
     rows: number,
   ): void {
     const [coef, coff] = this.coefSource(params);
-    splineBackward(
-      this.knots,
-      this.nIn,
-      this.nOut,
-      coef,
-      coff,
-      x,
-      xo,
-      gy,
-      gx,
-      g,
-      this.offset,
-      rows,
-      this.scratch,
-    );
+    const a: SplineBackwardArgs = this.bwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.gy = gy;
+    a.gx = gx;
+    a.g = g;
+    a.goff = this.offset;
+    a.rows = rows;
+    a.scratch = this.scratch;
+    this.kernels.backward(a);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
       const wb = this.baseOffset;
@@ -267,7 +341,19 @@ export class SplineLayer implements Layer {
     const { nIn: P, nOut: Q } = this;
     const sc = this.jetWork(shape);
     const [f1, f2] = this.outputWork();
-    splineJetForward(this.knots, P, Q, coef, coff, x, xo, y, yo, rows, shape, sc, f1, f2);
+    const a = this.fwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.y = y;
+    a.yo = yo;
+    a.rows = rows;
+    a.shape = shape;
+    a.scratch = sc;
+    a.f1 = f1;
+    a.f2 = f2;
+    this.kernels.jetForward(a);
     if (!this.base) return;
     // Base term w_b silu(x): the silu jet of input p, times w_b[p][q], into every output channel.
     const wb = this.baseOffset;
@@ -323,26 +409,23 @@ export class SplineLayer implements Layer {
     const { nIn: P, nOut: Q } = this;
     const sc = this.jetWork(shape);
     const [f1, f2, a1, a2] = this.outputWork();
-    splineJetBackward(
-      this.knots,
-      P,
-      Q,
-      coef,
-      coff,
-      x,
-      xo,
-      gy,
-      gx,
-      g,
-      this.offset,
-      rows,
-      shape,
-      sc,
-      f1,
-      f2,
-      a1,
-      a2,
-    );
+    const a = this.bwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.gy = gy;
+    a.gx = gx;
+    a.g = g;
+    a.goff = this.offset;
+    a.rows = rows;
+    a.shape = shape;
+    a.scratch = sc;
+    a.f1 = f1;
+    a.f2 = f2;
+    a.a1 = a1;
+    a.a2 = a2;
+    this.kernels.jetBackward(a);
     if (!this.base) return;
     const wb = this.baseOffset;
     const bj = sc.length - C;
@@ -412,6 +495,76 @@ export class SplineLayer implements Layer {
           solveA(this.A, g, base, Q, g, base, Q);
         }
       }
+    }
+  }
+
+  /**
+   * The same layer (sizes, order, domain, basis, base term, initStd) on another grid, parameters not set:
+   * a grid size G (uniform knots stay uniform; general knots are subdivided evenly, which needs G to be a
+   * multiple of this grid, `gridsNest`), or explicit breakpoints. Whether explicit or uniform grids nest in
+   * this one is checked when the coefficients move (`transferTo`), by the prolongation itself.
+   */
+  refined(grid: GridSpec): SplineLayer {
+    const spec: SplineLayerSpec = this.toSpec();
+    if (typeof grid === "number") {
+      if (!this.knots.uniform) {
+        if (!gridsNest(this.grid, grid)) {
+          throw new Error(
+            `cannot refine general knots with G=${this.grid} to G=${grid}: not an integer multiple (grids do not nest)`,
+          );
+        }
+        spec.breakpoints = Array.from(breakpoints(subdivideKnots(this.knots, grid / this.grid)));
+      } else delete spec.breakpoints;
+      spec.grid = grid;
+    } else {
+      if (!grid || !Array.isArray(grid.breakpoints)) {
+        throw new Error(`a grid must be a grid size or { breakpoints: [...] }, got ${JSON.stringify(grid)}`);
+      }
+      spec.breakpoints = grid.breakpoints.slice();
+      spec.grid = grid.breakpoints.length - 1;
+    }
+    return new SplineLayer(spec);
+  }
+
+  /** The same layer parametrised in another basis (same knots; parameters not set). */
+  withBasis(basis: Basis): SplineLayer {
+    return new SplineLayer({ ...this.toSpec(), basis });
+  }
+
+  /** A copy of the B-spline coefficients u of this layer in `params` (u = A^{-T} w for the ReLU basis). */
+  splineCoefficients(params: Float64Array): Float64Array {
+    const n = this.nIn * this.nBasis * this.nOut;
+    const u = new Float64Array(n);
+    if (this.basis === "relu") this.toSplineCoefficients(params, this.offset, u, 0);
+    else u.set(params.subarray(this.offset, this.offset + n));
+    return u;
+  }
+
+  /**
+   * Writes this layer's function (parameters in `params` at this layer's offset) as parameters of `to`
+   * (in `out` at `to.offset`): the B-spline coefficients, prolongated exactly onto `to`'s knots when
+   * `prolongate` (paper eq. 25, Definition 1; throws when the knots do not nest), expressed in `to`'s
+   * basis, and the base weights copied. `to` has this layer's sizes, order and base term.
+   */
+  transferTo(params: Float64Array, to: SplineLayer, out: Float64Array, prolongate: boolean): void {
+    const uc = this.splineCoefficients(params);
+    let uf = uc;
+    if (prolongate) {
+      const P = prolongation(this.knots, to.knots);
+      const { nIn, nOut } = this;
+      const nf = to.nBasis;
+      uf = new Float64Array(nIn * nf * nOut);
+      for (let p = 0; p < nIn; p++) {
+        for (let q = 0; q < nOut; q++) {
+          applyProlongation(P, uc, p * this.nBasis * nOut + q, nOut, uf, p * nf * nOut + q, nOut);
+        }
+      }
+    }
+    if (to.basis === "relu") to.toReluWeights(uf, 0, out, to.offset);
+    else out.set(uf, to.offset);
+    if (this.base) {
+      const n = 2 * this.nIn * this.nOut;
+      out.set(params.subarray(this.baseOffset, this.baseOffset + n), to.baseOffset);
     }
   }
 

@@ -23,13 +23,14 @@
  * arrays grow, and `Problem.metrics` returns a fresh record when it is called).
  */
 import type { Network } from "../model/network.js";
+import { hasScalers } from "../model/scalers.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
+import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
-import { hasScalers } from "./scaled.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
 export type LevelGrid = number | { breakpoints: number[] } | (number | { breakpoints: number[] })[];
@@ -221,7 +222,7 @@ function checkNesting(start: number[], grids: LevelGrid[]): void {
       : start.map(() => (typeof grid === "number" ? grid : null));
     sizes.forEach((g, l) => {
       const p = prev[l] ?? null;
-      if (g !== null && p !== null && (!Number.isInteger(g) || g < p || g % p !== 0))
+      if (g !== null && p !== null && !gridsNest(p, g))
         throw new Error(
           `trainMultilevel: grids[${k}] = ${JSON.stringify(grid)} does not nest in the previous grid ${p} of spline layer ${l} (each grid must be a multiple of the one before)`,
         );
