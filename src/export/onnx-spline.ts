@@ -31,10 +31,7 @@ import { DataType } from "./onnx-proto.js";
  */
 export function splineCoefficients(layer: SplineLayer, params: Float64Array): Float64Array {
   const { nIn: P, nOut: Q, nBasis: N } = layer;
-  const nCoef = P * N * Q;
-  const u = new Float64Array(nCoef);
-  if (layer.basis === "relu") layer.toSplineCoefficients(params, layer.offset, u, 0);
-  else u.set(params.subarray(layer.offset, layer.offset + nCoef));
+  const u = layer.splineCoefficients(params);
   if (layer.base) {
     const ws = layer.baseOffset + P * Q;
     for (let p = 0; p < P; p++) {
