@@ -55,6 +55,12 @@ test("hello-KAN trains multilevel in the worker; stop, resume, downloads", async
   const last = Number(await chart.getAttribute("data-last-loss"));
   expect(last).toBeLessThan(first / 10);
   await expect(status).toContainText("G=10");
+  // The refinement is exact: the loss right after it equals the loss before it (to rounding).
+  await expect(status).toContainText("refined G=5 -> 10, exactly");
+  const before = Number(await status.getAttribute("data-refine-before"));
+  const after = Number(await status.getAttribute("data-refine-after"));
+  expect(before).toBeGreaterThan(0);
+  expect(Math.abs(after - before)).toBeLessThanOrEqual(1e-12 * before);
   // Every edge of the [2, 5, 1] KAN drawn (2*5 + 5*1), and the three heat maps of the 2D fit.
   await expect(page.locator("#activations svg.activation")).toHaveCount(15);
   await expect(page.locator("#fit canvas")).toHaveCount(3);

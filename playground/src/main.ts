@@ -61,6 +61,8 @@ let losses: number[] = [];
 let initialLoss = Number.NaN;
 let levels: LevelMark[] = [];
 let levelInfo = { level: 0, levels: 0, grid: 0 };
+/** The last refinement: loss before and after (equal to rounding: refinement is exact). */
+let refinement: { from: number; to: number; before: number; after: number } | null = null;
 let latest: Snapshot | null = null;
 let state: "idle" | "running" | "stopped" | "done" = "idle";
 let drawPending = false;
@@ -163,7 +165,11 @@ function showStatus(): void {
   const rmse = latest ? latest.testRmse.toExponential(3) : "-";
   statusEl.textContent =
     `${state}\nlevel ${levelInfo.level + 1}/${levelInfo.levels}  G=${levelInfo.grid}\n` +
-    `step ${losses.length}  loss ${Number.isFinite(last) ? last.toExponential(3) : "-"}\ntest RMSE ${rmse}`;
+    `step ${losses.length}  loss ${Number.isFinite(last) ? last.toExponential(3) : "-"}\ntest RMSE ${rmse}` +
+    (refinement
+      ? `\nrefined G=${refinement.from} -> ${refinement.to}, exactly:` +
+        `\n  loss before ${refinement.before.toExponential(6)}\n  loss after  ${refinement.after.toExponential(6)}`
+      : "");
 }
 
 function onMessage(msg: FromWorker): void {
@@ -173,6 +179,11 @@ function onMessage(msg: FromWorker): void {
       break;
     case "level":
       if (msg.level === 0) initialLoss = msg.loss;
+      if (msg.before !== undefined) {
+        refinement = { from: levelInfo.grid, to: msg.grid, before: msg.before, after: msg.loss };
+        statusEl.dataset.refineBefore = String(msg.before);
+        statusEl.dataset.refineAfter = String(msg.loss);
+      }
       levels.push({ step: msg.step, grid: msg.grid });
       levelInfo = { level: msg.level, levels: msg.levels, grid: msg.grid };
       break;
@@ -347,6 +358,7 @@ buttons.train.onclick = () => {
   config = cfg;
   losses = [];
   levels = [];
+  refinement = null;
   initialLoss = Number.NaN;
   latest = null;
   drawnSnapshot = null;

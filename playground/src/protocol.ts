@@ -17,7 +17,17 @@ export type FromWorker =
   /** Losses of the steps since the last message (global step numbers first + i). */
   | { type: "losses"; first: number; losses: number[] }
   /** A level began at global step `step` (0 for the first), on grid `grid`, with this loss. */
-  | { type: "level"; level: number; levels: number; grid: number; step: number; loss: number }
+  | {
+      type: "level";
+      level: number;
+      levels: number;
+      grid: number;
+      step: number;
+      /** Training loss at the start of the level. */
+      loss: number;
+      /** Training loss of the previous level's final model, before the refinement (levels after the first). */
+      before?: number;
+    }
   | { type: "snapshot"; snapshot: Snapshot; level: number; step: number }
   | { type: "state"; state: "running" | "stopped" | "done" }
   | { type: "error"; message: string };

@@ -130,7 +130,7 @@ function slice(r: Run, chain: number): void {
         }
         // Next level: exact refinement, so the loss carries over unchanged; a fresh optimizer.
         snapshot(r);
-        r.model.params.set(r.x);
+        const before = currentLoss(r);
         r.level++;
         r.model = r.model.refine(r.config.grids[r.level]);
         r.optimizer = createOptimizer(r.spec);
@@ -144,6 +144,7 @@ function slice(r: Run, chain: number): void {
           grid,
           step: r.step,
           loss: currentLoss(r),
+          before,
         });
         snapshot(r);
         setTimeout(() => slice(r, chain), 0);
