@@ -9,6 +9,7 @@ export * from "./losses.js";
 export * from "./mlp.js";
 export * from "./network.js";
 export * from "./serialize.js";
+export * from "./sparsity.js";
 export * from "./transform.js";
 
 /** Rebuilds any saved model with its class (KAN, MLP or Network). */
