@@ -8,6 +8,7 @@ export * from "./kan.js";
 export * from "./losses.js";
 export * from "./mlp.js";
 export * from "./network.js";
+export * from "./prune.js";
 export * from "./serialize.js";
 export * from "./sparsity.js";
 export * from "./transform.js";
