@@ -6,10 +6,10 @@
  * on (`backend`: the WASM SIMD kernels unless WebAssembly SIMD is missing or `MLKAN_WASM=0`).
  */
 
-import type { KernelBackend } from "../layers/wasm/kernels.js";
 import { KAN } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
+import type { KernelBackend } from "../layers/wasm/kernels.js";
 import { type BlockLoss, type GradientRunner, Network } from "../model/network.js";
 import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";

@@ -7,5 +7,5 @@ export * from "../report/png.js";
 export * from "../report/write.js";
 export * from "./data.js";
 export * from "./fs.js";
-export * from "./heap.js";
 export * from "./threads.js";
+export * from "./heap.js";

@@ -7,18 +7,18 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
 import {
+  cubicBackward,
+  cubicForward,
+  cubicJetBackward,
+  cubicJetForward,
+} from "../../src/layers/spline-kernel-cubic.js";
+import {
   splineBackward,
   splineBackwardGeneric,
   splineForward,
   splineJetBackward,
   splineJetForward,
 } from "../../src/layers/spline-kernel.js";
-import {
-  cubicBackward,
-  cubicForward,
-  cubicJetBackward,
-  cubicJetForward,
-} from "../../src/layers/spline-kernel-cubic.js";
 import {
   arenaBytes,
   arenaKernels,
