@@ -23,6 +23,7 @@ import { type ExperimentResult, parseResult, resultToJson } from "../report/resu
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerContinual } from "./reproduce-continual.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -186,6 +187,7 @@ export function registerReproduce(program: Command): void {
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
   registerHelloKan(reproduceCommand(program));
+  registerContinual(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {
