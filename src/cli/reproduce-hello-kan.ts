@@ -11,12 +11,12 @@ import {
   pykanValue,
   runHelloKan,
 } from "../experiments/hello-kan.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
+import { writeReport } from "../node/write.js";
 import { fmt, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { resultToJson } from "../report/result.js";
-import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { intAtLeast, positiveInt } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
