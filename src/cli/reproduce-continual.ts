@@ -21,6 +21,7 @@ import { progressReporter } from "../train/progress.js";
 import { positiveInt } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
+/** Command-line options of `reproduce continual` (as commander passes them). */
 export interface ContinualCliOptions {
   quick?: boolean;
   steps?: string;
@@ -30,6 +31,7 @@ export interface ContinualCliOptions {
   threads?: string;
 }
 
+/** Settings from the command line, on top of the defaults (or the quick budget). */
 export function continualSettingsFromCli(o: ContinualCliOptions): ContinualSettings {
   const s = continualSettings(o.quick === true);
   if (o.steps !== undefined) s.steps = positiveInt("--steps", o.steps);
@@ -93,6 +95,7 @@ export function continualTableOptions(regions: number) {
   return { metrics, metricHeaders, params: true };
 }
 
+/** Registers `reproduce continual` under the given `reproduce` command. */
 export function registerContinual(reproduce: Command): void {
   reproduce
     .command("continual")

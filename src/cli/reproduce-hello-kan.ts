@@ -21,6 +21,7 @@ import { progressReporter } from "../train/progress.js";
 import { intAtLeast, positiveInt } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
+/** Command-line options of `reproduce hello-kan` (as commander passes them). */
 export interface HelloKanCliOptions {
   quick?: boolean;
   seeds?: string;
@@ -32,6 +33,7 @@ export interface HelloKanCliOptions {
   threads?: string;
 }
 
+/** Settings from the command line, on top of the issue's (or the quick) defaults. */
 export function helloKanSettingsFromCli(o: HelloKanCliOptions): HelloKanSettings {
   const s = helloKanSettings(o.quick === true);
   if (o.seeds !== undefined || o.firstSeed !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * Continual learning (KAN paper arXiv 2404.19756, section 3.? and Fig. 3.4; pykan's Example 8): a 1D
+ * Continual learning (KAN paper arXiv 2404.19756, Fig. 3.4; pykan's Example 8): a 1D
  * target with five Gaussian peaks, y = sum_c exp(-300 (x - c)^2), c = -0.8, -0.4, 0, 0.4, 0.8; the data
  * come in five phases, phase p showing only the 100 samples of region p ([c_p - 0.2, c_p + 0.2]). A KAN
  * [1,1] with G = 200 cubic splines (no base term, as pykan's `base_fun='zero'`) and an MLP are trained
@@ -17,6 +17,7 @@ import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "
 import type { TrainProgress } from "../train/trainer.js";
 import { fit as fitModel } from "../train/trainer.js";
 
+/** Settings of `runContinual` (recorded in the result JSON). */
 export interface ContinualSettings {
   /** Peak centres (one region each), presented in this order. */
   centers: number[];
@@ -41,6 +42,7 @@ export interface ContinualSettings {
   quick: boolean;
 }
 
+/** The paper's / pykan's settings (100 steps per phase), or a quick smoke budget (20). */
 export function continualSettings(quick = false): ContinualSettings {
   return {
     centers: [-0.8, -0.4, 0, 0.4, 0.8],
@@ -76,6 +78,7 @@ export interface ContinualCurves {
   predictions: Record<string, number[][]>;
 }
 
+/** Environment record and progress callback of `runContinual`. */
 export interface ContinualHooks {
   env: EnvInfo;
   onProgress?: (p: TrainProgress & { model: string; phase: number }) => void;
