@@ -24,6 +24,7 @@
  */
 import type { Network } from "../model/network.js";
 import { refineOrProject } from "../model/regrid.js";
+import { hasScalers } from "../model/scalers.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
@@ -31,7 +32,6 @@ import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
-import { hasScalers } from "./scaled.js";
 import { SPARSITY_KEYS, type SparsityOptions, withSparsity } from "./sparsity.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
