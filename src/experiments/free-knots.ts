@@ -25,7 +25,8 @@ import type { Basis, LayerSpec } from "../layers/layer.js";
 import { KAN } from "../model/kan.js";
 import type { Network } from "../model/network.js";
 import type { LbfgsSpec } from "../optim/factory.js";
-import { createDataset, RegressionProblem } from "../problems/regression.js";
+import { createDataset } from "../problems/dataset.js";
+import { RegressionProblem } from "../problems/regression.js";
 import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 // `fit` under another name: Biome's noFocusedTests rule takes a call `fit(...)` for Jasmine's.

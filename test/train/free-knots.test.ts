@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import type { FreeKnotLayer } from "../../src/layers/free-knot-layer.js";
 import { KAN } from "../../src/model/kan.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 import { trainMultilevel } from "../../src/train/trainer.js";
 
 function sharp() {
