@@ -13,3 +13,4 @@ export * from "./report/index.js";
 export * from "./spline/index.js";
 export * from "./train/index.js";
 export { Rng } from "./util/random.js";
+export * from "./symbolic/index.js";

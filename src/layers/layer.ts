@@ -11,6 +11,7 @@
 import type { JetContext, JetShape } from "../model/jet.js";
 import type { Rng } from "../util/random.js";
 import type { FeatureLayerSpec } from "./features.js";
+import type { SymbolicEdgeSpec } from "./symbolic-edges.js";
 
 export interface Layer {
   readonly type: string;
@@ -91,6 +92,8 @@ export interface SplineLayerSpec {
   base?: boolean;
   /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
   initStd?: number;
+  /** Edges replaced by library functions `c f(a x + b) + d` (layers/symbolic-edges.ts). */
+  symbolic?: SymbolicEdgeSpec[];
 }
 
 export interface LinearLayerSpec {

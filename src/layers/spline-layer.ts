@@ -9,6 +9,8 @@
  *   local spline, and maps the gradient back with grad_w = A^{-1} grad_u (eqs. 15-16).
  *
  * Optional pykan-style edges `w_b silu(x) + w_s spline(x)` (`base: true`) for pykan-compatible models.
+ * Optional symbolic edges (`symbolic`, layers/symbolic-edges.ts): listed edges compute `c f(a x + b) + d`
+ * instead of their spline, whose coefficients (and base weights) are held at zero.
  * Outside the domain each edge continues linearly (DESIGN.md section 1).
  */
 
@@ -21,6 +23,7 @@ import { requireDomain, requireInteger, requirePositive } from "../util/validate
 import { activationDerivs, sigmoid } from "./elementwise.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
 import { splineBackward, splineForward, splineJetBackward, splineJetForward } from "./spline-kernel.js";
+import { SymbolicEdges } from "./symbolic-edges.js";
 
 export const DEFAULT_INIT_STD = 0.1;
 
@@ -32,6 +35,8 @@ export class SplineLayer implements Layer {
   readonly basis: Basis;
   readonly base: boolean;
   readonly initStd: number;
+  /** Edges replaced by library functions `c f(a x + b) + d` (symbolic-edges.ts), or null. */
+  readonly symbolic: SymbolicEdges | null;
   /** Basis functions per edge, G + r - 1. */
   readonly nBasis: number;
   readonly paramCount: number;
@@ -40,8 +45,10 @@ export class SplineLayer implements Layer {
   readonly A: ChangeOfBasis | null;
   /** u = A^{-T} w (relu only). */
   private uBuf: Float64Array | null;
-  /** Effective coefficients w_s * u (base term only). */
+  /** Effective coefficients w_s * u (base term) with symbolic edges zeroed (symbolic edges), if needed. */
   private effBuf: Float64Array | null;
+  /** Base weights w_b with symbolic edges zeroed (base term and symbolic edges only). */
+  private wbBuf: Float64Array | null;
   private readonly scratch = new Float64Array((MAX_DERIV + 1) * 16);
   private jetScratch = new Float64Array(0);
   private readonly perOutput: Float64Array[] = [];
@@ -63,10 +70,16 @@ export class SplineLayer implements Layer {
     this.initStd = spec.initStd === undefined ? DEFAULT_INIT_STD : requirePositive("initStd", spec.initStd);
     this.nBasis = basisCount(this.knots);
     const nCoef = this.nIn * this.nBasis * this.nOut;
-    this.paramCount = nCoef + (this.base ? 2 * this.nIn * this.nOut : 0);
+    this.symbolic =
+      spec.symbolic !== undefined && spec.symbolic.length > 0
+        ? new SymbolicEdges(spec.symbolic, this.nIn, this.nOut)
+        : null;
+    this.paramCount =
+      nCoef + (this.base ? 2 * this.nIn * this.nOut : 0) + (this.symbolic ? this.symbolic.paramCount : 0);
     this.A = this.basis === "relu" ? changeOfBasis(this.knots) : null;
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
-    this.effBuf = this.base ? new Float64Array(nCoef) : null;
+    this.effBuf = this.base || this.symbolic ? new Float64Array(nCoef) : null;
+    this.wbBuf = this.base && this.symbolic ? new Float64Array(this.nIn * this.nOut) : null;
   }
 
   /** Order r of the splines. */
@@ -88,6 +101,11 @@ export class SplineLayer implements Layer {
     return this.offset + this.nIn * this.nBasis * this.nOut;
   }
 
+  /** Offset of the symbolic edges' parameters [a, b, c, d] per edge (after the base weights). */
+  get symbolicOffset(): number {
+    return this.baseOffset + (this.base ? 2 * this.nIn * this.nOut : 0);
+  }
+
   init(params: Float64Array, rng: Rng): void {
     const nCoef = this.nIn * this.nBasis * this.nOut;
     rng.fillNormal(params, 0, this.initStd, this.offset, this.offset + nCoef);
@@ -97,6 +115,37 @@ export class SplineLayer implements Layer {
       const PQ = this.nIn * this.nOut;
       rng.fillUniform(params, -bound, bound, this.baseOffset, this.baseOffset + PQ);
       params.fill(bound, this.baseOffset + PQ, this.baseOffset + 2 * PQ);
+    }
+    if (this.symbolic) {
+      this.symbolic.init(params, this.symbolicOffset);
+      this.zeroMasked(params);
+    }
+  }
+
+  /**
+   * Sets the spline coefficients (and base weights) of every symbolic edge to zero in `v` (parameters or
+   * their gradient): a symbolic edge's spline part is held at zero.
+   */
+  zeroMasked(v: Float64Array): void {
+    const sym = this.symbolic;
+    if (!sym) return;
+    const { nIn: P, nOut: Q, nBasis: N } = this;
+    for (let k = 0; k < sym.count; k++) {
+      const p = sym.p[k];
+      const q = sym.q[k];
+      for (let i = 0; i < N; i++) v[this.offset + (p * N + i) * Q + q] = 0;
+      if (this.base) {
+        v[this.baseOffset + p * Q + q] = 0;
+        v[this.baseOffset + P * Q + p * Q + q] = 0;
+      }
+    }
+  }
+
+  private rejectJets(): void {
+    if (this.symbolic) {
+      throw new Error(
+        `spline layer ${this.nIn}->${this.nOut} has ${this.symbolic.count} symbolic edge(s): jets (input derivatives) are not supported for symbolic edges`,
+      );
     }
   }
 
@@ -161,13 +210,27 @@ export class SplineLayer implements Layer {
       const [u, uo] = this.uSource(params);
       const { nIn: P, nOut: Q, nBasis: N } = this;
       const ws = this.baseOffset + P * Q;
+      const mask = this.symbolic ? this.symbolic.mask : null;
       for (let p = 0; p < P; p++) {
         for (let i = 0; i < N; i++) {
           const row = (p * N + i) * Q;
-          for (let q = 0; q < Q; q++) this.effBuf[row + q] = params[ws + p * Q + q] * u[uo + row + q];
+          for (let q = 0; q < Q; q++) {
+            const v = this.base ? params[ws + p * Q + q] * u[uo + row + q] : u[uo + row + q];
+            this.effBuf[row + q] = mask !== null && mask[p * Q + q] === 1 ? 0 : v;
+          }
         }
       }
     }
+    if (this.wbBuf && this.symbolic) {
+      const mask = this.symbolic.mask;
+      for (let k = 0; k < this.wbBuf.length; k++)
+        this.wbBuf[k] = mask[k] === 1 ? 0 : params[this.baseOffset + k];
+    }
+  }
+
+  /** Where the base weights w_b[p][q] are read (with symbolic edges zeroed when there are any). */
+  private wbSource(params: Float64Array): [Float64Array, number] {
+    return this.wbBuf ? [this.wbBuf, 0] : [params, this.baseOffset];
   }
 
   forward(
@@ -180,14 +243,15 @@ export class SplineLayer implements Layer {
   ): void {
     const [coef, coff] = this.coefSource(params);
     splineForward(this.knots, this.nIn, this.nOut, coef, coff, x, xo, y, yo, rows, this.scratch);
+    if (this.symbolic) this.symbolic.forward(params, this.symbolicOffset, x, xo, y, yo, rows);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
-      const wb = this.baseOffset;
+      const [wa, wb] = this.wbSource(params);
       for (let s = 0; s < rows; s++) {
         for (let p = 0; p < P; p++) {
           const v = x[xo + s * P + p];
           const b = v * sigmoid(v);
-          for (let q = 0; q < Q; q++) y[yo + s * Q + q] += b * params[wb + p * Q + q];
+          for (let q = 0; q < Q; q++) y[yo + s * Q + q] += b * wa[wb + p * Q + q];
         }
       }
     }
@@ -218,9 +282,11 @@ export class SplineLayer implements Layer {
       rows,
       this.scratch,
     );
+    if (this.symbolic) this.symbolic.backward(params, this.symbolicOffset, x, xo, gy, gx, g, rows);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
       const wb = this.baseOffset;
+      const [wa, wo] = this.wbSource(params);
       for (let s = 0; s < rows; s++) {
         for (let p = 0; p < P; p++) {
           const v = x[xo + s * P + p];
@@ -231,7 +297,7 @@ export class SplineLayer implements Layer {
           for (let q = 0; q < Q; q++) {
             const gq = gy[s * Q + q];
             g[wb + p * Q + q] += b * gq;
-            acc += params[wb + p * Q + q] * gq;
+            acc += wa[wo + p * Q + q] * gq;
           }
           if (gx) gx[s * P + p] += db * acc;
         }
@@ -262,6 +328,7 @@ export class SplineLayer implements Layer {
     shape: JetShape,
     _ctx: JetContext,
   ): void {
+    this.rejectJets();
     const [coef, coff] = this.coefSource(params);
     const { C } = shape;
     const { nIn: P, nOut: Q } = this;
@@ -318,6 +385,7 @@ export class SplineLayer implements Layer {
     shape: JetShape,
     _ctx: JetContext,
   ): void {
+    this.rejectJets();
     const [coef, coff] = this.coefSource(params);
     const { C, D, M, pairK, pairL } = shape;
     const { nIn: P, nOut: Q } = this;
@@ -389,6 +457,7 @@ export class SplineLayer implements Layer {
 
   finishGradient(params: Float64Array, g: Float64Array): void {
     const { nIn: P, nOut: Q, nBasis: N } = this;
+    this.zeroMasked(g);
     if (this.base) {
       // g holds dL/d(w_s u); chain rule to w_s and to u.
       const [u, uo] = this.uSource(params);
@@ -428,6 +497,7 @@ export class SplineLayer implements Layer {
     if (!this.knots.uniform) spec.breakpoints = Array.from(breakpoints(this.knots));
     if (this.base) spec.base = true;
     if (this.initStd !== DEFAULT_INIT_STD) spec.initStd = this.initStd;
+    if (this.symbolic) spec.symbolic = this.symbolic.toSpec();
     return spec;
   }
 }

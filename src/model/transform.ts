@@ -40,6 +40,18 @@ function copyBase(
   toParams.set(fromParams.subarray(from.baseOffset, from.baseOffset + n), to.baseOffset);
 }
 
+/** Copies the symbolic edges' parameters [a, b, c, d] (same edges in both layers). */
+function copySymbolic(
+  from: SplineLayer,
+  fromParams: Float64Array,
+  to: SplineLayer,
+  toParams: Float64Array,
+): void {
+  if (!from.symbolic) return;
+  const n = from.symbolic.paramCount;
+  toParams.set(fromParams.subarray(from.symbolicOffset, from.symbolicOffset + n), to.symbolicOffset);
+}
+
 /** A spline layer like `layer` with another grid and/or basis (parameters not set). */
 export function respecSplineLayer(layer: SplineLayer, grid: GridSpec | null, basis: Basis): SplineLayer {
   const spec: SplineLayerSpec = { ...layer.toSpec(), basis };
@@ -155,6 +167,7 @@ function transferParams(
       }
       storeCoefficients(to, uf, out);
       copyBase(from, oldParams, to, out);
+      copySymbolic(from, oldParams, to, out);
     } else {
       out.set(oldParams.subarray(oldOffsets[i], oldOffsets[i] + from.paramCount), to.offset);
     }
