@@ -16,7 +16,7 @@ export interface EdgeFitOptions {
   gridNumber?: number;
   /** Zoom iterations of the grid search (default 3, pykan's). */
   iterations?: number;
-  /** Samples used by the grid search: an even subsample of the sorted x (default 128). */
+  /** Samples used by the grid search: an even subsample of the sorted x (default 64). */
   searchSamples?: number;
   /** Levenberg-Marquardt iterations after the search (default 30; 0 keeps pykan's plain result). */
   refineSteps?: number;
@@ -118,7 +118,7 @@ export function fitEdge(
   const iterations = opts.iterations ?? 3;
   if (!Number.isInteger(G) || G < 3) throw new Error(`gridNumber must be an integer >= 3, got ${G}`);
   // Even subsample of the sorted samples for the search.
-  const m = Math.min(n, opts.searchSamples ?? 128);
+  const m = Math.min(n, opts.searchSamples ?? 64);
   const order = Array.from(x.keys()).sort((i, j) => x[i] - x[j]);
   const xs = new Float64Array(m);
   const ys = new Float64Array(m);
