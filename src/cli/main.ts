@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
+import { registerPlot } from "./plot.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerTrain } from "./train.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerTrain(program);
   registerPredict(program);
+  registerPlot(program);
   return program;
 }
 

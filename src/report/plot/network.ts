@@ -13,7 +13,7 @@ import type { SplineLayer } from "../../layers/spline-layer.js";
 import { edgeActivations, edgeFunction, splineLayerIndices } from "../../model/edge-activations.js";
 import type { Network } from "../../model/network.js";
 import { INK } from "./palette.js";
-import { el, escapeXml, num, svgDocument, textEl } from "./svg.js";
+import { el, num, svgDocument, textEl } from "./svg.js";
 
 export interface NetworkPlotOptions {
   /** Input names (default x_1, x_2, ...). */
@@ -193,16 +193,10 @@ export function plotModel(
     }
   }
   const labels: string[] = [];
-  names.forEach((s, k) =>
-    labels.push(
-      textEl(nodeX(0, k), nodeY(0) + 22, s, { "text-anchor": "middle", "font-size": 13, fill: INK.text }),
-    ),
-  );
-  outNames.forEach((s, k) =>
-    labels.push(
-      textEl(nodeX(L, k), nodeY(L) - 12, s, { "text-anchor": "middle", "font-size": 13, fill: INK.text }),
-    ),
-  );
+  const label = (x: number, y: number, s: string) =>
+    textEl(x, y, s, { "text-anchor": "middle", "font-size": 13, fill: INK.text });
+  for (let k = 0; k < names.length; k++) labels.push(label(nodeX(0, k), nodeY(0) + 22, names[k]));
+  for (let k = 0; k < outNames.length; k++) labels.push(label(nodeX(L, k), nodeY(L) - 12, outNames[k]));
   parts.push(...lines, ...boxes, ...nodes, ...labels);
   return svgDocument(W, H, parts.join("\n"), { title: opts.title ?? "KAN network" });
 }
