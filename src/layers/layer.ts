@@ -94,6 +94,12 @@ export interface SplineLayerSpec {
   initStd?: number;
   /** Edges replaced by library functions `c f(a x + b) + d` (layers/symbolic-edges.ts). */
   symbolic?: SymbolicEdgeSpec[];
+  /**
+   * Pruned edges (pykan's `mask`): nIn * nOut entries `mask[p*nOut + q]`, 1 for a live edge and 0 for a
+   * removed one. A removed edge's coefficients (and base weights) are zero at initialisation and get a
+   * zero gradient, so it computes 0 and stays 0 while training. Absent: every edge is live.
+   */
+  mask?: number[];
 }
 
 export interface LinearLayerSpec {

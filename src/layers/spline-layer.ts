@@ -37,6 +37,10 @@ export class SplineLayer implements Layer {
   readonly initStd: number;
   /** Edges replaced by library functions `c f(a x + b) + d` (symbolic-edges.ts), or null. */
   readonly symbolic: SymbolicEdges | null;
+  /** Edge mask `mask[p*nOut + q]` (1 live, 0 pruned), or null when every edge is live. */
+  readonly mask: Uint8Array | null;
+  /** Edges whose spline part is off (pruned or symbolic): `splineOff[p*nOut + q]` = 1, or null if none. */
+  private readonly splineOff: Uint8Array | null;
   /** Basis functions per edge, G + r - 1. */
   readonly nBasis: number;
   readonly paramCount: number;
@@ -69,6 +73,7 @@ export class SplineLayer implements Layer {
     this.base = spec.base === true;
     this.initStd = spec.initStd === undefined ? DEFAULT_INIT_STD : requirePositive("initStd", spec.initStd);
     this.nBasis = basisCount(this.knots);
+    this.mask = spec.mask === undefined ? null : parseMask(spec.mask, this.nIn, this.nOut);
     const nCoef = this.nIn * this.nBasis * this.nOut;
     this.symbolic =
       spec.symbolic !== undefined && spec.symbolic.length > 0
@@ -80,6 +85,13 @@ export class SplineLayer implements Layer {
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
     this.effBuf = this.base || this.symbolic ? new Float64Array(nCoef) : null;
     this.wbBuf = this.base && this.symbolic ? new Float64Array(this.nIn * this.nOut) : null;
+    let off: Uint8Array | null = null;
+    if (this.mask || this.symbolic) {
+      off = new Uint8Array(this.nIn * this.nOut);
+      for (let e = 0; e < off.length; e++)
+        off[e] = (this.mask !== null && this.mask[e] === 0) || this.symbolic?.mask[e] === 1 ? 1 : 0;
+    }
+    this.splineOff = off;
   }
 
   /** Order r of the splines. */
@@ -116,27 +128,27 @@ export class SplineLayer implements Layer {
       rng.fillUniform(params, -bound, bound, this.baseOffset, this.baseOffset + PQ);
       params.fill(bound, this.baseOffset + PQ, this.baseOffset + 2 * PQ);
     }
-    if (this.symbolic) {
-      this.symbolic.init(params, this.symbolicOffset);
-      this.zeroMasked(params);
-    }
+    if (this.symbolic) this.symbolic.init(params, this.symbolicOffset);
+    if (this.splineOff) this.zeroMasked(params);
   }
 
   /**
-   * Sets the spline coefficients (and base weights) of every symbolic edge to zero in `v` (parameters or
-   * their gradient): a symbolic edge's spline part is held at zero.
+   * Zeroes the spline entries of every edge whose spline is off (pruned: mask 0, or symbolic) in a
+   * parameter or gradient vector: their coefficients (in either basis: w = A^T u is zero with u) and
+   * their base weights.
    */
   zeroMasked(v: Float64Array): void {
-    const sym = this.symbolic;
-    if (!sym) return;
+    const off = this.splineOff;
+    if (!off) return;
     const { nIn: P, nOut: Q, nBasis: N } = this;
-    for (let k = 0; k < sym.count; k++) {
-      const p = sym.p[k];
-      const q = sym.q[k];
-      for (let i = 0; i < N; i++) v[this.offset + (p * N + i) * Q + q] = 0;
-      if (this.base) {
-        v[this.baseOffset + p * Q + q] = 0;
-        v[this.baseOffset + P * Q + p * Q + q] = 0;
+    for (let p = 0; p < P; p++) {
+      for (let q = 0; q < Q; q++) {
+        if (off[p * Q + q] === 0) continue;
+        for (let i = 0; i < N; i++) v[this.offset + (p * N + i) * Q + q] = 0;
+        if (this.base) {
+          v[this.baseOffset + p * Q + q] = 0;
+          v[this.baseOffset + P * Q + p * Q + q] = 0;
+        }
       }
     }
   }
@@ -210,7 +222,7 @@ export class SplineLayer implements Layer {
       const [u, uo] = this.uSource(params);
       const { nIn: P, nOut: Q, nBasis: N } = this;
       const ws = this.baseOffset + P * Q;
-      const mask = this.symbolic ? this.symbolic.mask : null;
+      const mask = this.splineOff;
       for (let p = 0; p < P; p++) {
         for (let i = 0; i < N; i++) {
           const row = (p * N + i) * Q;
@@ -221,8 +233,8 @@ export class SplineLayer implements Layer {
         }
       }
     }
-    if (this.wbBuf && this.symbolic) {
-      const mask = this.symbolic.mask;
+    if (this.wbBuf && this.splineOff) {
+      const mask = this.splineOff;
       for (let k = 0; k < this.wbBuf.length; k++)
         this.wbBuf[k] = mask[k] === 1 ? 0 : params[this.baseOffset + k];
     }
@@ -498,8 +510,24 @@ export class SplineLayer implements Layer {
     if (this.base) spec.base = true;
     if (this.initStd !== DEFAULT_INIT_STD) spec.initStd = this.initStd;
     if (this.symbolic) spec.symbolic = this.symbolic.toSpec();
+    if (this.mask) spec.mask = Array.from(this.mask);
     return spec;
   }
+}
+
+function parseMask(mask: unknown, P: number, Q: number): Uint8Array {
+  if (!Array.isArray(mask) || mask.length !== P * Q) {
+    throw new Error(
+      `spline layer mask must be an array of nIn * nOut = ${P * Q} entries (0 or 1), got ${Array.isArray(mask) ? `length ${mask.length}` : typeof mask}`,
+    );
+  }
+  const out = new Uint8Array(P * Q);
+  mask.forEach((v, i) => {
+    if (v !== 0 && v !== 1)
+      throw new Error(`spline layer mask[${i}] must be 0 or 1, got ${JSON.stringify(v)}`);
+    out[i] = v;
+  });
+  return out;
 }
 
 function checkBreakpointDomain(kv: KnotVector, domain: [number, number]): KnotVector {

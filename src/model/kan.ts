@@ -8,6 +8,7 @@ import { type NormalizeFn, normalize } from "../layers/elementwise.js";
 import type { Basis, LayerSpec } from "../layers/layer.js";
 import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
+import { type PruneOptions, pruneModel } from "./prune.js";
 import { parseModelJSON } from "./serialize.js";
 
 export interface KANOptions {
@@ -74,6 +75,14 @@ export class KAN extends Network {
 
   override get kind(): string {
     return "KAN";
+  }
+
+  /**
+   * A smaller model without the hidden nodes and edges whose scores (mean |phi| on the samples `x`) fall
+   * below the threshold (pykan's `model.prune()`; see model/prune.ts, `pruneModel` for the details).
+   */
+  prune(options: PruneOptions): this {
+    return pruneModel(this, options).model;
   }
 
   /** Rebuilds a saved model (see `Network.toJSON`). */

@@ -30,6 +30,7 @@ import { fmt } from "../report/markdown.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
 import { hasScalers } from "./scaled.js";
+import { SPARSITY_KEYS, type SparsityOptions, withSparsity } from "./sparsity.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
 export type LevelGrid = number | { breakpoints: number[] } | (number | { breakpoints: number[] })[];
@@ -82,14 +83,14 @@ export interface CommonTrainOptions {
   onLevel?: (end: LevelEnd) => void;
 }
 
-export interface FitOptions extends CommonTrainOptions {
+export interface FitOptions extends CommonTrainOptions, SparsityOptions {
   /** The optimizer, created fresh for this run (see `createOptimizer`). */
   optimizer: OptimizerSpec;
   /** Optimizer steps (see the module comment for what a step is). */
   steps: number;
 }
 
-export interface MultilevelOptions extends CommonTrainOptions {
+export interface MultilevelOptions extends CommonTrainOptions, SparsityOptions {
   /**
    * One grid per level, coarse to fine, each nested in the previous one (e.g. [5, 10, 20, 40]); a level's
    * grid is a size G or breakpoints, for every spline layer or one per spline layer. If the model is not
@@ -124,18 +125,27 @@ export interface TrainResult<M extends Network = Network> {
   metricsSeconds: number;
 }
 
-const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel"] as const;
-const ML_KEYS = ["grids", "steps", "optimizer", "metricsEvery", "onProgress", "onLevel"] as const;
+const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel", ...SPARSITY_KEYS] as const;
+const ML_KEYS = [
+  "grids",
+  "steps",
+  "optimizer",
+  "metricsEvery",
+  "onProgress",
+  "onLevel",
+  ...SPARSITY_KEYS,
+] as const;
 
 /**
  * Trains `model` in place on `problem` for `steps` optimizer steps (one level, no refinement). If the
  * problem carries scalers (e.g. a `RegressionProblem` with normalised targets) they are stored in the
  * model so that `model.predict` works in the user's units.
  */
-export function fit<M extends Network>(model: M, problem: Problem, options: FitOptions): TrainResult<M> {
+export function fit<M extends Network>(model: M, task: Problem, options: FitOptions): TrainResult<M> {
   if (typeof options !== "object" || options === null)
     throw new Error(`fit: options must be an object, got ${describe(options)}`);
   rejectUnknownKeys("fit", options, FIT_KEYS);
+  const problem = withSparsity(task, options, "fit");
   const steps = requireInteger("fit: steps", options.steps, 0);
   createOptimizer(options.optimizer); // validates the spec before any work
   checkModelFits(problem, model);
@@ -157,12 +167,13 @@ export function fit<M extends Network>(model: M, problem: Problem, options: FitO
  */
 export function trainMultilevel<M extends Network>(
   model: M,
-  problem: Problem,
+  task: Problem,
   options: MultilevelOptions,
 ): TrainResult<M> {
   if (typeof options !== "object" || options === null)
     throw new Error(`trainMultilevel: options must be an object, got ${describe(options)}`);
   rejectUnknownKeys("trainMultilevel", options, ML_KEYS);
+  const problem = withSparsity(task, options, "trainMultilevel");
   const { grids } = options;
   if (!Array.isArray(grids) || grids.length === 0)
     throw new Error(`trainMultilevel: grids must be a non-empty array of grids, got ${describe(grids)}`);
