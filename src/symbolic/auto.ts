@@ -3,7 +3,7 @@
  * fitted to the edge's activations on a sample set (fit.ts) and scored as pykan does:
  * `score = w complexity(f) + (1 - w) log2(1 + 1e-5 - R^2)` with w = `weightSimple` (default 0.8), lower
  * is better. `autoSymbolic` fixes every numeric edge to its best candidate (edges already symbolic are
- * kept; edges whose spline is exactly zero, e.g. pruned ones, become "0").
+ * kept, pruned edges (mask 0) left alone; other edges whose spline is exactly zero become "0").
  */
 
 import type { SplineLayer } from "../layers/spline-layer.js";
@@ -40,7 +40,7 @@ export interface EdgeChoice {
   out: number;
   /** The chosen candidate, or null when the edge stayed numeric (R^2 below the threshold) or was already symbolic. */
   choice: SymbolicCandidate | null;
-  status: "fixed" | "zero" | "kept-symbolic" | "below-threshold";
+  status: "fixed" | "zero" | "pruned" | "kept-symbolic" | "below-threshold";
 }
 
 function libraryNames(lib: string[] | undefined): string[] {
@@ -126,6 +126,10 @@ export function autoSymbolic<T extends Network>(
       for (let q = 0; q < a.nOut; q++) {
         if (layer.symbolic?.has(p, q)) {
           edges.push({ layer: l, in: p, out: q, choice: null, status: "kept-symbolic" });
+          continue;
+        }
+        if (layer.mask !== null && layer.mask[p * a.nOut + q] === 0) {
+          edges.push({ layer: l, in: p, out: q, choice: null, status: "pruned" });
           continue;
         }
         if (splineIsZero(layer, u, model.params, p, q)) {

@@ -10,7 +10,16 @@ import { ElementwiseLayer } from "../layers/elementwise.js";
 import { SplineLayer } from "../layers/spline-layer.js";
 import type { Network } from "../model/network.js";
 import { splineCoefficients } from "../model/transform.js";
-import { evaluateExpr, exprApply, exprLinear, exprVariable, type SymExpr, toLatex, toText } from "./expr.js";
+import {
+  evaluateExpr,
+  exprApply,
+  exprLinear,
+  exprVariable,
+  type SymExpr,
+  type SymLinExpr,
+  toLatex,
+  toText,
+} from "./expr.js";
 
 export interface FormulaOptions {
   /** Input variable names (default x_1, x_2, ...). */
@@ -28,6 +37,28 @@ export interface SymbolicFormula {
   latex: string[];
   /** Evaluates output o at one input point (user's units when the scalers are included). */
   evaluate(o: number, x: ArrayLike<number>): number;
+}
+
+/**
+ * `c f(arg)` in a normal form that prints readably (exact identities, equal to rounding): the leading
+ * coefficient of the argument of a power moved out (c (a u + b)^k = c a^k (u + b/a)^k, likewise 1/x,
+ * sqrt for a > 0), the constant of an exponential's argument moved out (c e^(t + b) = c e^b e^t) and
+ * that of a logarithm's with a > 0 (c log(a t) = c log(a) + c log(t)).
+ */
+function edgeTerm(fn: string, c: number, arg: SymLinExpr): { c: number; e: SymExpr; offset: number } {
+  const lead = arg.terms.length > 0 ? arg.terms[0].c : 0;
+  const scaled = (by: number) => exprLinear([{ c: 1 / by, e: arg }]);
+  const power = /^x\^([2-5])$/.exec(fn);
+  if (power && lead !== 0)
+    return { c: c * lead ** Number(power[1]), e: exprApply(fn, scaled(lead)), offset: 0 };
+  if (fn === "1/x" && lead !== 0) return { c: c / lead, e: exprApply(fn, scaled(lead)), offset: 0 };
+  if (fn === "1/x^2" && lead !== 0)
+    return { c: c / (lead * lead), e: exprApply(fn, scaled(lead)), offset: 0 };
+  if (fn === "sqrt" && lead > 0) return { c: c * Math.sqrt(lead), e: exprApply(fn, scaled(lead)), offset: 0 };
+  if (fn === "exp" && arg.terms.length > 0)
+    return { c: c * Math.exp(arg.c0), e: exprApply(fn, exprLinear(arg.terms)), offset: 0 };
+  if (fn === "log" && lead > 0) return { c, e: exprApply(fn, scaled(lead)), offset: c * Math.log(lead) };
+  return { c, e: exprApply(fn, arg), offset: 0 };
 }
 
 /** The network's outputs as formulas; throws naming the first edge that is still a nonzero spline. */
@@ -61,7 +92,11 @@ export function symbolicFormula(model: Network, opts: FormulaOptions = {}): Symb
             const o = layer.symbolicOffset + 4 * k;
             const [a, b, c, d] = model.params.subarray(o, o + 4);
             const fn = sym.fns[k].name;
-            if (fn !== "0") terms.push({ c, e: exprApply(fn, exprLinear([{ c: a, e: cur[p] }], b)) });
+            if (fn !== "0") {
+              const t = edgeTerm(fn, c, exprLinear([{ c: a, e: cur[p] }], b));
+              terms.push(t);
+              c0 += t.offset;
+            }
             c0 += d;
             continue;
           }

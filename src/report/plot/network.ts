@@ -24,7 +24,10 @@ export interface NetworkPlotOptions {
   beta?: number;
   /** Per KAN layer, an importance score per edge `[p * nOut + q]` (default: normalised mean |phi|). */
   scores?: ArrayLike<number>[];
-  /** Per KAN layer, a pruned flag per edge `[p * nOut + q]` (truthy: pruned, drawn dashed and empty). */
+  /**
+   * Per KAN layer, a pruned flag per edge `[p * nOut + q]` (truthy: pruned, drawn dashed and empty). Edges
+   * masked in the layer (`SplineLayer.mask`, set by `prune`) are drawn as pruned in any case.
+   */
   pruned?: ArrayLike<number | boolean>[];
   /** Per KAN layer, a pruned flag per output node (drawn hollow); inputs of layer l+1 follow layer l. */
   prunedNodes?: ArrayLike<number | boolean>[];
@@ -128,7 +131,7 @@ export function plotModel(
       for (let q = 0; q < Q; q++) {
         const e = p * Q + q;
         const score = given !== undefined ? given[e] : maxScore > 0 ? a.meanAbs[e] / maxScore : 0;
-        const pruned = flag(opts.pruned?.[l], e);
+        const pruned = flag(opts.pruned?.[l], e) || (layer.mask !== null && layer.mask[e] === 0);
         const alpha = pruned ? 0.35 : Math.tanh(beta * Math.max(0, score));
         const symK = layer.symbolic ? layer.symbolic.indexOf(p, q) : -1;
         const color = pruned ? PRUNED_COLOR : symK >= 0 ? SYMBOLIC_COLOR : CURVE_COLOR;
