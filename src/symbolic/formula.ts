@@ -39,13 +39,24 @@ export interface SymbolicFormula {
   evaluate(o: number, x: ArrayLike<number>): number;
 }
 
+const ODD = new Set(["x^3", "x^5", "1/x", "sin", "tan", "tanh", "sgn", "arcsin", "arctan", "arctanh"]);
+const EVEN = new Set(["x^2", "x^4", "1/x^2", "cos", "abs", "gaussian"]);
+
 /**
- * `c f(arg)` in a normal form that prints readably (exact identities, equal to rounding): the leading
+ * `c f(arg)` in a normal form that prints readably (exact identities, equal to rounding): a negative
+ * leading coefficient of the argument of an odd or even f flipped (sin(-t) = -sin(t)); the leading
  * coefficient of the argument of a power moved out (c (a u + b)^k = c a^k (u + b/a)^k, likewise 1/x,
  * sqrt for a > 0), the constant of an exponential's argument moved out (c e^(t + b) = c e^b e^t) and
  * that of a logarithm's with a > 0 (c log(a t) = c log(a) + c log(t)).
  */
-function edgeTerm(fn: string, c: number, arg: SymLinExpr): { c: number; e: SymExpr; offset: number } {
+function edgeTerm(fn: string, c0: number, arg0: SymLinExpr): { c: number; e: SymExpr; offset: number } {
+  let c = c0;
+  let arg = arg0;
+  // f(-t) = -f(t) (odd f) or f(t) (even f): make the argument's leading coefficient positive.
+  if (arg.terms.length > 0 && arg.terms[0].c < 0 && (ODD.has(fn) || EVEN.has(fn))) {
+    arg = exprLinear([{ c: -1, e: arg }]);
+    if (ODD.has(fn)) c = -c;
+  }
   const lead = arg.terms.length > 0 ? arg.terms[0].c : 0;
   const scaled = (by: number) => exprLinear([{ c: 1 / by, e: arg }]);
   const power = /^x\^([2-5])$/.exec(fn);
