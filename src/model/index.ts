@@ -9,6 +9,7 @@ export * from "./losses.js";
 export * from "./mlp.js";
 export * from "./network.js";
 export * from "./prune.js";
+export * from "./regrid.js";
 export * from "./serialize.js";
 export * from "./sparsity.js";
 export * from "./transform.js";

@@ -9,7 +9,9 @@ import type { Basis, LayerSpec } from "../layers/layer.js";
 import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
 import { type PruneOptions, pruneModel } from "./prune.js";
+import { regridModel, type UpdateGridOptions, updateGridModel } from "./regrid.js";
 import { parseModelJSON } from "./serialize.js";
+import type { GridSpec } from "./transform.js";
 
 export interface KANOptions {
   /** Layer widths, e.g. [2, 5, 1]. */
@@ -83,6 +85,23 @@ export class KAN extends Network {
    */
   prune(options: PruneOptions): this {
     return pruneModel(this, options).model;
+  }
+
+  /**
+   * The model on any grid (a size G, or `{ breakpoints }`, for every spline layer or one per layer) by
+   * least-squares projection of each edge's spline: approximate, unlike the exact `refine`; the projection
+   * errors come from `regridModel` (model/regrid.ts).
+   */
+  regrid(grids: GridSpec | GridSpec[]): this {
+    return regridModel(this, grids).model;
+  }
+
+  /**
+   * Knots moved to the data (pykan's `update_grid_from_samples`): quantiles of each layer's inputs on
+   * the samples `x` (user units) blended with a uniform grid by `gridEps`; see `updateGridModel`.
+   */
+  updateGrid(x: number[][] | Float64Array, options: UpdateGridOptions = {}): this {
+    return updateGridModel(this, x, options).model;
   }
 
   /** Rebuilds a saved model (see `Network.toJSON`). */

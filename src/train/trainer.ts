@@ -23,6 +23,7 @@
  * arrays grow, and `Problem.metrics` returns a fresh record when it is called).
  */
 import type { Network } from "../model/network.js";
+import { refineOrProject } from "../model/regrid.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
@@ -101,6 +102,13 @@ export interface MultilevelOptions extends CommonTrainOptions, SparsityOptions {
   steps: number | number[];
   /** The optimizer spec, or one per level; re-created at every level (with its warm-up ramp, if any). */
   optimizer: OptimizerSpec | OptimizerSpec[];
+  /**
+   * How the model moves to the next grid: "exact" (default) refines and requires nested grids;
+   * "project" also accepts grids that do not nest, moving onto them by least-squares projection of every
+   * edge (`regridModel`, approximate: the next level starts at a slightly different loss), and still
+   * refines exactly where the grids nest.
+   */
+  transfer?: "exact" | "project";
 }
 
 export type TrainStatus = "completed" | "diverged";
@@ -133,6 +141,7 @@ const ML_KEYS = [
   "metricsEvery",
   "onProgress",
   "onLevel",
+  "transfer",
   ...SPARSITY_KEYS,
 ] as const;
 
@@ -186,8 +195,13 @@ export function trainMultilevel<M extends Network>(
   checkModelFits(problem, model);
   if (model.splineLayers.length === 0)
     throw new Error("trainMultilevel: the model has no spline layers to refine (use fit for an MLP)");
-  checkNesting(model.grids, grids);
-  let current: M = sameGrid(model.grids, grids[0]) ? model : model.refine(grids[0]);
+  const transfer = options.transfer ?? "exact";
+  if (transfer !== "exact" && transfer !== "project")
+    throw new Error(`trainMultilevel: transfer must be "exact" or "project", got ${describe(transfer)}`);
+  const move = (m: M, g: LevelGrid): M =>
+    transfer === "project" ? refineOrProject(m, g).model : m.refine(g);
+  if (transfer === "exact") checkNesting(model.grids, grids);
+  let current: M = sameGrid(model.grids, grids[0]) ? model : move(model, grids[0]);
   const run = new Run(
     problem,
     options,
@@ -196,7 +210,7 @@ export function trainMultilevel<M extends Network>(
   );
   run.attachScalers(current);
   for (let k = 0; k < L; k++) {
-    if (k > 0) current = current.refine(grids[k]);
+    if (k > 0) current = move(current, grids[k]);
     if (!run.runLevel(current, k, specs[k], steps[k])) break;
   }
   return run.result(current);
@@ -232,10 +246,14 @@ function checkNesting(start: number[], grids: LevelGrid[]): void {
       : start.map(() => (typeof grid === "number" ? grid : null));
     sizes.forEach((g, l) => {
       const p = prev[l] ?? null;
-      if (g !== null && p !== null && (!Number.isInteger(g) || g < p || g % p !== 0))
+      if (g !== null && p !== null && (!Number.isInteger(g) || g < p || g % p !== 0)) {
+        const lower = Math.floor(g / p) * p;
+        const upper = Math.max(p, Math.ceil(g / p) * p);
+        const near = lower >= p && lower !== upper ? `${lower} or ${upper}` : `${upper}`;
         throw new Error(
-          `trainMultilevel: grids[${k}] = ${JSON.stringify(grid)} does not nest in the previous grid ${p} of spline layer ${l} (each grid must be a multiple of the one before)`,
+          `trainMultilevel: grids[${k}] = ${JSON.stringify(grid)} does not nest in the previous grid ${p} of spline layer ${l} (each grid must be a multiple of the one before; nearest nested grids: ${near}). Pass transfer: "project" to move onto it by least-squares projection (approximate)`,
         );
+      }
     });
     prev = sizes;
   });
