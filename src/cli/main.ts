@@ -6,7 +6,6 @@ import { registerDemo } from "./demo.js";
 import { registerPlot } from "./plot.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
-import { registerHelloKanWorkflow } from "./reproduce-hello-kan-workflow.js";
 import { registerTrain } from "./train.js";
 import { VERSION } from "./version.js";
 
@@ -20,7 +19,6 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerBench(program);
   registerReproduce(program);
-  registerHelloKanWorkflow(program);
   registerTrain(program);
   registerPredict(program);
   registerPlot(program);

@@ -1,12 +1,10 @@
 /**
- * `mlkan reproduce hello-kan --workflow` (registered here as `reproduce hello-kan-workflow`; the
- * `hello-kan` command delegates to `helloKanWorkflowCommand` when given --workflow): pykan's
+ * `mlkan reproduce hello-kan --workflow` (the `hello-kan` command delegates here): pykan's
  * interpretability tutorial (src/experiments/hello-kan-workflow.ts), reported as a markdown table of the
  * stages, the edges autoSymbolic chose (with R^2), the formula (text and LaTeX), the result JSON and CSV,
  * and the network diagram after every stage (SVG and PNG).
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
 import {
   type HelloKanWorkflowResult,
   helloKanWorkflowSettings,
@@ -19,7 +17,6 @@ import { plotModel } from "../report/plot/network.js";
 import { type ExperimentResult, resultToJson, summarize } from "../report/result.js";
 import { writeReport } from "../report/write.js";
 import { intAtLeast } from "./args.js";
-import { reproduceCommand } from "./reproduce.js";
 
 export interface HelloKanWorkflowCliOptions {
   quick?: boolean;
@@ -112,18 +109,4 @@ export async function helloKanWorkflowCommand(o: HelloKanWorkflowCliOptions): Pr
   if (o.json) files.push(resolve(o.json));
   process.stdout.write(`total wall time ${fmt(r.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
   for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);
-}
-
-export function registerHelloKanWorkflow(program: Command): void {
-  reproduceCommand(program)
-    .command("hello-kan-workflow")
-    .description(
-      "pykan's interpretability tutorial: sparse training, prune, retrain, auto-symbolic, formula (= hello-kan --workflow)",
-    )
-    .option("--quick", "fewer test points (the run takes seconds either way)")
-    .option("--seed <n>", "seed of the data and the initialisation (default 0)")
-    .option("--out <dir>", "output directory", "mlkan-out")
-    .option("--json <file>", "also write the result JSON to this file")
-    .option("--no-png", "do not render PNG copies of the plots")
-    .action((o: HelloKanWorkflowCliOptions) => helloKanWorkflowCommand(o));
 }

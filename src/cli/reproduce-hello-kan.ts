@@ -19,6 +19,7 @@ import { resultToJson } from "../report/result.js";
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { intAtLeast, positiveInt } from "./args.js";
+import { helloKanWorkflowCommand } from "./reproduce-hello-kan-workflow.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 export interface HelloKanCliOptions {
@@ -30,6 +31,7 @@ export interface HelloKanCliOptions {
   json?: string;
   png?: boolean;
   threads?: string;
+  workflow?: boolean;
 }
 
 export function helloKanSettingsFromCli(o: HelloKanCliOptions): HelloKanSettings {
@@ -80,7 +82,23 @@ export function registerHelloKan(reproduce: Command): void {
     .option("--json <file>", "also write the result JSON to this file")
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
-    .action((o: HelloKanCliOptions) => withThreads(parseThreads(o.threads), () => helloKanCommand(o)));
+    .option(
+      "--workflow",
+      "pykan's interpretability workflow instead: sparsify, prune, retrain, auto-symbolic, formula",
+    )
+    .action((o: HelloKanCliOptions) =>
+      withThreads(parseThreads(o.threads), () =>
+        o.workflow
+          ? helloKanWorkflowCommand({
+              quick: o.quick,
+              seed: o.firstSeed,
+              out: o.out,
+              json: o.json,
+              png: o.png,
+            })
+          : helloKanCommand(o),
+      ),
+    );
 }
 
 async function helloKanCommand(o: HelloKanCliOptions): Promise<void> {

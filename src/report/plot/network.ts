@@ -102,12 +102,13 @@ export function plotModel(
   const slot = B + gap;
   const rowW = Math.max(...acts.map((a) => a.nIn * a.nOut * slot), ...widths.map((w) => w * slot * 1.5), 160);
   const margin = 30;
-  const W = rowW + 2 * margin;
+  const W = Math.max(rowW + 2 * margin, opts.title ? opts.title.length * 8 + 40 : 0);
+  const left = (W - rowW) / 2;
   const D = B + 34; // vertical distance node row -> box centre -> next node row
   const top = (opts.title ? 34 : 12) + 24;
   const H = top + 2 * D * L + 36;
   const nodeY = (l: number) => top + 2 * D * (L - l);
-  const nodeX = (l: number, k: number) => margin + ((k + 0.5) * rowW) / widths[l];
+  const nodeX = (l: number, k: number) => left + ((k + 0.5) * rowW) / widths[l];
   const parts: string[] = [];
   if (opts.title)
     parts.push(textEl(W / 2, 22, opts.title, { "text-anchor": "middle", "font-size": 14, fill: INK.text }));
@@ -126,7 +127,13 @@ export function plotModel(
     const y0 = nodeY(l);
     const y1 = nodeY(l + 1);
     const yb = (y0 + y1) / 2;
-    const rowStart = margin + (rowW - E * slot) / 2;
+    const rowStart = left + (rowW - E * slot) / 2;
+    const curves = Array.from({ length: E }, (_, e) =>
+      edgeCurve(model, l, Math.floor(e / Q), e % Q, a.inputs[Math.floor(e / Q)]),
+    );
+    let layerSpan = 0;
+    for (const c of curves) if (c.hi >= c.lo) layerSpan = Math.max(layerSpan, c.hi - c.lo);
+    const minSpan = 0.02 * layerSpan;
     for (let p = 0; p < P; p++) {
       for (let q = 0; q < Q; q++) {
         const e = p * Q + q;
@@ -159,7 +166,7 @@ export function plotModel(
           "stroke-dasharray": pruned ? "3 3" : null,
         });
         let content = "";
-        if (!pruned) content = curvePath(model, l, p, q, a.inputs[p], bx, yb - B / 2, B, color, alpha);
+        if (!pruned) content = curvePath(curves[e], minSpan, bx, yb - B / 2, B, color, alpha);
         else
           content = textEl(cx, yb + 4, "pruned", {
             "text-anchor": "middle",
@@ -210,18 +217,17 @@ function sub(k: number): string {
 }
 
 /** The curve of edge (l, p, q) over the range of its inputs, scaled into the box. */
-function curvePath(
+/** Points per drawn curve. */
+const CURVE_POINTS = 48;
+
+/** Edge (l, p, q) on CURVE_POINTS points across the range of its inputs, and the span of its values. */
+function edgeCurve(
   model: Network,
   l: number,
   p: number,
   q: number,
   inputs: Float64Array,
-  bx: number,
-  by: number,
-  B: number,
-  color: string,
-  alpha: number,
-): string {
+): { y: Float64Array; lo: number; hi: number } {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const v of inputs) {
@@ -232,7 +238,7 @@ function curvePath(
     lo -= 0.5;
     hi += 0.5;
   }
-  const m = 48;
+  const m = CURVE_POINTS;
   const t = new Float64Array(m);
   for (let i = 0; i < m; i++) t[i] = lo + ((hi - lo) * i) / (m - 1);
   const y = edgeFunction(model, l, p, q)(t);
@@ -243,11 +249,32 @@ function curvePath(
     ylo = Math.min(ylo, v);
     yhi = Math.max(yhi, v);
   }
+  return { y, lo: ylo, hi: yhi };
+}
+
+/**
+ * The curve scaled into its box: each box is scaled to its own values (as pykan), but never to a span
+ * below `minSpan` (a small fraction of the largest in the layer), so a near-constant edge shows flat.
+ */
+function curvePath(
+  curve: { y: Float64Array; lo: number; hi: number },
+  minSpan: number,
+  bx: number,
+  by: number,
+  B: number,
+  color: string,
+  alpha: number,
+): string {
+  const { y } = curve;
+  let { lo: ylo, hi: yhi } = curve;
   if (!(yhi >= ylo)) return "";
+  const span = Math.max(yhi - ylo, minSpan, 1e-300);
+  const mid = (ylo + yhi) / 2;
+  ylo = mid - span / 2;
+  const m = y.length;
   const pad = B * 0.12;
-  const flat = !(yhi - ylo > 1e-12 * Math.max(1, Math.abs(yhi)));
   const px = (i: number) => bx + pad + ((B - 2 * pad) * i) / (m - 1);
-  const py = (v: number) => (flat ? by + B / 2 : by + B - pad - ((B - 2 * pad) * (v - ylo)) / (yhi - ylo));
+  const py = (v: number) => by + B - pad - ((B - 2 * pad) * (v - ylo)) / span;
   let d = "";
   for (let i = 0; i < m; i++) {
     if (!Number.isFinite(y[i])) continue;
