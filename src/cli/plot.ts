@@ -7,8 +7,8 @@
 import type { Command } from "commander";
 import { numericColumns, parseColumnList, readTable } from "../node/data.js";
 import { writeFileAtomic } from "../node/fs.js";
+import { svgToPng } from "../node/png.js";
 import { plotModel } from "../report/plot/network.js";
-import { svgToPng } from "../report/png.js";
 import { readSavedModel } from "./predict.js";
 
 export interface PlotCliOptions {

@@ -10,12 +10,12 @@ import {
   helloKanWorkflowSettings,
   runHelloKanWorkflow,
 } from "../experiments/hello-kan-workflow.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
-import { fmt } from "../report/markdown.js";
+import { writeReport } from "../node/write.js";
 import { plotModel } from "../report/plot/network.js";
 import { type ExperimentResult, resultToJson, summarize } from "../report/result.js";
-import { writeReport } from "../report/write.js";
+import { fmt } from "../util/format.js";
 import { intAtLeast } from "./args.js";
 
 export interface HelloKanWorkflowCliOptions {

@@ -11,17 +11,18 @@ import {
   pykanValue,
   runHelloKan,
 } from "../experiments/hello-kan.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
+import { writeReport } from "../node/write.js";
 import { fmt, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { resultToJson } from "../report/result.js";
-import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { intAtLeast, positiveInt } from "./args.js";
 import { helloKanWorkflowCommand } from "./reproduce-hello-kan-workflow.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
+/** Command-line options of `reproduce hello-kan` (as commander passes them). */
 export interface HelloKanCliOptions {
   quick?: boolean;
   seeds?: string;
@@ -34,6 +35,7 @@ export interface HelloKanCliOptions {
   workflow?: boolean;
 }
 
+/** Settings from the command line, on top of the issue's (or the quick) defaults. */
 export function helloKanSettingsFromCli(o: HelloKanCliOptions): HelloKanSettings {
   const s = helloKanSettings(o.quick === true);
   if (o.seeds !== undefined || o.firstSeed !== undefined) {

@@ -15,14 +15,15 @@ import {
   rowKey,
   runRegression,
 } from "../experiments/regression.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
+import { writeReport } from "../node/write.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
-import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerContinual } from "./reproduce-continual.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -186,6 +187,7 @@ export function registerReproduce(program: Command): void {
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
   registerHelloKan(reproduceCommand(program));
+  registerContinual(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {

@@ -31,6 +31,7 @@ export const PYKAN_HELLO_TOTAL_SECONDS = 45.0;
 /** The issue's speed target: the whole run at least this many times faster than pykan. */
 export const HELLO_SPEEDUP_TARGET = 10;
 
+/** Settings of `runHelloKan` (recorded in the result JSON). */
 export interface HelloKanSettings {
   /** Model seeds (pykan's run uses seed 0). */
   seeds: number[];
@@ -65,6 +66,7 @@ export function helloKanSettings(quick = false): HelloKanSettings {
   };
 }
 
+/** Environment record and progress callback of `runHelloKan`. */
 export interface HelloKanHooks {
   env: EnvInfo;
   onProgress?: (p: TrainProgress & { seed: number }) => void;

@@ -14,13 +14,13 @@
  * Outside the domain each edge continues linearly (DESIGN.md section 1).
  */
 
-import type { JetContext, JetShape } from "../model/jet.js";
 import { MAX_DERIV } from "../spline/basis.js";
 import { applyAT, type ChangeOfBasis, changeOfBasis, solveA, solveAT } from "../spline/change-of-basis.js";
 import { basisCount, breakpoints, generalKnots, type KnotVector, uniformKnots } from "../spline/knots.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
 import { activationDerivs, sigmoid } from "./elementwise.js";
+import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
 import { splineBackward, splineForward, splineJetBackward, splineJetForward } from "./spline-kernel.js";
 import { SymbolicEdges } from "./symbolic-edges.js";

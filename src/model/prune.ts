@@ -16,6 +16,7 @@ import { describe, rejectUnknownKeys, requireFinite } from "../util/validate.js"
 import type { Network } from "./network.js";
 import { edgeScores, type LayerScores } from "./sparsity.js";
 
+/** Options of `prune` / `pruneModel`. */
 export interface PruneOptions {
   /** Samples in the user's units (rows or a flat row-major array) on which the edges are scored. */
   x: number[][] | Float64Array;
@@ -25,6 +26,7 @@ export interface PruneOptions {
   edgeThreshold?: number;
 }
 
+/** What `pruneModel` returns: the smaller model and what was removed. */
 export interface PruneResult<M extends Network = Network> {
   /** The smaller model (a new one; the input model is unchanged). */
   model: M;

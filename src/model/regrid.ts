@@ -244,6 +244,7 @@ export function regridModel<M extends Network>(model: M, grids: GridSpec | GridS
   return summarize(assemble(model, specs, chunks), errors);
 }
 
+/** Options of `updateGrid` / `updateGridModel` (pykan's `grid_eps`, and a margin). */
 export interface UpdateGridOptions {
   /**
    * Blend of a uniform grid and the sample quantiles (pykan's `grid_eps`): breakpoints =

@@ -5,6 +5,7 @@
  */
 import { requireInteger } from "../util/validate.js";
 
+/** A quadrature rule on [-1, 1]: nodes (increasing) and their weights. */
 export interface GaussRule {
   nodes: Float64Array;
   weights: Float64Array;
