@@ -6,12 +6,12 @@
 
 import { type NormalizeFn, normalize } from "../layers/elementwise.js";
 import type { Basis, LayerSpec } from "../layers/layer.js";
+import type { GridSpec } from "../layers/spline-layer.js";
 import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
 import { type PruneOptions, pruneModel } from "./prune.js";
 import { regridModel, type UpdateGridOptions, updateGridModel } from "./regrid.js";
 import { parseModelJSON } from "./serialize.js";
-import type { GridSpec } from "./transform.js";
 
 export interface KANOptions {
   /** Layer widths, e.g. [2, 5, 1]. */

@@ -14,12 +14,19 @@
  * are bit-identical to the JS kernels. Assigning another array to `params` is allowed: the layers then
  * run the JS kernels.
  */
-import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
+import {
+  type Basis,
+  createLayer,
+  type GridSpec,
+  type Layer,
+  type LayerSpec,
+  SplineLayer,
+} from "../layers/index.js";
 import { type JetContext, type JetShape, type JetSpec, jetShape } from "../layers/jet.js";
 import { arenaBytes, type KernelBackend, WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
-import { convertLayers, type GridSpec, refineLayers } from "./transform.js";
+import { convertLayers, refineLayers } from "./transform.js";
 
 /** Serialised model: format tag, version, class, layer descriptions, parameters and scalers. */
 export interface ModelJSON {

@@ -15,13 +15,14 @@
  * unchanged; in the power-ReLU basis the projection acts on u and the result is stored as w = A^T u.
  */
 import type { SplineLayerSpec } from "../layers/layer.js";
+import type { GridSpec } from "../layers/spline-layer.js";
 import { SplineLayer } from "../layers/spline-layer.js";
 import { evalBasisAt, MAX_DERIV } from "../spline/basis.js";
 import { gaussLegendre } from "../spline/gauss.js";
 import { basisCount, breakpoints, type KnotVector } from "../spline/knots.js";
 import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../util/validate.js";
 import { BLOCK, type Network, toFlat } from "./network.js";
-import { type GridSpec, splineCoefficients } from "./transform.js";
+import { splineCoefficients } from "./transform.js";
 
 /** Projection error of one spline layer. */
 export interface ProjectionError {

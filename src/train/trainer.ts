@@ -27,6 +27,7 @@ import { refineOrProject } from "../model/regrid.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
+import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
@@ -246,7 +247,7 @@ function checkNesting(start: number[], grids: LevelGrid[]): void {
       : start.map(() => (typeof grid === "number" ? grid : null));
     sizes.forEach((g, l) => {
       const p = prev[l] ?? null;
-      if (g !== null && p !== null && (!Number.isInteger(g) || g < p || g % p !== 0)) {
+      if (g !== null && p !== null && !gridsNest(p, g)) {
         const lower = Math.floor(g / p) * p;
         const upper = Math.max(p, Math.ceil(g / p) * p);
         const near = lower >= p && lower !== upper ? `${lower} or ${upper}` : `${upper}`;
