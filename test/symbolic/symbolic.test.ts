@@ -119,6 +119,35 @@ describe("symbolic edges in the spline layer", () => {
     }
   });
 
+  it("training moves a, b, c, d of symbolic edges and keeps their splines at zero; prune refuses them", () => {
+    const ds = createDataset((p) => 0.7 * Math.sin(2.5 * p[0] + 0.3) + 0.2 + 0.4 * p[1], {
+      trainNum: 200,
+      testNum: 10,
+      seed: 3,
+    });
+    let m = new KAN({ width: [2, 1], grid: 5, seed: 4 });
+    m = fixSymbolic(m, [
+      { layer: 0, in: 0, out: 0, fn: "sin", params: [2, 0, 1, 0] },
+      { layer: 0, in: 1, out: 0, fn: "x" },
+    ]);
+    const layer = m.splineLayers[0];
+    const r = train(m, new RegressionProblem(ds), {
+      steps: 20,
+      optimizer: { type: "lbfgs", preset: "pykan", lr: 1 },
+    });
+    expect(r.metrics.trainMse).toBeLessThan(1e-18);
+    for (let p = 0; p < 2; p++)
+      for (let i = 0; i < layer.nBasis; i++) expect(m.params[layer.offset + p * layer.nBasis + i]).toBe(0);
+    const o = layer.symbolicOffset;
+    const [a, b, c] = m.params.subarray(o, o + 4);
+    // c sin(a x + b) (the constants aside) equals 0.7 sin(2.5 x + 0.3) + 0.2 on the data.
+    for (const xv of [-0.8, 0.1, 0.6])
+      expect(c * Math.sin(a * xv + b)).toBeCloseTo(0.7 * Math.sin(2.5 * xv + 0.3), 8);
+    expect(() => m.prune({ x: ds.trainInput })).toThrow(
+      /symbolic edge\(s\); prune before fixing edges symbolic/,
+    );
+  });
+
   it("unfixSymbolic makes the edge a spline again (zero coefficients)", () => {
     const net = mixedModel();
     const back = unfixSymbolic(net, [{ layer: 0, in: 0, out: 0 }]);
