@@ -44,6 +44,13 @@ describe("plotModel (network diagram)", () => {
     expect(ops).toEqual([Number(Math.tanh(3).toFixed(2)), Number(Math.tanh(0.3).toFixed(2))]);
   });
 
+  it("accepts edgeScores-style { scores: [p][q] } per layer (normalised by the layer's largest)", () => {
+    const m = new KAN({ width: [2, 1], grid: 4, seed: 2 });
+    const svg = plotModel(m, samples(40, 2), { scores: [{ scores: [[4], [2]] }] });
+    const ops = [...svg.matchAll(/<path [^>]*stroke-opacity="([0-9.]+)"/g)].map((r) => Number(r[1]));
+    expect(ops).toEqual([Number(Math.tanh(3).toFixed(2)), Number(Math.tanh(1.5).toFixed(2))]);
+  });
+
   it("rejects a missing sample set and mismatched names with clear errors", () => {
     const m = new KAN({ width: [2, 1], grid: 4 });
     expect(() => plotModel(m, [])).toThrow(/plotModel needs samples x/);

@@ -22,8 +22,11 @@ export interface NetworkPlotOptions {
   outNames?: string[];
   /** Opacity sharpness: alpha = tanh(beta * score) (pykan's beta, default 3). */
   beta?: number;
-  /** Per KAN layer, an importance score per edge `[p * nOut + q]` (default: normalised mean |phi|). */
-  scores?: ArrayLike<number>[];
+  /**
+   * Importance scores in [0, 1] per KAN layer: flat `[p * nOut + q]`, or `{ scores: number[][] }` as
+   * `edgeScores` returns (each layer then divided by its largest). Default: mean |phi| on `x`, normalised.
+   */
+  scores?: (ArrayLike<number> | { scores: number[][] })[];
   /**
    * Per KAN layer, a pruned flag per edge `[p * nOut + q]` (truthy: pruned, drawn dashed and empty). Edges
    * masked in the layer (`SplineLayer.mask`, set by `prune`) are drawn as pruned in any case.
@@ -121,7 +124,7 @@ export function plotModel(
     const E = P * Q;
     let maxScore = 0;
     for (let e = 0; e < E; e++) maxScore = Math.max(maxScore, a.meanAbs[e]);
-    const given = opts.scores?.[l];
+    const given = flatScores(opts.scores?.[l]);
     if (given !== undefined && given.length !== E)
       throw new Error(`plotModel: scores[${l}] has ${given.length} values, layer ${l} has ${E} edges`);
     const y0 = nodeY(l);
@@ -209,6 +212,16 @@ export function plotModel(
   for (let k = 0; k < outNames.length; k++) labels.push(label(nodeX(L, k), nodeY(L) - 12, outNames[k]));
   parts.push(...lines, ...boxes, ...nodes, ...labels);
   return svgDocument(W, H, parts.join("\n"), { title: opts.title ?? "KAN network" });
+}
+
+/** Flat scores of one layer; `edgeScores`-style `scores[p][q]` are divided by the layer's largest. */
+function flatScores(
+  s: ArrayLike<number> | { scores: number[][] } | undefined,
+): ArrayLike<number> | undefined {
+  if (s === undefined || !("scores" in s)) return s as ArrayLike<number> | undefined;
+  const flat = s.scores.flat();
+  const max = Math.max(0, ...flat);
+  return max > 0 ? flat.map((v) => v / max) : flat;
 }
 
 /** Subscript digits for default names (x₁, y₁). */
