@@ -89,7 +89,7 @@ export class SplineLayer implements Layer {
     this.mask = spec.mask === undefined ? null : parseMask(spec.mask, this.nIn, this.nOut);
     const nCoef = this.nIn * this.nBasis * this.nOut;
     this.symbolic =
-      spec.symbolic !== undefined && spec.symbolic.length > 0
+      spec.symbolic !== undefined && (!Array.isArray(spec.symbolic) || spec.symbolic.length > 0)
         ? new SymbolicEdges(spec.symbolic, this.nIn, this.nOut)
         : null;
     this.paramCount =

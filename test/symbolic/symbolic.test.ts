@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SplineLayerSpec } from "../../src/layers/layer.js";
 import { SYMBOLIC_FUNCTIONS, symbolicFunction } from "../../src/layers/symbolic-functions.js";
 import { edgeActivations, edgeFunction } from "../../src/model/edge-activations.js";
 import { KAN } from "../../src/model/kan.js";
@@ -145,6 +146,41 @@ describe("symbolic edges in the spline layer", () => {
       expect(c * Math.sin(a * xv + b)).toBeCloseTo(0.7 * Math.sin(2.5 * xv + 0.3), 8);
     expect(() => m.prune({ x: ds.trainInput })).toThrow(
       /symbolic edge\(s\); prune before fixing edges symbolic/,
+    );
+  });
+
+  it("bad symbolic edge descriptions in a layer spec are clear errors", () => {
+    const spec: SplineLayerSpec = {
+      type: "spline",
+      nIn: 2,
+      nOut: 1,
+      order: 4,
+      grid: 5,
+      domain: [-1, 1],
+      basis: "spline",
+    };
+    expect(() => new KAN({ layers: [{ ...spec, symbolic: { in: 0 } as never }] })).toThrow(
+      /symbolic edges must be a list/,
+    );
+    expect(() => new KAN({ layers: [{ ...spec, symbolic: [{ in: 2, out: 0, fn: "sin" }] }] })).toThrow(
+      /input index 2 is not in 0..1/,
+    );
+    expect(
+      () =>
+        new KAN({
+          layers: [
+            {
+              ...spec,
+              symbolic: [
+                { in: 0, out: 0, fn: "sin" },
+                { in: 0, out: 0, fn: "exp" },
+              ],
+            },
+          ],
+        }),
+    ).toThrow(/listed twice/);
+    expect(() => new KAN({ layers: [{ ...spec, symbolic: [{ in: 0, out: 0, fn: "sinc" }] }] })).toThrow(
+      /"sinc"/,
     );
   });
 
