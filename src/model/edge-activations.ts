@@ -9,7 +9,8 @@
  */
 import { SplineLayer } from "../layers/spline-layer.js";
 import { breakpoints } from "../spline/knots.js";
-import { BLOCK, type Network } from "./network.js";
+import type { Network } from "./network.js";
+import { BLOCK } from "./slots.js";
 import { splineCoefficients } from "./transform.js";
 
 /** Index, in `model.layers`, of every spline layer (KAN layer l is `model.layers[splineLayerIndices[l]]`). */

@@ -9,7 +9,9 @@ export * from "./mlp.js";
 export * from "./network.js";
 export * from "./prune.js";
 export * from "./regrid.js";
+export * from "./scalers.js";
 export * from "./serialize.js";
+export * from "./slots.js";
 export * from "./sparsity.js";
 export * from "./transform.js";
 

@@ -21,7 +21,8 @@ import { evalBasisAt, MAX_DERIV } from "../spline/basis.js";
 import { gaussLegendre } from "../spline/gauss.js";
 import { basisCount, breakpoints, type KnotVector } from "../spline/knots.js";
 import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../util/validate.js";
-import { BLOCK, type Network, toFlat } from "./network.js";
+import { type Network, toFlat } from "./network.js";
+import { BLOCK } from "./slots.js";
 import { splineCoefficients } from "./transform.js";
 
 /** Projection error of one spline layer. */

@@ -26,7 +26,8 @@ import { SplineLayer } from "../layers/spline-layer.js";
 import { evalBasisAt, MAX_DERIV } from "../spline/basis.js";
 import { solveA } from "../spline/change-of-basis.js";
 import { describe, rejectUnknownKeys, requireFinite } from "../util/validate.js";
-import { BLOCK, type Network, toFlat } from "./network.js";
+import { type Network, toFlat } from "./network.js";
+import { BLOCK } from "./slots.js";
 
 /** Weights of the regulariser's terms (pykan's `lamb_l1`, `lamb_entropy`, `lamb_coef`, `lamb_coefdiff`). */
 export interface SparsityWeights {

@@ -24,6 +24,7 @@
  */
 import type { Network } from "../model/network.js";
 import { refineOrProject } from "../model/regrid.js";
+import { hasScalers } from "../model/scalers.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
@@ -31,7 +32,6 @@ import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
-import { hasScalers } from "./scaled.js";
 import { SPARSITY_KEYS, type SparsityOptions, withSparsity } from "./sparsity.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
@@ -199,8 +199,15 @@ export function trainMultilevel<M extends Network>(
   const transfer = options.transfer ?? "exact";
   if (transfer !== "exact" && transfer !== "project")
     throw new Error(`trainMultilevel: transfer must be "exact" or "project", got ${describe(transfer)}`);
-  const move = (m: M, g: LevelGrid): M =>
-    transfer === "project" ? refineOrProject(m, g).model : m.refine(g);
+  /** Projection error of the last move onto a grid that does not nest (null: exact or no move). */
+  let projected: number | null = null;
+  const move = (m: M, g: LevelGrid): M => {
+    projected = null;
+    if (transfer === "exact") return m.refine(g);
+    const r = refineOrProject(m, g);
+    if (!r.exact) projected = r.relL2;
+    return r.model;
+  };
   if (transfer === "exact") checkNesting(model.grids, grids);
   let current: M = sameGrid(model.grids, grids[0]) ? model : move(model, grids[0]);
   const run = new Run(
@@ -212,7 +219,12 @@ export function trainMultilevel<M extends Network>(
   run.attachScalers(current);
   for (let k = 0; k < L; k++) {
     if (k > 0) current = move(current, grids[k]);
-    if (!run.runLevel(current, k, specs[k], steps[k])) break;
+    const at = run.history.levels.length;
+    const ok = run.runLevel(current, k, specs[k], steps[k]);
+    const record = run.history.levels[at];
+    if (projected !== null && record) record.transferRelL2 = projected;
+    projected = null;
+    if (!ok) break;
   }
   return run.result(current);
 }

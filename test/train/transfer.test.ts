@@ -41,6 +41,9 @@ describe("trainMultilevel onto grids that do not nest", () => {
       1e-12 * (l0.finalLoss as number),
     ); // exact
     expect(l2.grid).toBe(25);
+    expect(l1.transferRelL2).toBeUndefined();
+    expect(l2.transferRelL2 as number).toBeGreaterThan(0);
+    expect(l2.transferRelL2 as number).toBeLessThan(0.05);
     expect(res.model.grids).toEqual([25, 25]);
     const rel = Math.abs((l2.initialLoss as number) - (l1.finalLoss as number)) / (l1.finalLoss as number);
     expect(rel).toBeGreaterThan(0);
