@@ -10,7 +10,8 @@
 import { KAN } from "../model/kan.js";
 import type { Network } from "../model/network.js";
 import type { OptimizerSpec } from "../optim/index.js";
-import { createDataset, type Dataset, RegressionProblem } from "../problems/regression.js";
+import { createDataset, type Dataset } from "../problems/dataset.js";
+import { RegressionProblem } from "../problems/regression.js";
 import { autoSymbolic, type EdgeChoice } from "../symbolic/auto.js";
 import { type SymbolicFormula, symbolicFormula } from "../symbolic/formula.js";
 // Aliased: Biome's noFocusedTests rule reads a call `fit(...)` as a focused test.

@@ -13,7 +13,8 @@
 import { KAN } from "../model/kan.js";
 import { refineOrProject, updateGridModel } from "../model/regrid.js";
 import type { OptimizerSpec } from "../optim/factory.js";
-import { createDataset, RegressionProblem } from "../problems/regression.js";
+import { createDataset } from "../problems/dataset.js";
+import { RegressionProblem } from "../problems/regression.js";
 import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 import type { TrainProgress } from "../train/trainer.js";

@@ -4,7 +4,8 @@ import { loadModel } from "../../src/model/index.js";
 import { KAN } from "../../src/model/kan.js";
 import { pruneModel } from "../../src/model/prune.js";
 import { edgeScores } from "../../src/model/sparsity.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 import { fit as fitModel } from "../../src/train/trainer.js";
 import { Rng } from "../../src/util/random.js";
 

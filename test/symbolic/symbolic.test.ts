@@ -4,7 +4,8 @@ import { SYMBOLIC_FUNCTIONS, symbolicFunction } from "../../src/layers/symbolic-
 import { edgeActivations, edgeFunction } from "../../src/model/edge-activations.js";
 import { KAN } from "../../src/model/kan.js";
 import { mseLoss } from "../../src/model/losses.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 import { autoSymbolic, rankCandidates, suggestSymbolic } from "../../src/symbolic/auto.js";
 import { fixSymbolic, unfixSymbolic } from "../../src/symbolic/convert.js";
 import {

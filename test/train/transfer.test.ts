@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KAN } from "../../src/model/kan.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 import { trainMultilevel } from "../../src/train/trainer.js";
 
 const data = createDataset((p) => Math.exp(Math.sin(Math.PI * p[0]) + p[1] ** 2), {
