@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { VERSION } from "../node/version.js";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
+import { registerExport } from "./export.js";
 import { registerPlot } from "./plot.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerPredict(program);
   registerPlot(program);
+  registerExport(program);
   return program;
 }
 
