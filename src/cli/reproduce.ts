@@ -32,6 +32,7 @@ export function reproduceCommand(program: Command): Command {
   return program.command("reproduce").description("reproduce the paper's and the peers' experiments");
 }
 
+/** Options of `mlkan reproduce regression` as commander parses them (strings until validated). */
 export interface RegressionCliOptions {
   quick?: boolean;
   seeds?: string;
@@ -158,6 +159,7 @@ export function regressionTableOptions() {
   };
 }
 
+/** Registers `mlkan reproduce <experiment>` on the program. */
 export function registerReproduce(program: Command): void {
   reproduceCommand(program)
     .command("regression")

@@ -20,6 +20,7 @@ export interface LevelRecord {
   finalLoss?: number;
 }
 
+/** The record of a training run: loss and metrics per step, wall times, and one record per level. */
 export interface TrainingHistory {
   /** Global step number of each record (1-based, counted across levels). */
   step: number[];
@@ -38,6 +39,7 @@ export interface TrainingHistory {
   evaluations?: number[];
 }
 
+/** A history with no steps and no levels. */
 export function emptyHistory(): TrainingHistory {
   return { step: [], loss: [], metrics: {}, wallSeconds: [], levels: [] };
 }
