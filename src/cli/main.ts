@@ -10,6 +10,7 @@ import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerTrain } from "./train.js";
 
+/** The `mlkan` command-line program with every command registered (not yet parsed). */
 export function buildProgram(): Command {
   const program = new Command();
   program

@@ -64,6 +64,7 @@ export const DEFAULT_INIT_STD = 0.1;
 /** A new grid for one spline layer: a grid size G, or general breakpoints a = t_0 < ... < t_G = b. */
 export type GridSpec = number | { breakpoints: number[] };
 
+/** The spline KAN layer (paper eq. 6) in the spline or power-ReLU parametrisation; see the file header. */
 export class SplineLayer implements Layer {
   readonly type = "spline";
   readonly nIn: number;
