@@ -14,6 +14,10 @@ import { type BlockLoss, type GradientRunner, Network } from "../model/network.j
 import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";
 
+/**
+ * A benchmark configuration: KAN widths and grid, the comparable MLP widths, batch sizes, and whether to
+ * time the PINN step.
+ */
 export interface BenchConfig {
   /** Label as in the reference data, e.g. "[2,16,16,1] G=16". */
   config: string;
@@ -53,6 +57,10 @@ export const BENCH_CONFIGS: BenchConfig[] = [
   },
 ];
 
+/**
+ * One measured row of the step benchmark (config, batch, implementation, threads, kernel backend, timings,
+ * references).
+ */
 export interface StepBenchRow {
   config: string;
   batch: number;
@@ -90,6 +98,9 @@ export interface StepBenchRow {
   speedupVsTorchMlp: number | null;
 }
 
+/**
+ * A reference step time shipped in bench/reference/step_time.json (pykan, efficient-kan, torch MLP), in ms.
+ */
 export interface ReferenceRow {
   config: string;
   batch: number;
@@ -99,6 +110,9 @@ export interface ReferenceRow {
   median_ms: number;
 }
 
+/**
+ * Options of `stepBenchmark`: configurations, timing budget per row, thread counts, references and progress.
+ */
 export interface StepBenchOptions {
   configs?: BenchConfig[];
   /** Stop timing a row after this many seconds (at least `minSteps` steps). Default 2. */
@@ -196,6 +210,10 @@ export function pinnStep(net: Network, x: Float64Array, batch: number): () => nu
   return () => net.jetGradient(x, batch, shape, loss, grad);
 }
 
+/**
+ * Times one training step (loss, gradient; KAN, MLP and the KAN PINN residual) per configuration and batch;
+ * rows in order.
+ */
 export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBenchRow[]> {
   const configs = opts.configs ?? BENCH_CONFIGS;
   const maxSeconds = opts.maxSeconds ?? 2;

@@ -13,6 +13,7 @@ import { type PruneOptions, pruneModel } from "./prune.js";
 import { regridModel, type UpdateGridOptions, updateGridModel } from "./regrid.js";
 import { parseModelJSON } from "./serialize.js";
 
+/** Options of `new KAN(...)` with pykan's names (width, grid, k = degree, ...). */
 export interface KANOptions {
   /** Layer widths, e.g. [2, 5, 1]. */
   width: number[];
@@ -36,6 +37,7 @@ export interface KANOptions {
 
 const KAN_KEYS = ["width", "grid", "k", "domain", "basis", "base", "normalize", "initStd", "seed"] as const;
 
+/** The layer descriptions of a KAN with these options (validated; unknown keys rejected). */
 export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   rejectUnknownKeys("KAN", opts, KAN_KEYS);
   const { width } = opts;
@@ -69,6 +71,7 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   return specs;
 }
 
+/** A spline Kolmogorov-Arnold network (paper eq. 6 layers, optional normalisation between them). */
 export class KAN extends Network {
   constructor(opts: KANOptions | NetworkInit) {
     if ("layers" in opts) super(opts);

@@ -8,6 +8,7 @@ import { rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
 import { parseModelJSON } from "./serialize.js";
 
+/** Options of `new MLP(...)`: widths, activation, output bias, seed. */
 export interface MLPOptions {
   width: number[];
   /** Hidden activation. Default "tanh". */
@@ -19,6 +20,7 @@ export interface MLPOptions {
 
 const MLP_KEYS = ["width", "activation", "outputBias", "seed"] as const;
 
+/** The layer descriptions of an MLP with these options (validated; unknown keys rejected). */
 export function mlpLayerSpecs(opts: MLPOptions): LayerSpec[] {
   rejectUnknownKeys("MLP", opts, MLP_KEYS);
   const { width } = opts;
@@ -41,6 +43,10 @@ export function mlpLayerSpecs(opts: MLPOptions): LayerSpec[] {
   return specs;
 }
 
+/**
+ * A multilayer perceptron (dense layers with an activation between them), the baseline of the paper's
+ * comparisons.
+ */
 export class MLP extends Network {
   constructor(opts: MLPOptions | NetworkInit) {
     if ("layers" in opts) super(opts);

@@ -9,6 +9,7 @@ export function describe(v: unknown): string {
   return typeof v;
 }
 
+/** Returns v when it is an integer in [min, max]; otherwise throws an Error naming `name` and the value. */
 export function requireInteger(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
@@ -17,6 +18,7 @@ export function requireInteger(name: string, v: unknown, min: number, max = Numb
   return v;
 }
 
+/** Returns v when it is a finite number; otherwise throws an Error naming `name` and the value. */
 export function requireFinite(name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
     throw new Error(`${name} must be a finite number, got ${describe(v)}`);
@@ -24,6 +26,7 @@ export function requireFinite(name: string, v: unknown): number {
   return v;
 }
 
+/** Returns v when it is a finite number > 0; otherwise throws an Error naming `name` and the value. */
 export function requirePositive(name: string, v: unknown): number {
   requireFinite(name, v);
   if ((v as number) <= 0) throw new Error(`${name} must be > 0, got ${describe(v)}`);
