@@ -71,7 +71,7 @@ export function blowUpMessage(
   keptLoss: number,
 ): string {
   return (
-    `training blew up: the loss is ${fmt(value)} at step ${p.step}${where(p)}, over ${fmt(factor)} times the loss at the start (${fmt(reference)}); ` +
+    `training blew up: the loss is ${fmt(value)} at step ${p.step}${where(p)}, over ${factor} times the loss at the start (${fmt(reference)}); ` +
     `stopped and restored the parameters with the lowest loss of the level (${kept ?? `the start of level ${p.level + 1}`}, loss ${fmt(keptLoss)}). ${ADVICE}`
   );
 }
