@@ -6,7 +6,13 @@
 
 import { type NormalizeFn, normalize } from "../layers/elementwise.js";
 import type { Basis, LayerSpec } from "../layers/layer.js";
-import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
+import {
+  rejectUnknownKeys,
+  requireDomain,
+  requireInteger,
+  requireObject,
+  requireParamCount,
+} from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
 import { parseModelJSON } from "./serialize.js";
 
@@ -33,7 +39,9 @@ export interface KANOptions {
 
 const KAN_KEYS = ["width", "grid", "k", "domain", "basis", "base", "normalize", "initStd", "seed"] as const;
 
+/** Layer descriptions of `new KAN(opts)` (validated; the parameter count is checked against MAX_PARAMS). */
 export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
+  requireObject("KAN: options", opts);
   rejectUnknownKeys("KAN", opts, KAN_KEYS);
   const { width } = opts;
   if (!Array.isArray(width) || width.length < 2) {
@@ -47,6 +55,14 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   const k = requireInteger("KAN k (spline degree)", opts.k ?? 3, 0, 11);
   const domain = requireDomain("KAN domain", opts.domain ?? [-1, 1]);
   const norm = opts.normalize ?? "none";
+  // Parameter count of the uniform spline layers (G + k coefficients per edge, 2 more with the base
+  // term), checked before any layer is built.
+  let count = 0;
+  for (let l = 0; l < nLayers; l++) {
+    const g = requireInteger(`KAN grid[${l}]`, grids[l], 1);
+    count += width[l] * width[l + 1] * (g + k + (opts.base ? 2 : 0));
+  }
+  requireParamCount(`KAN [${width.join(",")}]`, count);
   const specs: LayerSpec[] = [];
   for (let l = 0; l < nLayers; l++) {
     if (l > 0 && norm !== "none") specs.push(normalize(norm, width[l], domain).toSpec());
@@ -68,6 +84,7 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
 
 export class KAN extends Network {
   constructor(opts: KANOptions | NetworkInit) {
+    requireObject("KAN: options", opts);
     if ("layers" in opts) super(opts);
     else super({ layers: kanLayerSpecs(opts), seed: opts.seed ?? 0 });
   }
@@ -78,6 +95,11 @@ export class KAN extends Network {
 
   /** Rebuilds a saved model (see `Network.toJSON`). */
   static fromJSON(json: unknown): KAN {
-    return new KAN(parseModelJSON(json));
+    const init = parseModelJSON(json);
+    if (init.kind !== "KAN")
+      throw new Error(
+        `KAN.fromJSON: the saved model is a ${init.kind}, not a KAN (use loadModel to rebuild any kind)`,
+      );
+    return new KAN(init);
   }
 }

@@ -17,7 +17,7 @@
 import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
 import { arenaBytes, type KernelBackend, WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
-import { requireFiniteArray, requireInteger } from "../util/validate.js";
+import { describe, requireFiniteArray, requireInteger, requireParamCount } from "../util/validate.js";
 import { type JetContext, type JetShape, type JetSpec, jetShape } from "./jet.js";
 import { convertLayers, type GridSpec, refineLayers } from "./transform.js";
 
@@ -149,7 +149,12 @@ export class Network {
   private readonly jetCtx: JetContext = { start: 0, sides: null };
 
   constructor(init: NetworkInit) {
-    if (!init || !Array.isArray(init.layers) || init.layers.length === 0) {
+    if (
+      typeof init !== "object" ||
+      init === null ||
+      !Array.isArray(init.layers) ||
+      init.layers.length === 0
+    ) {
       throw new Error("a network needs a non-empty list of layers");
     }
     const layers = init.layers.map((l) => (isLayer(l) ? l : createLayer(l)));
@@ -163,6 +168,7 @@ export class Network {
       layers[l].offset = offset;
       offset += layers[l].paramCount;
     }
+    requireParamCount("the network", offset);
     this.layers = layers;
     this.paramCount = offset;
     this.nIn = layers[0].nIn;
@@ -556,6 +562,8 @@ export class Network {
   predict(x: number[][]): number[][];
   predict(x: Float64Array): Float64Array;
   predict(x: number[][] | Float64Array): number[][] | Float64Array {
+    if (!Array.isArray(x) && !(x instanceof Float64Array))
+      throw new Error(`predict: x must be an array of rows or a Float64Array, got ${describe(x)}`);
     const flat = Array.isArray(x) ? toFlat(x, this.nIn, "x") : x;
     if (!Array.isArray(x) && x.length % this.nIn !== 0) {
       throw new Error(`x has length ${x.length}, not a multiple of the ${this.nIn} inputs`);
@@ -687,7 +695,12 @@ export function toFlat(rows: number[][], width: number, name: string): Float64Ar
         `${name}[${s}] must have ${width} entries, got ${Array.isArray(row) ? row.length : typeof row}`,
       );
     }
-    for (let p = 0; p < width; p++) out[s * width + p] = row[p];
+    for (let p = 0; p < width; p++) {
+      const v: unknown = row[p];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new Error(`${name}[${s}][${p}] must be a finite number, got ${describe(v)}`);
+      out[s * width + p] = v;
+    }
   }
   return out;
 }

@@ -308,7 +308,9 @@ class Run {
       throw new Error(`onLevel must be a function, got ${describe(options.onLevel)}`);
     const factor = options.blowUpFactor ?? BLOW_UP_FACTOR;
     if (typeof factor !== "number" || !(factor > 1))
-      throw new Error(`blowUpFactor must be a number > 1 (Infinity turns the check off), got ${describe(factor)}`);
+      throw new Error(
+        `blowUpFactor must be a number > 1 (Infinity turns the check off), got ${describe(factor)}`,
+      );
     this.blowUpFactor = factor;
     this.reference =
       options.lossReference === undefined
