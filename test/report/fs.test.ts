@@ -96,7 +96,7 @@ describe("reliability helpers (issue 12)", () => {
     writeFileAtomicSync(target, '{"a":1}');
     expect(readdirSync(dir).sort()).toEqual(
       [
-        ".m.json." + process.pid + ".0123456789ab.tmp",
+        `.m.json.${process.pid}.0123456789ab.tmp`,
         ".other.json.99999999.0123456789ab.tmp",
         "m.json",
       ].sort(),
