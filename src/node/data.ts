@@ -186,56 +186,51 @@ function checkFieldCount(source: string, fields: string[], width: number, line: 
     );
 }
 
+/** One batch of a streamed CSV file: the header's columns, the rows, and where each row is. */
+export interface CsvBatch {
+  columns: string[];
+  rows: string[][];
+  /** Where each row is in the file, e.g. "line 7". */
+  where: string[];
+}
+
 /**
- * Streams a CSV file (with a header row) in batches of at most `batchRows` data rows: `onHeader`
- * receives the column names, `onBatch` the rows of each batch (fields as strings) and where each row
- * is ("line 7"). Memory holds one batch and one read buffer, however long the file. Errors name the
- * path and the line.
+ * Reads a CSV file (with a header row) in batches of at most `batchRows` data rows, as a generator:
+ * memory holds one batch and one read buffer (1 MiB), however long the file. A file with a header and
+ * no rows yields nothing. Errors name the path and the line.
  */
-export function streamCsvFile(
-  path: string,
-  onHeader: (columns: string[]) => void,
-  onBatch: (rows: string[][], where: string[]) => void,
-  batchRows = 4096,
-): { rows: number } {
+export function* csvFileBatches(path: string, batchRows = 4096): Generator<CsvBatch> {
   let fd: number;
   try {
     fd = openSync(path, "r");
-    if (fstatSync(fd).isDirectory()) {
-      closeSync(fd);
-      throw Object.assign(new Error("EISDIR"), { code: "EISDIR" });
-    }
   } catch (e) {
     throw new Error(`cannot read data file ${path}: ${readError(e)}`);
   }
-  let columns: string[] | null = null;
-  let rows: string[][] = [];
-  let where: string[] = [];
-  let total = 0;
-  const flush = () => {
-    if (rows.length === 0) return;
-    onBatch(rows, where);
-    rows = [];
-    where = [];
-  };
-  const parser = new CsvParser(path, (fields, line) => {
-    if (columns === null) {
-      columns = checkColumns(
-        fields.map((h) => h.trim()),
-        path,
-      );
-      onHeader(columns);
-      return;
-    }
-    checkFieldCount(path, fields, columns.length, line);
-    rows.push(fields);
-    where.push(`line ${line}`);
-    total++;
-    if (rows.length >= batchRows) flush();
-  });
-  const decoder = new StringDecoder("utf8");
-  const buf = Buffer.allocUnsafe(1 << 20);
   try {
+    if (fstatSync(fd).isDirectory()) throw new Error(`cannot read data file ${path}: it is a directory`);
+    let columns: string[] | null = null;
+    let rows: string[][] = [];
+    let where: string[] = [];
+    const ready: CsvBatch[] = [];
+    const parser = new CsvParser(path, (fields, line) => {
+      if (columns === null) {
+        columns = checkColumns(
+          fields.map((h) => h.trim()),
+          path,
+        );
+        return;
+      }
+      checkFieldCount(path, fields, columns.length, line);
+      rows.push(fields);
+      where.push(`line ${line}`);
+      if (rows.length >= batchRows) {
+        ready.push({ columns, rows, where });
+        rows = [];
+        where = [];
+      }
+    });
+    const decoder = new StringDecoder("utf8");
+    const buf = Buffer.allocUnsafe(1 << 20);
     for (;;) {
       let got: number;
       try {
@@ -245,14 +240,36 @@ export function streamCsvFile(
       }
       if (got === 0) break;
       parser.push(decoder.write(buf.subarray(0, got)));
+      while (ready.length > 0) yield ready.shift() as CsvBatch;
     }
     parser.push(decoder.end());
     parser.end();
+    while (ready.length > 0) yield ready.shift() as CsvBatch;
+    if (columns === null) throw new Error(`${path}: the file is empty (expected a header row)`);
+    if (rows.length > 0) yield { columns, rows, where };
   } finally {
     closeSync(fd);
   }
-  if (columns === null) throw new Error(`${path}: the file is empty (expected a header row)`);
-  flush();
+}
+
+/**
+ * `csvFileBatches` with callbacks: `onHeader` receives the column names (once, before any batch),
+ * `onBatch` each batch's rows and where they are. Returns the number of data rows.
+ */
+export function streamCsvFile(
+  path: string,
+  onHeader: (columns: string[]) => void,
+  onBatch: (rows: string[][], where: string[]) => void,
+  batchRows = 4096,
+): { rows: number } {
+  let total = 0;
+  let first = true;
+  for (const b of csvFileBatches(path, batchRows)) {
+    if (first) onHeader(b.columns);
+    first = false;
+    onBatch(b.rows, b.where);
+    total += b.rows.length;
+  }
   return { rows: total };
 }
 
