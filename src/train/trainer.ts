@@ -228,6 +228,10 @@ export function trainMultilevel<M extends Network>(
     steps.slice(0, startLevel).reduce((a, b) => a + b, 0),
   );
   run.attachScalers(current);
+  // A resumed run starts with the minibatch an uninterrupted run would hold here (that of the last
+  // step before this level), so that even the level's initial loss is the same.
+  const before = steps.slice(0, startLevel).reduce((a, b) => a + b, 0);
+  if (startLevel > 0 && before > 0) problem.beginStep?.(before - 1);
   for (let k = startLevel; k < L; k++) {
     if (k > 0) current = current.refine(grids[k]);
     if (!run.runLevel(current, k, specs[k], steps[k])) break;

@@ -438,6 +438,9 @@ describe("trainMultilevel startLevel (resume)", () => {
     expect(Array.from(resumed.model.params)).toEqual(Array.from(full.model.params));
     expect(resumed.history.step[0]).toBe(5);
     expect(resumed.history.loss).toEqual(full.history.loss.slice(4));
+    expect(resumed.history.levels.map((l) => l.initialLoss)).toEqual(
+      full.history.levels.slice(1).map((l) => l.initialLoss),
+    );
     expect(() => trainMultilevel(paperLike(3, 3), problem, { ...opts, startLevel: 2 })).toThrow(
       /must be on the grid of level 2/,
     );
