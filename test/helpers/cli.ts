@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "../..");
-export const cli = join(root, "dist/cli/main.js");
+/** The CLI under test (MLKAN_CLI overrides, e.g. to show that a test fails on an older build). */
+export const cli = process.env.MLKAN_CLI ?? join(root, "dist/cli/main.js");
 
 /** A fresh scratch directory. */
 export function scratch(prefix: string): string {
