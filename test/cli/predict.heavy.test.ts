@@ -46,7 +46,7 @@ describe("mlkan predict", () => {
     const model = KAN.fromJSON(JSON.parse(readFileSync(join(work, "m.json"), "utf8")));
     const x = t.rows.map((row) => [Number(row[1]), Number(row[2])]);
     const y = model.predict(x);
-    t.rows.forEach((row, i) => expect(Number(row[4])).toBe(y[i][0]));
+    expect(t.rows.map((row) => Number(row[4]))).toEqual(y.map((r) => r[0]));
   });
 
   it("ends quietly (status 0, no EPIPE) when stdout is closed early", () => {

@@ -95,11 +95,7 @@ describe("reliability helpers (issue 12)", () => {
     for (const f of [dead, live, other]) writeFileSync(f, "partial");
     writeFileAtomicSync(target, '{"a":1}');
     expect(readdirSync(dir).sort()).toEqual(
-      [
-        `.m.json.${process.pid}.0123456789ab.tmp`,
-        ".other.json.99999999.0123456789ab.tmp",
-        "m.json",
-      ].sort(),
+      [`.m.json.${process.pid}.0123456789ab.tmp`, ".other.json.99999999.0123456789ab.tmp", "m.json"].sort(),
     );
     expect(removeStaleTemps(target)).toEqual([]);
   });
