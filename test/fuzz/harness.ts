@@ -105,6 +105,12 @@ const anyValue = fc.oneof(
   fc.object({ maxDepth: 1, maxKeys: 2 }),
 );
 
+/** A step count: small, or invalid (never a huge valid count, which would just run long). */
+const stepCount = fc.oneof(
+  fc.integer({ min: 0, max: 3 }),
+  fc.constantFrom(-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "5", null, undefined, [2], {}),
+);
+
 const width = fc.oneof(
   fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 4 }),
   fc.array(fc.oneof(fc.integer({ min: -2, max: 1e9 }), anyValue), { maxLength: 4 }),
@@ -187,7 +193,7 @@ const optimizerSpec = fc.oneof(
 const fitOptions = fc.record(
   {
     optimizer: optimizerSpec,
-    steps: fc.oneof(fc.integer({ min: 0, max: 3 }), anyValue),
+    steps: stepCount,
     metricsEvery: fc.oneof(fc.integer({ min: 0, max: 3 }), anyValue),
     blowUpFactor: fc.oneof(fc.constantFrom(10, 1e4, Number.POSITIVE_INFINITY), anyValue),
     onProgress: fc.oneof(
