@@ -211,11 +211,7 @@ const mlOptions = fc.record(
       fc.array(fc.oneof(fc.integer({ min: -1, max: 50 }), anyValue), { maxLength: 4 }),
       anyValue,
     ),
-    steps: fc.oneof(
-      fc.integer({ min: 0, max: 2 }),
-      fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 3 }),
-      anyValue,
-    ),
+    steps: fc.oneof(stepCount, fc.array(stepCount, { maxLength: 3 })),
     optimizer: optimizerSpec,
     startLevel: fc.oneof(fc.integer({ min: 0, max: 3 }), anyValue),
   },
