@@ -10,7 +10,7 @@
  * The trainer then stops; for a non-finite loss or non-finite parameters it keeps the last parameters
  * with a finite loss, for a blow-up it restores the parameters with the lowest loss seen in the level.
  */
-import { fmt } from "../report/markdown.js";
+import { fmt } from "../util/format.js";
 
 /** Default blow-up threshold: a finite loss above this many times the run's starting loss diverged. */
 export const BLOW_UP_FACTOR = 1e4;
