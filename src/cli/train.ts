@@ -531,7 +531,7 @@ export function runTraining(
       // The kept level is an earlier one: save it, with this level beside it for --resume.
       if (kept === null || kept.level !== sel.index)
         throw new Error(`internal: level ${sel.index + 1} was not kept`);
-      writeModelFile(plan.save, kept.model, { training: record, last: e.model.toJSON() });
+      writeModelFile(plan.save, kept.model, { training: record, last: e.model });
     }
     const m = e.metrics;
     out(

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadModel } from "../model/index.js";
-import type { Network } from "../model/network.js";
+import { Network } from "../model/network.js";
 import { writeChunksAtomicSync } from "./fs.js";
 
 /** Parameters per chunk of a streamed model file. */
@@ -20,9 +20,15 @@ export const PARAMS_PER_CHUNK = 65536;
 
 /**
  * The text of `JSON.stringify({ ...model.toJSON(), ...extra }) + "\n"` in pieces (the parameters in
- * chunks of `PARAMS_PER_CHUNK`). `extra` must not use the model's own keys.
+ * chunks of `PARAMS_PER_CHUNK`). `extra` must not use the model's own keys; an extra value that is a
+ * `Network` is written as its own model JSON, streamed the same way.
  */
 export function* modelJsonChunks(model: Network, extra: Record<string, unknown> = {}): Generator<string> {
+  yield* modelChunks(model, extra);
+  yield "\n";
+}
+
+function* modelChunks(model: Network, extra: Record<string, unknown>): Generator<string> {
   const json = model.toJSON() as unknown as Record<string, unknown>;
   for (const k of Object.keys(extra))
     if (k in json) throw new Error(`modelJsonChunks: extra field ${JSON.stringify(k)} is a model field`);
@@ -34,7 +40,7 @@ export function* modelJsonChunks(model: Network, extra: Record<string, unknown> 
     if (v === undefined) continue;
     yield `${first ? "" : ","}${JSON.stringify(k)}:`;
     first = false;
-    if (k === "params") {
+    if (k === "params" && k in json) {
       const p = model.params;
       yield "[";
       for (let i = 0; i < p.length; i += PARAMS_PER_CHUNK) {
@@ -42,9 +48,10 @@ export function* modelJsonChunks(model: Network, extra: Record<string, unknown> 
         yield `${i > 0 ? "," : ""}${part.map((x) => JSON.stringify(x)).join(",")}`;
       }
       yield "]";
-    } else yield JSON.stringify(v);
+    } else if (v instanceof Network) yield* modelChunks(v, {});
+    else yield JSON.stringify(v);
   }
-  yield "}\n";
+  yield "}";
 }
 
 /** Writes `model` (plus `extra` top-level fields) to `path` atomically, streamed in chunks. */

@@ -24,9 +24,13 @@ describe("model files", () => {
     for (const [m, extra] of [
       [big, { training: { status: "done", levels: [1, 2] } }],
       [new MLP({ width: [2, 3, 1], seed: 2 }), {}],
+      [new MLP({ width: [2, 3, 1], seed: 2 }), { last: big, training: { a: 1 } }],
     ] as const) {
       const chunks = [...modelJsonChunks(m, extra)];
-      expect(chunks.join("")).toBe(`${JSON.stringify({ ...m.toJSON(), ...extra })}\n`);
+      const plain = Object.fromEntries(
+        Object.entries(extra).map(([k, v]) => [k, v instanceof KAN ? v.toJSON() : v]),
+      );
+      expect(chunks.join("")).toBe(`${JSON.stringify({ ...m.toJSON(), ...plain })}\n`);
       expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(PARAMS_PER_CHUNK * 25);
     }
     big.params[5] = 0; // JSON has no -0: the round trip below compares values with Object.is
