@@ -54,6 +54,8 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   if (grids.length !== nLayers) throw new Error(`KAN grid lists ${grids.length} sizes for ${nLayers} layers`);
   const k = requireInteger("KAN k (spline degree)", opts.k ?? 3, 0, 11);
   const domain = requireDomain("KAN domain", opts.domain ?? [-1, 1]);
+  if (opts.base !== undefined && typeof opts.base !== "boolean")
+    throw new Error(`KAN base must be true or false, got ${JSON.stringify(opts.base)}`);
   const norm = opts.normalize ?? "none";
   // Parameter count of the uniform spline layers (G + k coefficients per edge, 2 more with the base
   // term), checked before any layer is built.

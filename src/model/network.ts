@@ -214,6 +214,16 @@ export class Network {
       const seed = init.seed ?? 0;
       const rng = new Rng(seed);
       for (const layer of layers) layer.init(this.params, rng);
+      // A basis whose conditioning overflows on this domain (e.g. the power-ReLU basis on an
+      // extremely narrow domain) would start from non-finite parameters: refuse it here.
+      for (let l = 0; l < layers.length; l++) {
+        const { offset: o, paramCount: c } = layers[l];
+        for (let i = o; i < o + c; i++)
+          if (!Number.isFinite(this.params[i]))
+            throw new Error(
+              `layer ${l} (${layers[l].type}) gets non-finite initial parameters (params[${i}] = ${this.params[i]}): its domain or grid is too extreme for its basis (${JSON.stringify(layers[l].toSpec())})`,
+            );
+      }
     }
     this.scalers = init.scalers ? validateScalers(init.scalers, this.nIn, this.nOut) : {};
   }

@@ -85,4 +85,13 @@ describe("null and non-number input", () => {
     expect(() => MLP.fromJSON(kan)).toThrow(/MLP.fromJSON: the saved model is a KAN, not a MLP/);
     expect(KAN.fromJSON(kan).kind).toBe("KAN");
   });
+
+  it("refuses a non-boolean base and an initialisation that would be non-finite (fuzz findings)", () => {
+    expect(() => new KAN({ width: [2, 1], base: " -" as never })).toThrow(
+      /KAN base must be true or false, got " -"/,
+    );
+    expect(
+      () => new KAN({ width: [4, 6, 3, 5], grid: 5, k: 4, domain: [-1.16e-246, 2.05e-211], basis: "relu" }),
+    ).toThrow(/gets non-finite initial parameters .* too extreme for its basis/);
+  });
 });
