@@ -24,6 +24,7 @@ import { readModelFile } from "../node/model-file.js";
 import { csvField } from "../report/csv.js";
 import { err, flushOut } from "./output.js";
 
+/** The options of `mlkan predict` as commander parses them (strings, flags). */
 export interface PredictCliOptions {
   data: string;
   out?: string;
@@ -57,6 +58,7 @@ export function readSavedModel(path: string): {
   };
 }
 
+/** Registers `mlkan predict` on the program. */
 export function registerPredict(program: Command): void {
   program
     .command("predict")
@@ -106,6 +108,11 @@ function* dataBatches(path: string): Generator<DataTable> {
   if (!any) throw new Error(`${path}: no data rows (only a header)`);
 }
 
+/**
+ * `mlkan predict`: checks the paths (no output over an input, a writable `--out`), reads the model,
+ * then streams the data through it batch by batch into the CSV output; fails after writing when a
+ * prediction is non-finite unless `allowNonfinite`.
+ */
 export async function predictCommand(modelPath: string, o: PredictCliOptions): Promise<void> {
   // Paths first: refuse an output that would overwrite an input, and an unwritable output.
   refuseClashes([

@@ -83,6 +83,7 @@ export interface TrainingRecord {
   diverged?: boolean;
 }
 
+/** The options of `mlkan train` as commander parses them (strings, flags). */
 export interface TrainCliOptions {
   threads?: string;
   data?: string;
@@ -153,6 +154,7 @@ function pngPath(svg: string): string {
   return join(dirname(svg), `${basename(svg, ext)}.png`);
 }
 
+/** Registers `mlkan train` on the program. */
 export function registerTrain(program: Command): void {
   program
     .command("train")
