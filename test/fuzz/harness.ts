@@ -133,6 +133,24 @@ const kanOptions = fc.record(
   { requiredKeys: [] },
 );
 
+/** Valid KAN options (the fuzzed ones above are mostly refused; these exercise the accepted path). */
+const validKanOptions = fc.record(
+  {
+    width: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 4 }),
+    grid: fc.integer({ min: 1, max: 30 }),
+    k: fc.integer({ min: 0, max: 5 }),
+    domain: fc
+      .tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }))
+      .map(([a, w]) => [a, a + w]),
+    basis: fc.constantFrom("spline", "relu"),
+    base: fc.boolean(),
+    normalize: fc.constantFrom("sigmoid", "tanh", "none"),
+    initStd: fc.double({ min: 1e-3, max: 10, noNaN: true }),
+    seed: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+  },
+  { requiredKeys: ["width"] },
+);
+
 const mlpOptions = fc.record(
   {
     width,
@@ -326,7 +344,7 @@ interface Entry {
 export const ENTRIES: Entry[] = [
   {
     name: "new KAN(options)",
-    arb: fc.oneof(kanOptions, anyValue),
+    arb: fc.oneof(validKanOptions, kanOptions, anyValue),
     call: (o) => checkModel(new KAN(o)),
   },
   {
