@@ -251,6 +251,13 @@ describe("mlkan train --resume", () => {
     });
     const cut = JSON.parse(readFileSync(join(dir, "cut.json"), "utf8"));
     expect(cut.training.status).toBe("level 1 of 3 done");
+    // The same checkpoint beside changed data is refused.
+    mkdirSync(join(dir, "changed"));
+    writeFileSync(join(dir, "changed", "cut.json"), JSON.stringify(cut));
+    writeData(join(dir, "changed", "data.csv"), 201);
+    expect(run(join(dir, "changed"), "train", "--resume", "cut.json").stderr).toMatch(
+      /the data file data\.csv changed since the run started/,
+    );
     const r = run(dir, "train", "--resume", "cut.json", "--no-png");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/resuming at level 2 of 3/);
