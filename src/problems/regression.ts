@@ -11,7 +11,8 @@
  * regression MSE on targets normalised to [0, 1]) or in the user's units (`"original"`).
  */
 import { mseLoss } from "../model/losses.js";
-import type { BlockLoss, Network, Scalers } from "../model/network.js";
+import type { BlockLoss, Network } from "../model/network.js";
+import { applyScaler, fitScaler, type Scalers, type Scaling } from "../model/scalers.js";
 import { Rng } from "../util/random.js";
 import {
   describe,
@@ -223,64 +224,6 @@ export function datasetFromArrays(
   };
   checkDataset(data);
   return data;
-}
-
-/** How a set of columns is rescaled: not at all, min-max onto `range`, or to mean 0 and deviation 1. */
-export type Scaling = "none" | "minmax" | "standard";
-
-/**
- * The affine map (x' = (x - shift) / scale per column) that takes the columns of `data` (row-major,
- * `width` columns, n rows) onto `range` by min-max, or to mean 0 / sample deviation 1 by
- * standardisation. A constant column gets scale 1 (it maps to the range's lower end, or to 0).
- */
-export function fitScaler(
-  data: Float64Array,
-  n: number,
-  width: number,
-  scaling: Exclude<Scaling, "none">,
-  range: [number, number] = [0, 1],
-): { shift: number[]; scale: number[] } {
-  const shift: number[] = [];
-  const scale: number[] = [];
-  for (let p = 0; p < width; p++) {
-    if (scaling === "minmax") {
-      let lo = Number.POSITIVE_INFINITY;
-      let hi = Number.NEGATIVE_INFINITY;
-      for (let s = 0; s < n; s++) {
-        const v = data[s * width + p];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      const sc = hi > lo ? (hi - lo) / (range[1] - range[0]) : 1;
-      scale.push(sc);
-      shift.push(lo - range[0] * sc);
-    } else {
-      let sum = 0;
-      for (let s = 0; s < n; s++) sum += data[s * width + p];
-      const mean = sum / n;
-      let ss = 0;
-      for (let s = 0; s < n; s++) ss += (data[s * width + p] - mean) ** 2;
-      const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-      shift.push(mean);
-      scale.push(sd > 0 ? sd : 1);
-    }
-  }
-  return { shift, scale };
-}
-
-/** Applies x' = (x - shift) / scale column by column (a new array). */
-export function applyScaler(
-  data: Float64Array,
-  width: number,
-  m: { shift: readonly number[]; scale: readonly number[] } | undefined,
-): Float64Array {
-  const out = Float64Array.from(data);
-  if (!m) return out;
-  for (let i = 0; i < out.length; i++) {
-    const p = i % width;
-    out[i] = (out[i] - m.shift[p]) / m.scale[p];
-  }
-  return out;
 }
 
 export interface RegressionOptions {

@@ -3,11 +3,9 @@ import { describe, expect, it } from "vitest";
 import { KAN } from "../../src/model/kan.js";
 import { mseLoss } from "../../src/model/losses.js";
 import {
-  applyScaler,
   createDataset,
   type Dataset,
   datasetFromArrays,
-  fitScaler,
   RegressionProblem,
   splitIndices,
 } from "../../src/problems/regression.js";
@@ -152,18 +150,6 @@ describe("scalers", () => {
       expect(Math.min(...ts)).toBeCloseTo(0, 14);
       expect(Math.max(...ts)).toBeCloseTo(1, 14);
     }
-  });
-
-  it("standardisation gives mean 0 and deviation 1; a constant column keeps scale 1", () => {
-    const x = Float64Array.from([1, 5, 2, 5, 3, 5, 4, 5]);
-    const m = fitScaler(x, 4, 2, "standard");
-    expect(m.shift).toEqual([2.5, 5]);
-    expect(m.scale[0]).toBeCloseTo(Math.sqrt(5 / 3), 15);
-    expect(m.scale[1]).toBe(1);
-    const z = applyScaler(x, 2, m);
-    expect(z[0] + z[2] + z[4] + z[6]).toBeCloseTo(0, 14);
-    const mm = fitScaler(x, 4, 2, "minmax", [0, 1]);
-    expect(applyScaler(x, 2, mm)[1]).toBe(0);
   });
 
   it("round trip: predict in the user's units equals the network on scaled inputs, unscaled", () => {
