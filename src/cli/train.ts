@@ -278,14 +278,16 @@ export function parseTrainOptions(o: TrainCliOptions): TrainPlan {
     throw new Error(`--save must name a .json file, got ${JSON.stringify(o.save)}`);
   const targets = parseColumnList(o.target, "--target");
   const inputs = o.inputs !== undefined ? parseColumnList(o.inputs, "--inputs") : undefined;
-  // Sizes up front: the finest level's parameter count of the hidden part (inputs and targets add
-  // their edges once the data's columns are known; see buildModel).
+  // Sizes up front, before the data is read: a lower bound on the finest level's parameter count
+  // (at least one input; the exact count is checked again once the columns are known).
   const gMax = Math.max(...grids);
-  for (let l = 0; l + 1 < hidden.length; l++)
-    if (hidden[l] * hidden[l + 1] * (gMax + k) > MAX_PARAMS)
-      throw new Error(
-        `--width ${o.width} with grid ${gMax}: the hidden layers alone would have over ${MAX_PARAMS} parameters (MAX_PARAMS); use smaller widths or grids`,
-      );
+  const widths = [inputs?.length ?? 1, ...hidden, targets.length];
+  let lower = 0;
+  for (let l = 0; l + 1 < widths.length; l++) lower += widths[l] * widths[l + 1] * (gMax + k);
+  if (lower > MAX_PARAMS)
+    throw new Error(
+      `--width ${o.width} with grid ${gMax} would have at least ${lower} parameters, over the limit of ${MAX_PARAMS} (MAX_PARAMS); use smaller widths or grids`,
+    );
   const optimizer: OptimizerSpec =
     o.optimizer === "lbfgs"
       ? { type: "lbfgs", preset: o.lbfgs as "torch" | "pykan", lr }
