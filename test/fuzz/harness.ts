@@ -22,6 +22,7 @@ import { parseCsv, parseJsonTable } from "../../src/node/data.js";
 import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
 // Aliased: Biome's noFocusedTests rule reads a call `fit(...)` as Jasmine's focused test.
 import { fit as fitModel, trainMultilevel } from "../../src/train/trainer.js";
+import { Rng } from "../../src/util/random.js";
 
 export const HANG_MS = 5000;
 
@@ -342,6 +343,21 @@ interface Entry {
 }
 
 export const ENTRIES: Entry[] = [
+  {
+    name: "new Rng(seed)",
+    arb: fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(2 ** 53, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 32, -0),
+      anyValue,
+    ),
+    call: (seed) => {
+      const r = new Rng(seed);
+      check(Number.isSafeInteger(seed), `seed ${String(seed)} accepted (not used whole)`);
+      const u = r.uniform();
+      check(u >= 0 && u < 1, `uniform() gave ${u}`);
+    },
+  },
   {
     name: "new KAN(options)",
     arb: fc.oneof(validKanOptions, kanOptions, anyValue),
