@@ -5,6 +5,7 @@ import { VERSION } from "../node/version.js";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
 import { err, installPipeGuard, PipeClosed } from "./output.js";
+import { registerExport } from "./export.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerTrain } from "./train.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerTrain(program);
   registerPredict(program);
+  registerExport(program);
   return program;
 }
 

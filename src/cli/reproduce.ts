@@ -23,6 +23,8 @@ import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerContinual } from "./reproduce-continual.js";
+import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -184,6 +186,8 @@ export function registerReproduce(program: Command): void {
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
+  registerHelloKan(reproduceCommand(program));
+  registerContinual(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {

@@ -643,7 +643,7 @@ export function toFlat(rows: number[][], width: number, name: string): Float64Ar
     for (let p = 0; p < width; p++) {
       const v: unknown = row[p];
       if (typeof v !== "number" || !Number.isFinite(v))
-        throw new Error(`${name}[${s}][${p}] must be a finite number, got ${describe(v)}`);
+        throw new Error(`${name}[${s}][${p}] must be finite, got ${describe(v)}`);
       out[s * width + p] = v;
     }
   }

@@ -19,7 +19,8 @@ import { loadModel } from "../../src/model/index.js";
 import { MLP } from "../../src/model/mlp.js";
 import type { Network } from "../../src/model/network.js";
 import { parseCsv, parseJsonTable } from "../../src/node/data.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 // Aliased: Biome's noFocusedTests rule reads a call `fit(...)` as Jasmine's focused test.
 import { fit as fitModel, trainMultilevel } from "../../src/train/trainer.js";
 import { Rng } from "../../src/util/random.js";

@@ -68,11 +68,9 @@ describe("null and non-number input", () => {
       /predict: x must be an array of rows or a Float64Array, got null/,
     );
     expect(() => m.predict({} as never)).toThrow(/predict: x must be an array of rows or a Float64Array/);
-    expect(() => m.predict([[null, 0.2]] as never)).toThrow(/x\[0\]\[0\] must be a finite number, got null/);
-    expect(() => m.predict([["0.1", 0.2]] as never)).toThrow(
-      /x\[0\]\[0\] must be a finite number, got "0.1"/,
-    );
-    expect(() => m.predict([[0.1, Number.NaN]])).toThrow(/x\[0\]\[1\] must be a finite number, got NaN/);
+    expect(() => m.predict([[null, 0.2]] as never)).toThrow(/x\[0\]\[0\] must be finite, got null/);
+    expect(() => m.predict([["0.1", 0.2]] as never)).toThrow(/x\[0\]\[0\] must be finite, got "0.1"/);
+    expect(() => m.predict([[0.1, Number.NaN]])).toThrow(/x\[0\]\[1\] must be finite, got NaN/);
     expect(m.predict([[0.1, 0.2]])[0]).toHaveLength(1);
   });
 

@@ -6,20 +6,20 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
-import { type JetShape, jetShape } from "../../src/layers/jet.js";
-import { splineBackwardGeneric } from "../../src/layers/spline-kernel.js";
+import { type JetShape, jetShape } from "../../../src/layers/jet.js";
+import { splineBackwardGeneric } from "../../../src/layers/spline-kernel.js";
 import {
   cubicBackward,
   cubicForward,
   cubicJetBackward,
   cubicJetForward,
-} from "../../src/layers/spline-kernel-cubic.js";
+} from "../../../src/layers/spline-kernel-cubic.js";
 import {
   splineBackward,
   splineForward,
   splineJetBackward,
   splineJetForward,
-} from "../../src/layers/spline-kernels.js";
+} from "../../../src/layers/spline-kernels.js";
 import {
   arenaBytes,
   arenaKernels,
@@ -28,11 +28,11 @@ import {
   WasmArena,
   wasmEnabled,
   wasmSupported,
-} from "../../src/layers/wasm/kernels.js";
-import { SPLINE_CUBIC_WASM_BASE64 } from "../../src/layers/wasm/spline-cubic-bytes.js";
-import type { KnotVector } from "../../src/spline/knots.js";
-import { uniformKnots } from "../../src/spline/knots.js";
-import { Rng } from "../../src/util/random.js";
+} from "../../../src/layers/wasm/kernels.js";
+import { SPLINE_CUBIC_WASM_BASE64 } from "../../../src/layers/wasm/spline-cubic-bytes.js";
+import type { KnotVector } from "../../../src/spline/knots.js";
+import { uniformKnots } from "../../../src/spline/knots.js";
+import { Rng } from "../../../src/util/random.js";
 
 function sameBits(a: Float64Array, b: Float64Array): number {
   if (a.length !== b.length) return -2;
@@ -59,7 +59,7 @@ function inputs(rng: Rng, kv: KnotVector, n: number, special = false): Float64Ar
 describe.skipIf(!wasmSupported())("WASM kernels", () => {
   it("the committed bytes are the assembled WAT (npm run build:wasm)", async () => {
     const wabt = await wabtInit();
-    const wat = readFileSync(new URL("../../src/layers/wasm/spline-cubic.wat", import.meta.url), "utf8");
+    const wat = readFileSync(new URL("../../../src/layers/wasm/spline-cubic.wat", import.meta.url), "utf8");
     const mod = wabt.parseWat("spline-cubic.wat", wat, {
       simd: true,
       bulk_memory: true,
