@@ -6,14 +6,18 @@
  * on (`backend`: the WASM SIMD kernels unless WebAssembly SIMD is missing or `MLKAN_WASM=0`).
  */
 
+import type { KernelBackend } from "../layers/wasm/kernels.js";
 import { KAN } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
-import type { KernelBackend } from "../layers/wasm/kernels.js";
 import { type BlockLoss, type GradientRunner, Network } from "../model/network.js";
 import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";
 
+/**
+ * A benchmark configuration: KAN widths and grid, the comparable MLP widths, batch sizes, and whether to
+ * time the PINN step.
+ */
 export interface BenchConfig {
   /** Label as in the reference data, e.g. "[2,16,16,1] G=16". */
   config: string;
@@ -53,6 +57,10 @@ export const BENCH_CONFIGS: BenchConfig[] = [
   },
 ];
 
+/**
+ * One measured row of the step benchmark (config, batch, implementation, threads, kernel backend, timings,
+ * references).
+ */
 export interface StepBenchRow {
   config: string;
   batch: number;
@@ -87,6 +95,9 @@ export interface StepBenchRow {
   speedupVsTorchMlp: number | null;
 }
 
+/**
+ * A reference step time shipped in bench/reference/step_time.json (pykan, efficient-kan, torch MLP), in ms.
+ */
 export interface ReferenceRow {
   config: string;
   batch: number;
@@ -96,6 +107,9 @@ export interface ReferenceRow {
   median_ms: number;
 }
 
+/**
+ * Options of `stepBenchmark`: configurations, timing budget per row, thread counts, references and progress.
+ */
 export interface StepBenchOptions {
   configs?: BenchConfig[];
   /** Stop timing a row after this many seconds (at least `minSteps` steps). Default 2. */
@@ -193,6 +207,10 @@ export function pinnStep(net: Network, x: Float64Array, batch: number): () => nu
   return () => net.jetGradient(x, batch, shape, loss, grad);
 }
 
+/**
+ * Times one training step (loss, gradient; KAN, MLP and the KAN PINN residual) per configuration and batch;
+ * rows in order.
+ */
 export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBenchRow[]> {
   const configs = opts.configs ?? BENCH_CONFIGS;
   const maxSeconds = opts.maxSeconds ?? 2;

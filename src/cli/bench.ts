@@ -45,6 +45,10 @@ export function selectConfigs(spec: string | undefined): BenchConfig[] {
   });
 }
 
+/**
+ * The step benchmark rows as a markdown table (medians, percentiles, per-edge cost, ratios to the
+ * references).
+ */
 export function stepTable(rows: StepBenchRow[]): string {
   const x = (v: number | null) => (v === null ? "-" : `${fmt(v)}x`);
   return markdownTable(
@@ -114,6 +118,7 @@ export function stepTable(rows: StepBenchRow[]): string {
   );
 }
 
+/** Registers `mlkan bench` (training-step and basis benchmarks) on the program. */
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("benchmarks (timings, never tests)");
   bench

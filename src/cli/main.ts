@@ -6,10 +6,12 @@ import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
 import { err, installPipeGuard, PipeClosed } from "./output.js";
 import { registerExport } from "./export.js";
+import { registerPlot } from "./plot.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerTrain } from "./train.js";
 
+/** The `mlkan` command-line program with every command registered (not yet parsed). */
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -22,6 +24,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerTrain(program);
   registerPredict(program);
+  registerPlot(program);
   registerExport(program);
   return program;
 }

@@ -11,6 +11,8 @@ export { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js
 export * from "./layer.js";
 export * from "./linear.js";
 export * from "./spline-layer.js";
+export * from "./symbolic-edges.js";
+export * from "./symbolic-functions.js";
 export { type KernelBackend, kernelBackend, wasmSupported } from "./wasm/kernels.js";
 
 /** Builds a layer from its serialisable description. */

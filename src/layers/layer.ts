@@ -11,7 +11,12 @@
 
 import type { Rng } from "../util/random.js";
 import type { JetContext, JetShape } from "./jet.js";
+import type { SymbolicEdgeSpec } from "./symbolic-edges.js";
 
+/**
+ * The layer contract (see the file header): sizes, a parameter slice, prepare/forward/backward, jets, and
+ * its spec.
+ */
 export interface Layer {
   readonly type: string;
   readonly nIn: number;
@@ -72,8 +77,13 @@ export interface Layer {
   toSpec(): LayerSpec;
 }
 
+/**
+ * Parametrisation of a spline layer: B-spline coefficients u ("spline") or power-ReLU weights w = A^T u
+ * ("relu", eq. 7).
+ */
 export type Basis = "spline" | "relu";
 
+/** Serialisable description of a spline KAN layer (paper eq. 6). */
 export interface SplineLayerSpec {
   type: "spline";
   nIn: number;
@@ -91,6 +101,8 @@ export interface SplineLayerSpec {
   base?: boolean;
   /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
   initStd?: number;
+  /** Edges replaced by library functions `c f(a x + b) + d` (layers/symbolic-edges.ts). */
+  symbolic?: SymbolicEdgeSpec[];
   /**
    * Pruned edges (pykan's `mask`): nIn * nOut entries `mask[p*nOut + q]`, 1 for a live edge and 0 for a
    * removed one. A removed edge's coefficients (and base weights) are zero at initialisation and get a
@@ -99,6 +111,7 @@ export interface SplineLayerSpec {
   mask?: number[];
 }
 
+/** Serialisable description of a dense layer y = W x (+ b). */
 export interface LinearLayerSpec {
   type: "linear";
   nIn: number;
@@ -106,6 +119,7 @@ export interface LinearLayerSpec {
   bias: boolean;
 }
 
+/** Scalar functions of elementwise layers. */
 export type ActivationFn = "tanh" | "sigmoid" | "relu" | "silu" | "identity";
 
 /**
@@ -123,8 +137,10 @@ export interface ElementwiseLayerSpec {
   label?: string;
 }
 
+/** Scalar maps of a feature layer: z, |z|, cos(pi z), sin(pi z). */
 export type FeatureKind = "identity" | "abs" | "cos" | "sin";
 
+/** One output feature of a feature layer: a map of z = scale * x_input + shift. */
 export interface Feature {
   /** Input coordinate. */
   input: number;
@@ -134,10 +150,12 @@ export interface Feature {
   shift?: number;
 }
 
+/** Serialisable description of a feature layer (nIn inputs, one output per feature). */
 export interface FeatureLayerSpec {
   type: "features";
   nIn: number;
   features: Feature[];
 }
 
+/** Serialisable description of any layer (`createLayer` builds it). */
 export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec | FeatureLayerSpec;

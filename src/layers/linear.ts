@@ -9,6 +9,7 @@ import { requireInteger, requireParamCount } from "../util/validate.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Layer, LinearLayerSpec } from "./layer.js";
 
+/** Dense layer y = W x (+ b), initialised like PyTorch's nn.Linear (U(+-1/sqrt(nIn))). */
 export class LinearLayer implements Layer {
   readonly type = "linear";
   readonly nIn: number;

@@ -19,6 +19,7 @@ import { type PruneOptions, pruneModel } from "./prune.js";
 import { regridModel, type UpdateGridOptions, updateGridModel } from "./regrid.js";
 import { parseModelJSON } from "./serialize.js";
 
+/** Options of `new KAN(...)` with pykan's names (width, grid, k = degree, ...). */
 export interface KANOptions {
   /** Layer widths, e.g. [2, 5, 1]. */
   width: number[];
@@ -42,7 +43,7 @@ export interface KANOptions {
 
 const KAN_KEYS = ["width", "grid", "k", "domain", "basis", "base", "normalize", "initStd", "seed"] as const;
 
-/** Layer descriptions of `new KAN(opts)` (validated; the parameter count is checked against MAX_PARAMS). */
+/** The layer descriptions of a KAN with these options (validated; unknown keys rejected; the parameter count checked against MAX_PARAMS before anything is allocated). */
 export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   requireObject("KAN: options", opts);
   rejectUnknownKeys("KAN", opts, KAN_KEYS);
@@ -87,6 +88,7 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   return specs;
 }
 
+/** A spline Kolmogorov-Arnold network (paper eq. 6 layers, optional normalisation between them). */
 export class KAN extends Network {
   constructor(opts: KANOptions | NetworkInit) {
     requireObject("KAN: options", opts);

@@ -8,6 +8,7 @@ import { rejectUnknownKeys, requireInteger, requireObject, requireParamCount } f
 import { Network, type NetworkInit } from "./network.js";
 import { parseModelJSON } from "./serialize.js";
 
+/** Options of `new MLP(...)`: widths, activation, output bias, seed. */
 export interface MLPOptions {
   width: number[];
   /** Hidden activation. Default "tanh". */
@@ -19,7 +20,7 @@ export interface MLPOptions {
 
 const MLP_KEYS = ["width", "activation", "outputBias", "seed"] as const;
 
-/** Layer descriptions of `new MLP(opts)` (validated; the parameter count is checked against MAX_PARAMS). */
+/** The layer descriptions of an MLP with these options (validated; unknown keys rejected; the parameter count checked against MAX_PARAMS before anything is allocated). */
 export function mlpLayerSpecs(opts: MLPOptions): LayerSpec[] {
   requireObject("MLP: options", opts);
   rejectUnknownKeys("MLP", opts, MLP_KEYS);
@@ -47,6 +48,10 @@ export function mlpLayerSpecs(opts: MLPOptions): LayerSpec[] {
   return specs;
 }
 
+/**
+ * A multilayer perceptron (dense layers with an activation between them), the baseline of the paper's
+ * comparisons.
+ */
 export class MLP extends Network {
   constructor(opts: MLPOptions | NetworkInit) {
     requireObject("MLP: options", opts);

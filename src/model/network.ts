@@ -43,7 +43,9 @@ export interface ModelJSON {
   scalers?: Scalers;
 }
 
+/** Format tag of saved models. */
 export const MODEL_FORMAT = "mlkan-model";
+/** Version of the saved-model format. */
 export const MODEL_VERSION = 1;
 
 /**
@@ -62,6 +64,7 @@ export type JetBlockLoss = (jet: Float64Array, gJet: Float64Array, start: number
 /** Shared default (no per-call allocation). */
 const NO_JET_OPTIONS: JetOptions = Object.freeze({});
 
+/** Options of the jet evaluations (`Network.jets`, `Network.jetGradient`). */
 export interface JetOptions {
   /** Per-sample side (-1 left, +1 right) for one-sided derivatives at kinks such as |x| = 0. */
   sides?: Int8Array;
@@ -105,6 +108,7 @@ export interface LayerKernels {
   reason: string;
 }
 
+/** What a network is built from: layers (or specs), parameters or a seed, and scalers. */
 export interface NetworkInit {
   /** Layers or their descriptions, in order. */
   layers: (Layer | LayerSpec)[];
@@ -115,6 +119,10 @@ export interface NetworkInit {
   scalers?: Scalers;
 }
 
+/**
+ * A network: layers over one flat parameter vector, with batched forward, gradients, jets, refinement and
+ * (de)serialisation.
+ */
 export class Network {
   readonly layers: readonly Layer[];
   readonly paramCount: number;

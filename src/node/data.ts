@@ -11,6 +11,7 @@ import { StringDecoder } from "node:string_decoder";
 /** A cell as read: CSV cells are strings, JSON cells keep their JSON type. */
 export type Cell = string | number | boolean | null;
 
+/** A parsed table: column names and rows of cells, with the source and row positions for error messages. */
 export interface DataTable {
   /** Where the data came from (a file path, or a name given to the parser), for error messages. */
   source: string;

@@ -86,6 +86,7 @@ export interface LevelEnd {
   elapsed: number;
 }
 
+/** Options shared by `fit` and `trainMultilevel`: metrics cadence and the per-step and per-level callbacks. */
 export interface CommonTrainOptions {
   /**
    * Evaluate the problem's metrics every this many steps (NaN in between) and always at the end of
@@ -108,6 +109,7 @@ export interface CommonTrainOptions {
   lossReference?: number;
 }
 
+/** Options of `fit`: the optimizer, the number of steps on one grid, and the optional sparsity terms. */
 export interface FitOptions extends CommonTrainOptions, SparsityOptions {
   /** The optimizer, created fresh for this run (see `createOptimizer`). */
   optimizer: OptimizerSpec;
@@ -115,6 +117,10 @@ export interface FitOptions extends CommonTrainOptions, SparsityOptions {
   steps: number;
 }
 
+/**
+ * Options of `trainMultilevel` (paper Algorithm 1): the grid and the steps of each level, the optimizer per
+ * level, how the model moves between grids, and the optional sparsity terms.
+ */
 export interface MultilevelOptions extends CommonTrainOptions, SparsityOptions {
   /**
    * One grid per level, coarse to fine, each nested in the previous one (e.g. [5, 10, 20, 40]); a level's
@@ -143,8 +149,10 @@ export interface MultilevelOptions extends CommonTrainOptions, SparsityOptions {
   transfer?: "exact" | "project";
 }
 
+/** How a training run ended. */
 export type TrainStatus = "completed" | "diverged";
 
+/** What `fit` and `trainMultilevel` return: the trained model, its history and how the run ended. */
 export interface TrainResult<M extends Network = Network> {
   /**
    * The trained model: for `fit` the model passed in (trained in place); for `trainMultilevel` the model

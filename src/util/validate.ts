@@ -22,6 +22,7 @@ export function requireObject(name: string, v: unknown): void {
     throw new Error(`${name} must be an object, got ${describe(v)}`);
 }
 
+/** A short description of a value for error messages (strings quoted, arrays by length). */
 export function describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
@@ -31,6 +32,7 @@ export function describe(v: unknown): string {
   return typeof v;
 }
 
+/** Returns v when it is an integer in [min, max]; otherwise throws an Error naming `name` and the value. */
 export function requireInteger(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
@@ -39,6 +41,7 @@ export function requireInteger(name: string, v: unknown, min: number, max = Numb
   return v;
 }
 
+/** Returns v when it is a finite number; otherwise throws an Error naming `name` and the value. */
 export function requireFinite(name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
     throw new Error(`${name} must be a finite number, got ${describe(v)}`);
@@ -46,6 +49,7 @@ export function requireFinite(name: string, v: unknown): number {
   return v;
 }
 
+/** Returns v when it is a finite number > 0; otherwise throws an Error naming `name` and the value. */
 export function requirePositive(name: string, v: unknown): number {
   requireFinite(name, v);
   if ((v as number) <= 0) throw new Error(`${name} must be > 0, got ${describe(v)}`);

@@ -62,3 +62,30 @@ describe("mlkan CLI", () => {
     expect(() => mlkan("bench", "--threads", "0")).toThrow(/--threads must be a positive integer, got "0"/);
   });
 });
+
+describe("mlkan plot", () => {
+  it("draws a saved model over CSV data as SVG and PNG, and needs --data", () => {
+    const model = join(work, "net.json");
+    const data = join(work, "pts.csv");
+    execFileSync(
+      "node",
+      [
+        "--input-type=module",
+        "-e",
+        `import { KAN } from ${JSON.stringify(join(root, "dist/index.js"))};
+         import { writeFileSync } from "node:fs";
+         writeFileSync(${JSON.stringify(model)}, JSON.stringify(new KAN({ width: [2, 3, 1], grid: 5, seed: 1 }).toJSON()));
+         const rows = ["a,b"]; for (let i = 0; i < 30; i++) rows.push(((i % 7) / 3.5 - 1) + "," + ((i % 5) / 2.5 - 1));
+         writeFileSync(${JSON.stringify(data)}, rows.join("\\n") + "\\n");`,
+      ],
+      { encoding: "utf8" },
+    );
+    const out = mlkan("plot", model, "--data", data, "--inputs", "a,b", "--out", join(work, "net.svg"));
+    expect(out).toMatch(/wrote .*net\.svg/);
+    const svg = readFileSync(join(work, "net.svg"), "utf8");
+    expect(svg).toContain(">a</text>");
+    mlkan("plot", model, "--data", data, "--inputs", "a,b", "--out", join(work, "net.png"));
+    expect(readFileSync(join(work, "net.png")).subarray(1, 4).toString()).toBe("PNG");
+    expect(() => mlkan("plot", model)).toThrow(/mlkan plot needs samples: pass --data FILE/);
+  });
+});

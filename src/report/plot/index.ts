@@ -3,6 +3,7 @@ export * from "./axes.js";
 export * from "./chart.js";
 export * from "./history.js";
 export * from "./legend.js";
+export * from "./network.js";
 export * from "./palette.js";
 export * from "./scale.js";
 export * from "./series.js";
