@@ -26,8 +26,9 @@ export function pdeHeatmaps(
   opts: PdeHeatmapOptions = {},
 ): string | null {
   const ev = problem.evaluate(model);
-  if (!ev?.counts || ev.counts.length !== 2) return null;
-  const [nx, ny] = ev.counts;
+  const counts = ev?.counts;
+  if (!ev || !counts || counts.length !== 2) return null;
+  const [nx, ny] = counts;
   const o = opts.output ?? 0;
   const pick = (a: Float64Array) => {
     const out = new Float64Array(ev.n);
