@@ -185,7 +185,7 @@ export function registerReproduce(program: Command): void {
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
-  registerPeerPde(program);
+  registerPeerPde(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {
