@@ -184,13 +184,14 @@ export function peerPdeSettings(experiment: PeerPdeName, quick = false): PeerPde
     case "helmholtz":
       return {
         ...common,
-        seeds: quick ? [1] : [1, 2, 3],
+        // One seed by default (jaxKAN's figures are single runs; the full budget takes minutes).
+        seeds: [1],
         width: [2, 8, 8, 1],
-        grids: quick ? [3, 6] : [3, 6, 12, 24],
-        steps: quick ? [60, 60] : [400, 400, 400, 400],
+        grids: quick ? [3, 6] : [4, 8, 16, 32],
+        steps: quick ? [60, 60] : [200, 200, 200, 200],
         optimizer: { type: "adam", lr: 1e-2, warmup: { steps: 20, startLr: 1e-4 } },
-        polish: { optimizer: LBFGS_PYKAN, steps: quick ? [5, 5] : [30, 30, 30, 30] },
-        mlpWidth: quick ? [16, 16] : [48, 48],
+        polish: { optimizer: LBFGS_PYKAN, steps: quick ? [5, 5] : [60, 60, 60, 200] },
+        mlpWidth: quick ? [16, 16] : [32, 32],
         interior: { kind: "sobol", n: quick ? 512 : 4096 },
         boundaryPerEdge: quick ? 64 : 256,
         pdeWeight: 1 / (17 * Math.PI ** 2) ** 2,
