@@ -23,6 +23,8 @@ import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerContinual } from "./reproduce-continual.js";
+import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { registerPeerPde } from "./reproduce-pde.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -186,6 +188,8 @@ export function registerReproduce(program: Command): void {
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
   registerPeerPde(reproduceCommand(program));
+  registerHelloKan(reproduceCommand(program));
+  registerContinual(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {
