@@ -13,5 +13,6 @@ export * from "./problems/regression.js";
 export * from "./problems/residual.js";
 export * from "./report/index.js";
 export * from "./spline/index.js";
+export * from "./symbolic/index.js";
 export * from "./train/index.js";
 export { Rng } from "./util/random.js";

@@ -6,6 +6,9 @@ import { evalBasis } from "../spline/basis.js";
 import { breakpoints, generalKnots, type KnotVector, uniformKnots } from "../spline/knots.js";
 import { Rng } from "../util/random.js";
 
+/**
+ * One row of the basis-evaluation benchmark: knots, order r, grid G, derivative orders, batch and timings.
+ */
 export interface BasisBenchRow {
   knots: "uniform" | "general";
   order: number;
@@ -30,6 +33,10 @@ function timeIt(fn: () => void, repeats: number): { median: number; min: number 
   return { median: times[Math.floor(times.length / 2)], min: times[0] };
 }
 
+/**
+ * Times `evalBasis` on uniform and general knots (orders, grids, derivative counts) and returns one row
+ * each.
+ */
 export function basisBenchmark(
   opts: { batch?: number; repeats?: number; grids?: number[] } = {},
 ): BasisBenchRow[] {

@@ -6,14 +6,18 @@
  * on (`backend`: the WASM SIMD kernels unless WebAssembly SIMD is missing or `MLKAN_WASM=0`).
  */
 
-import { KAN } from "../model/kan.js";
+import type { KernelBackend } from "../layers/wasm/kernels.js";
+import { KAN, kanLayerSpecs } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
-import type { KernelBackend } from "../layers/wasm/kernels.js";
 import { type BlockLoss, type GradientRunner, Network } from "../model/network.js";
 import { jetTermLoss, residual } from "../problems/residual.js";
 import { Rng } from "../util/random.js";
 
+/**
+ * A benchmark configuration: KAN widths and grid, the comparable MLP widths, batch sizes, and whether to
+ * time the PINN step.
+ */
 export interface BenchConfig {
   /** Label as in the reference data, e.g. "[2,16,16,1] G=16". */
   config: string;
@@ -53,10 +57,15 @@ export const BENCH_CONFIGS: BenchConfig[] = [
   },
 ];
 
+/**
+ * One measured row of the step benchmark (config, batch, implementation, threads, kernel backend, timings,
+ * references).
+ */
 export interface StepBenchRow {
   config: string;
   batch: number;
-  impl: "kan" | "kan-pinn" | "mlp";
+  /** "kan-free": the same KAN with trainable knots (free-knot layers, one knot vector per input node). */
+  impl: "kan" | "kan-pinn" | "kan-free" | "mlp";
   threads: number;
   /** Kernels of the network's spline layers ("js" for the MLP, which has none). */
   backend: KernelBackend;
@@ -69,6 +78,8 @@ export interface StepBenchRow {
   nsPerEdgeSample?: number;
   /** PINN rows: PINN step time / plain KAN step time on the same configuration and batch. */
   pinnOverPlain?: number;
+  /** Free-knot rows: free-knot step time / fixed-uniform KAN step time (same configuration, batch, threads). */
+  freeOverFixed?: number;
   /**
    * Memory of the model and its workspaces after the first step (MiB): typed arrays plus the network's
    * WASM memory (which holds its parameters, gradient slot and block and jet workspaces when it has one).
@@ -87,6 +98,9 @@ export interface StepBenchRow {
   speedupVsTorchMlp: number | null;
 }
 
+/**
+ * A reference step time shipped in bench/reference/step_time.json (pykan, efficient-kan, torch MLP), in ms.
+ */
 export interface ReferenceRow {
   config: string;
   batch: number;
@@ -96,6 +110,9 @@ export interface ReferenceRow {
   median_ms: number;
 }
 
+/**
+ * Options of `stepBenchmark`: configurations, timing budget per row, thread counts, references and progress.
+ */
 export interface StepBenchOptions {
   configs?: BenchConfig[];
   /** Stop timing a row after this many seconds (at least `minSteps` steps). Default 2. */
@@ -193,6 +210,10 @@ export function pinnStep(net: Network, x: Float64Array, batch: number): () => nu
   return () => net.jetGradient(x, batch, shape, loss, grad);
 }
 
+/**
+ * Times one training step (loss, gradient; KAN, MLP and the KAN PINN residual) per configuration and batch;
+ * rows in order.
+ */
 export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBenchRow[]> {
   const configs = opts.configs ?? BENCH_CONFIGS;
   const maxSeconds = opts.maxSeconds ?? 2;
@@ -216,6 +237,8 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
     runs[0][2]();
     const kanMemory = opts.memory ? (opts.memory() - mem0 + kan.wasmMemoryBytes) / 2 ** 20 : undefined;
     if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
+    const free = freeKnotKAN(c.width, c.grid);
+    runs.push(["kan-free", free, plainStep(free, x, t, batch)]);
     const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
     runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
     for (const [impl, net, step] of runs)
@@ -225,7 +248,7 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         const median = quantile(times, 0.5);
         // The references time plain steps; a PINN row is compared with the plain-step figures only
         // through its ratio to mlkan's own plain step (pinnOverPlain).
-        const plainRef = impl !== "kan-pinn";
+        const plainRef = impl !== "kan-pinn" && impl !== "kan-free";
         const pykanMs = plainRef ? refMs(opts.reference, c.config, batch, "pykan") : null;
         const effkanMs = plainRef ? refMs(opts.reference, c.config, batch, "effkan") : null;
         const torchMlpMs = plainRef ? refMs(opts.reference, c.config, batch, "mlp") : null;
@@ -250,6 +273,12 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         if (impl !== "mlp") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
         if (impl === "kan" && kanMemory !== undefined) row.memoryMiB = kanMemory;
         if (opts.measure) Object.assign(row, await opts.measure(step, row));
+        if (impl === "kan-free") {
+          const plain = rows.find(
+            (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,
+          );
+          if (plain) row.freeOverFixed = median / plain.medianMs;
+        }
         if (impl === "kan-pinn") {
           const plain = rows.find(
             (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,
@@ -260,4 +289,15 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         opts.onRow?.(row);
       }
   }
+}
+
+/**
+ * The bench KAN with trainable knots: the same widths, grid and cubic splines, every spline layer a
+ * free-knot layer with one knot vector per input node (knots start uniform).
+ */
+export function freeKnotKAN(width: number[], grid: number): KAN {
+  const layers = kanLayerSpecs({ width, grid, k: 3 }).map((s) =>
+    s.type === "spline" ? { ...s, type: "free-spline" as const, share: "input" as const } : s,
+  );
+  return new KAN({ layers, seed: 1 });
 }

@@ -45,6 +45,10 @@ export function selectConfigs(spec: string | undefined): BenchConfig[] {
   });
 }
 
+/**
+ * The step benchmark rows as a markdown table (medians, percentiles, per-edge cost, ratios to the
+ * references).
+ */
 export function stepTable(rows: StepBenchRow[]): string {
   const x = (v: number | null) => (v === null ? "-" : `${fmt(v)}x`);
   return markdownTable(
@@ -66,6 +70,7 @@ export function stepTable(rows: StepBenchRow[]): string {
       "vs effkan",
       "vs torch MLP",
       "PINN / plain",
+      "free / fixed knots",
       "memory MiB",
       "GCs / heap KiB",
     ],
@@ -87,6 +92,7 @@ export function stepTable(rows: StepBenchRow[]): string {
       x(r.speedupVsEffkan),
       x(r.speedupVsTorchMlp),
       r.pinnOverPlain === undefined ? "-" : `${fmt(r.pinnOverPlain)}x`,
+      r.freeOverFixed === undefined ? "-" : `${fmt(r.freeOverFixed)}x`,
       r.memoryMiB === undefined ? "-" : fmt(r.memoryMiB),
       r.gcEvents === undefined ? "-" : `${r.gcEvents} / ${fmt(r.heapDeltaKiB ?? 0)} (${r.allocSteps} steps)`,
     ]),
@@ -109,11 +115,13 @@ export function stepTable(rows: StepBenchRow[]): string {
       true,
       true,
       true,
+      true,
       false,
     ],
   );
 }
 
+/** Registers `mlkan bench` (training-step and basis benchmarks) on the program. */
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("benchmarks (timings, never tests)");
   bench

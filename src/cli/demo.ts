@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { exactnessDemo } from "../demo/exactness.js";
 import { fmt, markdownTable } from "../report/markdown.js";
 
+/** Registers `mlkan demo` (exactness of refinement and of the basis change, printed as a table). */
 export function registerDemo(program: Command): void {
   program
     .command("demo")

@@ -19,6 +19,7 @@ import { resultPlots } from "../report/plots.js";
 import { resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
 import { intAtLeast, positiveInt } from "./args.js";
+import { helloKanWorkflowCommand } from "./reproduce-hello-kan-workflow.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Command-line options of `reproduce hello-kan` (as commander passes them). */
@@ -31,6 +32,7 @@ export interface HelloKanCliOptions {
   json?: string;
   png?: boolean;
   threads?: string;
+  workflow?: boolean;
 }
 
 /** Settings from the command line, on top of the issue's (or the quick) defaults. */
@@ -82,7 +84,23 @@ export function registerHelloKan(reproduce: Command): void {
     .option("--json <file>", "also write the result JSON to this file")
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
-    .action((o: HelloKanCliOptions) => withThreads(parseThreads(o.threads), () => helloKanCommand(o)));
+    .option(
+      "--workflow",
+      "pykan's interpretability workflow instead: sparsify, prune, retrain, auto-symbolic, formula",
+    )
+    .action((o: HelloKanCliOptions) =>
+      withThreads(parseThreads(o.threads), () =>
+        o.workflow
+          ? helloKanWorkflowCommand({
+              quick: o.quick,
+              seed: o.firstSeed,
+              out: o.out,
+              json: o.json,
+              png: o.png,
+            })
+          : helloKanCommand(o),
+      ),
+    );
 }
 
 async function helloKanCommand(o: HelloKanCliOptions): Promise<void> {

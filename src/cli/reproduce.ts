@@ -24,6 +24,7 @@ import { type ExperimentResult, parseResult, resultToJson } from "../report/resu
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerContinual } from "./reproduce-continual.js";
+import { registerReproduceFreeKnots } from "./reproduce-free-knots.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { registerPeerPde } from "./reproduce-pde.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
@@ -35,6 +36,7 @@ export function reproduceCommand(program: Command): Command {
   return program.command("reproduce").description("reproduce the paper's and the peers' experiments");
 }
 
+/** Options of `mlkan reproduce regression` as commander parses them (strings until validated). */
 export interface RegressionCliOptions {
   quick?: boolean;
   seeds?: string;
@@ -161,7 +163,9 @@ export function regressionTableOptions() {
   };
 }
 
+/** Registers `mlkan reproduce <experiment>` on the program. */
 export function registerReproduce(program: Command): void {
+  registerReproduceFreeKnots(reproduceCommand(program));
   reproduceCommand(program)
     .command("regression")
     .description(
@@ -241,7 +245,9 @@ async function regressionCommand(o: RegressionCliOptions): Promise<void> {
       : `${page.slice(0, at)}\n${sections.replace(/^###/gm, "##")}\n${page.slice(at)}`,
   );
   if (o.json) await writeFileAtomic(o.json, resultToJson(result));
-  const files = [paths.markdown, paths.json, paths.csv, ...paths.svg, ...paths.png];
+  const files = [paths.markdown, paths.json, paths.csv];
+  if (paths.historyCsv) files.push(paths.historyCsv);
+  files.push(...paths.svg, ...paths.png);
   if (o.json) files.push(resolve(o.json));
   process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
   for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);

@@ -7,7 +7,9 @@
 import { defaultThreads, useThreads } from "../node/threads.js";
 import { positiveInt } from "./args.js";
 
+/** The commander flags of the shared `--threads` option. */
 export const THREADS_FLAGS = "--threads <n>";
+/** The help text of the shared `--threads` option. */
 export const THREADS_HELP =
   "threads per gradient (1: no workers; default: the available cores, at most 8); results are identical for any count";
 

@@ -74,6 +74,7 @@ export const REGRESSION_ROWS = [
   "mlp-2-20-20-1",
   "full-multilevel",
 ] as const;
+/** Key of a row of the regression experiment (paper Table 2): model, basis and fidelity. */
 export type RegressionRowKey = (typeof REGRESSION_ROWS)[number];
 
 /** The paper's number shown beside a row (the fine rows of both initialisations share the paper's fine). */
@@ -82,6 +83,10 @@ export function paperValue(key: string): number | null {
   return PAPER_TABLE2[k]?.mean ?? null;
 }
 
+/**
+ * Settings of the regression experiment (paper section 5.1, Table 2): seeds, data sizes, grids, steps,
+ * optimizer.
+ */
 export interface RegressionSettings {
   /** Seeds of the runs (the paper: 1234..1238). */
   seeds: number[];
@@ -386,6 +391,7 @@ function runRow(
   }
 }
 
+/** Options of `runRegression`: progress and per-run callbacks, the environment record, histories. */
 export interface RegressionRunOptions {
   /** Progress of every training step. */
   onProgress?: (p: TrainProgress) => void;
@@ -526,6 +532,7 @@ function medianOf(result: ExperimentResult, key: string, metric = "trainMse"): n
   return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/** A ratio of the experiment (e.g. multilevel over single-level MSE) measured here beside the paper's. */
 export interface Margin {
   label: string;
   /** Ratio of train MSE means measured here (null when a row is missing). */
@@ -616,6 +623,10 @@ export function perSeedTable(result: ExperimentResult): string {
   return lines.join("\n");
 }
 
+/**
+ * One target of the experiment with the measured value and whether it is met (null: a needed row was not
+ * run).
+ */
 export interface Check {
   target: string;
   value: string;

@@ -66,6 +66,10 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/**
+ * Parameter-free elementwise layer y = shift + scale f(x) (activations and the normalisations onto a spline
+ * domain).
+ */
 export class ElementwiseLayer implements Layer {
   readonly type = "elementwise";
   readonly nIn: number;
@@ -251,6 +255,10 @@ export function activation(fn: ActivationFn, width: number): ElementwiseLayer {
   return new ElementwiseLayer({ width, fn, scale: 1, shift: 0, label: "activation" });
 }
 
+/**
+ * Maps that normalise activations onto a spline domain [a, b]: sigmoid, tanh, or affine from a given input
+ * range.
+ */
 export type NormalizeFn = "sigmoid" | "tanh" | "affine";
 
 /**

@@ -57,6 +57,9 @@ function featureDerivs(kind: FeatureKind, a: number, z: number, side: number, ou
   }
 }
 
+/**
+ * Parameter-free layer of input features (identity, |z|, cos, sin of z = a x_i + b); see the file header.
+ */
 export class FeatureLayer implements Layer {
   readonly type = "features";
   readonly nIn: number;

@@ -1,16 +1,20 @@
 import { ElementwiseLayer } from "./elementwise.js";
 import { FeatureLayer } from "./features.js";
+import { FreeKnotLayer } from "./free-knot-layer.js";
 import type { Layer, LayerSpec } from "./layer.js";
 import { LinearLayer } from "./linear.js";
 import { SplineLayer } from "./spline-layer.js";
 
 export * from "./elementwise.js";
 export * from "./features.js";
+export * from "./free-knot-layer.js";
 export * from "./jet.js";
 export { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
 export * from "./layer.js";
 export * from "./linear.js";
 export * from "./spline-layer.js";
+export * from "./symbolic-edges.js";
+export * from "./symbolic-functions.js";
 export { type KernelBackend, kernelBackend, wasmSupported } from "./wasm/kernels.js";
 
 /** Builds a layer from its serialisable description. */
@@ -25,6 +29,8 @@ export function createLayer(spec: LayerSpec): Layer {
       return new ElementwiseLayer(spec);
     case "features":
       return new FeatureLayer(spec);
+    case "free-spline":
+      return new FreeKnotLayer(spec);
     default:
       throw new Error(`unknown layer type ${JSON.stringify((spec as { type?: unknown }).type)}`);
   }

@@ -9,6 +9,10 @@
  */
 import { requireInteger } from "../util/validate.js";
 
+/**
+ * A validated jet layout: the differentiated inputs, the second-derivative pairs and the channel count C = 1
+ * + D + M.
+ */
 export interface JetShape {
   /** Input coordinates differentiated: first derivative channel k is d/dx_{dims[k]}. */
   readonly dims: Int32Array;
@@ -23,6 +27,10 @@ export interface JetShape {
   readonly C: number;
 }
 
+/**
+ * What to differentiate: input coordinates and second-derivative pairs (validated into a `JetShape` by
+ * `jetShape`).
+ */
 export interface JetSpec {
   /** Input coordinates to differentiate (default: all inputs). */
   dims?: number[];
@@ -33,6 +41,10 @@ export interface JetSpec {
   pairs?: [number, number][];
 }
 
+/**
+ * Validates a jet spec against nIn inputs (distinct dims in range, pairs of dims positions) and returns its
+ * shape.
+ */
 export function jetShape(spec: JetSpec, nIn: number): JetShape {
   const dims = spec.dims ?? Array.from({ length: nIn }, (_, i) => i);
   if (!Array.isArray(dims) || dims.length === 0)

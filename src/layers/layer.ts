@@ -11,7 +11,12 @@
 
 import type { Rng } from "../util/random.js";
 import type { JetContext, JetShape } from "./jet.js";
+import type { SymbolicEdgeSpec } from "./symbolic-edges.js";
 
+/**
+ * The layer contract (see the file header): sizes, a parameter slice, prepare/forward/backward, jets, and
+ * its spec.
+ */
 export interface Layer {
   readonly type: string;
   readonly nIn: number;
@@ -66,14 +71,25 @@ export interface Layer {
     shape: JetShape,
     ctx: JetContext,
   ): void;
+  /**
+   * Optional: called once after the blocks of a reduction slot (`Network.gradientSlot`), to add into g
+   * gradient terms the layer accumulated across the slot's blocks (free-knot layers contract their knot
+   * moments here, once per slot instead of once per block).
+   */
+  endSlot?(g: Float64Array): void;
   /** Maps the accumulated gradient in g[offset ..] to the trainable parametrisation (after reduction). */
   finishGradient(params: Float64Array, g: Float64Array): void;
   /** The serialisable description (without parameters). */
   toSpec(): LayerSpec;
 }
 
+/**
+ * Parametrisation of a spline layer: B-spline coefficients u ("spline") or power-ReLU weights w = A^T u
+ * ("relu", eq. 7).
+ */
 export type Basis = "spline" | "relu";
 
+/** Serialisable description of a spline KAN layer (paper eq. 6). */
 export interface SplineLayerSpec {
   type: "spline";
   nIn: number;
@@ -91,6 +107,8 @@ export interface SplineLayerSpec {
   base?: boolean;
   /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
   initStd?: number;
+  /** Edges replaced by library functions `c f(a x + b) + d` (layers/symbolic-edges.ts). */
+  symbolic?: SymbolicEdgeSpec[];
   /**
    * Pruned edges (pykan's `mask`): nIn * nOut entries `mask[p*nOut + q]`, 1 for a live edge and 0 for a
    * removed one. A removed edge's coefficients (and base weights) are zero at initialisation and get a
@@ -99,6 +117,7 @@ export interface SplineLayerSpec {
   mask?: number[];
 }
 
+/** Serialisable description of a dense layer y = W x (+ b). */
 export interface LinearLayerSpec {
   type: "linear";
   nIn: number;
@@ -106,6 +125,7 @@ export interface LinearLayerSpec {
   bias: boolean;
 }
 
+/** Scalar functions of elementwise layers. */
 export type ActivationFn = "tanh" | "sigmoid" | "relu" | "silu" | "identity";
 
 /**
@@ -123,8 +143,10 @@ export interface ElementwiseLayerSpec {
   label?: string;
 }
 
+/** Scalar maps of a feature layer: z, |z|, cos(pi z), sin(pi z). */
 export type FeatureKind = "identity" | "abs" | "cos" | "sin";
 
+/** One output feature of a feature layer: a map of z = scale * x_input + shift. */
 export interface Feature {
   /** Input coordinate. */
   input: number;
@@ -134,10 +156,48 @@ export interface Feature {
   shift?: number;
 }
 
+/** Serialisable description of a feature layer (nIn inputs, one output per feature). */
 export interface FeatureLayerSpec {
   type: "features";
   nIn: number;
   features: Feature[];
 }
 
-export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec | FeatureLayerSpec;
+/** Which edges of a free-knot layer share one trainable knot vector. */
+export type KnotSharing = "layer" | "input" | "edge";
+
+/**
+ * Serialisable description of a free-knot spline layer (layers/free-knot-layer.ts; the knots themselves
+ * live in the parameters, as logits).
+ */
+export interface FreeKnotLayerSpec {
+  type: "free-spline";
+  nIn: number;
+  nOut: number;
+  /** Spline order r >= 2 (degree r - 1). */
+  order: number;
+  /** Number of intervals G on the domain. */
+  grid: number;
+  /** Domain [a, b]; a and b are fixed knots. */
+  domain: [number, number];
+  /** Trainable parametrisation: B-spline coefficients, or power-ReLU weights w = A(t)^T u. */
+  basis: Basis;
+  /** Knot groups: one knot vector per layer, per input node, or per edge. Default "input". */
+  share?: KnotSharing;
+  /** Minimum knot spacing as a fraction of the uniform spacing (b - a) / G, in (0, 1). Default 0.1. */
+  minGap?: number;
+  /** Whether the knots are trained (false: frozen, zero gradient). Default true. */
+  trainKnots?: boolean;
+  /** Initial breakpoints a = t_0 < ... < t_G = b of every group (default uniform). */
+  breakpoints?: number[];
+  /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
+  initStd?: number;
+}
+
+/** Serialisable description of any layer (`createLayer` builds it). */
+export type LayerSpec =
+  | SplineLayerSpec
+  | LinearLayerSpec
+  | ElementwiseLayerSpec
+  | FeatureLayerSpec
+  | FreeKnotLayerSpec;

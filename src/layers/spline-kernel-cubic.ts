@@ -23,6 +23,7 @@ import type {
   SplineJetForwardArgs,
 } from "./spline-kernel-args.js";
 
+/** Fused forward pass for uniform cubic splines (see spline-kernels.ts for the pass). */
 export function cubicForward(args: SplineForwardArgs): void {
   const { kv, P, Q, coef, coff, x, xo, y, yo, rows } = args;
   const a = kv.a;
@@ -74,6 +75,7 @@ export function cubicForward(args: SplineForwardArgs): void {
   }
 }
 
+/** Fused backward pass for uniform cubic splines (see spline-kernels.ts for the pass). */
 export function cubicBackward(args: SplineBackwardArgs): void {
   const { kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows } = args;
   const a = kv.a;

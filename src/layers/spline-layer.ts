@@ -9,6 +9,8 @@
  *   local spline, and maps the gradient back with grad_w = A^{-1} grad_u (eqs. 15-16).
  *
  * Optional pykan-style edges `w_b silu(x) + w_s spline(x)` (`base: true`) for pykan-compatible models.
+ * Optional symbolic edges (`symbolic`, layers/symbolic-edges.ts): listed edges compute `c f(a x + b) + d`
+ * instead of their spline, whose coefficients (and base weights) are held at zero.
  * Outside the domain each edge continues linearly (DESIGN.md section 1).
  */
 
@@ -26,7 +28,7 @@ import {
 } from "../spline/knots.js";
 import { applyProlongation, prolongation } from "../spline/refine.js";
 import type { Rng } from "../util/random.js";
-import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
+import { requireDomain, requireInteger, requireParamCount, requirePositive } from "../util/validate.js";
 import { activationDerivs, sigmoid } from "./elementwise.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
@@ -54,12 +56,15 @@ const NO_SHAPE: JetShape = Object.freeze({
   C: 1,
 });
 
+import { SymbolicEdges } from "./symbolic-edges.js";
+
 /** Standard deviation of the N(0, std^2) initial B-spline coefficients when a spec gives none. */
 export const DEFAULT_INIT_STD = 0.1;
 
 /** A new grid for one spline layer: a grid size G, or general breakpoints a = t_0 < ... < t_G = b. */
 export type GridSpec = number | { breakpoints: number[] };
 
+/** The spline KAN layer (paper eq. 6) in the spline or power-ReLU parametrisation; see the file header. */
 export class SplineLayer implements Layer {
   readonly type = "spline";
   readonly nIn: number;
@@ -68,8 +73,12 @@ export class SplineLayer implements Layer {
   readonly basis: Basis;
   readonly base: boolean;
   readonly initStd: number;
+  /** Edges replaced by library functions `c f(a x + b) + d` (symbolic-edges.ts), or null. */
+  readonly symbolic: SymbolicEdges | null;
   /** Edge mask `mask[p*nOut + q]` (1 live, 0 pruned), or null when every edge is live. */
   readonly mask: Uint8Array | null;
+  /** Edges whose spline part is off (pruned or symbolic): `splineOff[p*nOut + q]` = 1, or null if none. */
+  private readonly splineOff: Uint8Array | null;
   /** Basis functions per edge, G + r - 1. */
   readonly nBasis: number;
   readonly paramCount: number;
@@ -78,8 +87,10 @@ export class SplineLayer implements Layer {
   readonly A: ChangeOfBasis | null;
   /** u = A^{-T} w (relu only). */
   private uBuf: Float64Array | null;
-  /** Effective coefficients w_s * u (base term only). */
+  /** Effective coefficients w_s * u (base term) with symbolic edges zeroed (symbolic edges), if needed. */
   private effBuf: Float64Array | null;
+  /** Base weights w_b with symbolic edges zeroed (base term and symbolic edges only). */
+  private wbBuf: Float64Array | null;
   private readonly scratch = new Float64Array((MAX_DERIV + 1) * 16);
   private jetScratch = new Float64Array(0);
   private readonly perOutput: Float64Array[] = [];
@@ -95,6 +106,14 @@ export class SplineLayer implements Layer {
     this.nOut = requireInteger("spline layer nOut", spec.nOut, 1);
     const domain = requireDomain("spline layer domain", spec.domain);
     const r = requireInteger("spline order", spec.order, 1, 12);
+    if (!spec.breakpoints) {
+      const G = requireInteger("grid size G", spec.grid, 1);
+      const per = G + r - 1 + (spec.base === true ? 2 : 0);
+      requireParamCount(
+        `spline layer ${this.nIn} -> ${this.nOut} with grid ${G}`,
+        this.nIn * this.nOut * per,
+      );
+    }
     this.knots = spec.breakpoints
       ? checkBreakpointDomain(generalKnots(spec.breakpoints, r), domain)
       : uniformKnots(domain, requireInteger("grid size G", spec.grid, 1), r);
@@ -107,10 +126,23 @@ export class SplineLayer implements Layer {
     this.nBasis = basisCount(this.knots);
     this.mask = spec.mask === undefined ? null : parseMask(spec.mask, this.nIn, this.nOut);
     const nCoef = this.nIn * this.nBasis * this.nOut;
-    this.paramCount = nCoef + (this.base ? 2 * this.nIn * this.nOut : 0);
+    this.symbolic =
+      spec.symbolic !== undefined && (!Array.isArray(spec.symbolic) || spec.symbolic.length > 0)
+        ? new SymbolicEdges(spec.symbolic, this.nIn, this.nOut)
+        : null;
+    this.paramCount =
+      nCoef + (this.base ? 2 * this.nIn * this.nOut : 0) + (this.symbolic ? this.symbolic.paramCount : 0);
     this.A = this.basis === "relu" ? changeOfBasis(this.knots) : null;
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
-    this.effBuf = this.base ? new Float64Array(nCoef) : null;
+    this.effBuf = this.base || this.symbolic ? new Float64Array(nCoef) : null;
+    this.wbBuf = this.base && this.symbolic ? new Float64Array(this.nIn * this.nOut) : null;
+    let off: Uint8Array | null = null;
+    if (this.mask || this.symbolic) {
+      off = new Uint8Array(this.nIn * this.nOut);
+      for (let e = 0; e < off.length; e++)
+        off[e] = (this.mask !== null && this.mask[e] === 0) || this.symbolic?.mask[e] === 1 ? 1 : 0;
+    }
+    this.splineOff = off;
     this.kernels = isUniformCubic(this.knots) ? CUBIC_KERNELS : GENERIC_KERNELS;
     const none = new Float64Array(0);
     const head = { kv: this.knots, P: this.nIn, Q: this.nOut, coef: none, coff: 0, x: none, xo: 0, rows: 0 };
@@ -158,6 +190,11 @@ export class SplineLayer implements Layer {
     return this.offset + this.nIn * this.nBasis * this.nOut;
   }
 
+  /** Offset of the symbolic edges' parameters [a, b, c, d] per edge (after the base weights). */
+  get symbolicOffset(): number {
+    return this.baseOffset + (this.base ? 2 * this.nIn * this.nOut : 0);
+  }
+
   init(params: Float64Array, rng: Rng): void {
     const nCoef = this.nIn * this.nBasis * this.nOut;
     rng.fillNormal(params, 0, this.initStd, this.offset, this.offset + nCoef);
@@ -168,26 +205,36 @@ export class SplineLayer implements Layer {
       rng.fillUniform(params, -bound, bound, this.baseOffset, this.baseOffset + PQ);
       params.fill(bound, this.baseOffset + PQ, this.baseOffset + 2 * PQ);
     }
-    if (this.mask) this.zeroMasked(params);
+    if (this.symbolic) this.symbolic.init(params, this.symbolicOffset);
+    if (this.splineOff) this.zeroMasked(params);
   }
 
   /**
-   * Zeroes the entries of pruned edges (mask 0) in a parameter or gradient vector: their coefficients
-   * (in either basis: w = A^T u is zero with u) and their base weights.
+   * Zeroes the spline entries of every edge whose spline is off (pruned: mask 0, or symbolic) in a
+   * parameter or gradient vector: their coefficients (in either basis: w = A^T u is zero with u) and
+   * their base weights.
    */
   zeroMasked(v: Float64Array): void {
-    const mask = this.mask;
-    if (!mask) return;
+    const off = this.splineOff;
+    if (!off) return;
     const { nIn: P, nOut: Q, nBasis: N } = this;
     for (let p = 0; p < P; p++) {
       for (let q = 0; q < Q; q++) {
-        if (mask[p * Q + q] !== 0) continue;
+        if (off[p * Q + q] === 0) continue;
         for (let i = 0; i < N; i++) v[this.offset + (p * N + i) * Q + q] = 0;
         if (this.base) {
           v[this.baseOffset + p * Q + q] = 0;
           v[this.baseOffset + P * Q + p * Q + q] = 0;
         }
       }
+    }
+  }
+
+  private rejectJets(): void {
+    if (this.symbolic) {
+      throw new Error(
+        `spline layer ${this.nIn}->${this.nOut} has ${this.symbolic.count} symbolic edge(s): jets (input derivatives) are not supported for symbolic edges`,
+      );
     }
   }
 
@@ -253,13 +300,27 @@ export class SplineLayer implements Layer {
       const [u, uo] = this.uSource(params);
       const { nIn: P, nOut: Q, nBasis: N } = this;
       const ws = this.baseOffset + P * Q;
+      const mask = this.splineOff;
       for (let p = 0; p < P; p++) {
         for (let i = 0; i < N; i++) {
           const row = (p * N + i) * Q;
-          for (let q = 0; q < Q; q++) this.effBuf[row + q] = params[ws + p * Q + q] * u[uo + row + q];
+          for (let q = 0; q < Q; q++) {
+            const v = this.base ? params[ws + p * Q + q] * u[uo + row + q] : u[uo + row + q];
+            this.effBuf[row + q] = mask !== null && mask[p * Q + q] === 1 ? 0 : v;
+          }
         }
       }
     }
+    if (this.wbBuf && this.splineOff) {
+      const mask = this.splineOff;
+      for (let k = 0; k < this.wbBuf.length; k++)
+        this.wbBuf[k] = mask[k] === 1 ? 0 : params[this.baseOffset + k];
+    }
+  }
+
+  /** Where the base weights w_b[p][q] are read (with symbolic edges zeroed when there are any). */
+  private wbSource(params: Float64Array): [Float64Array, number] {
+    return this.wbBuf ? [this.wbBuf, 0] : [params, this.baseOffset];
   }
 
   forward(
@@ -281,14 +342,15 @@ export class SplineLayer implements Layer {
     a.rows = rows;
     a.scratch = this.scratch;
     this.kernels.forward(a);
+    if (this.symbolic) this.symbolic.forward(params, this.symbolicOffset, x, xo, y, yo, rows);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
-      const wb = this.baseOffset;
+      const [wa, wb] = this.wbSource(params);
       for (let s = 0; s < rows; s++) {
         for (let p = 0; p < P; p++) {
           const v = x[xo + s * P + p];
           const b = v * sigmoid(v);
-          for (let q = 0; q < Q; q++) y[yo + s * Q + q] += b * params[wb + p * Q + q];
+          for (let q = 0; q < Q; q++) y[yo + s * Q + q] += b * wa[wb + p * Q + q];
         }
       }
     }
@@ -316,9 +378,11 @@ export class SplineLayer implements Layer {
     a.rows = rows;
     a.scratch = this.scratch;
     this.kernels.backward(a);
+    if (this.symbolic) this.symbolic.backward(params, this.symbolicOffset, x, xo, gy, gx, g, rows);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
       const wb = this.baseOffset;
+      const [wa, wo] = this.wbSource(params);
       for (let s = 0; s < rows; s++) {
         for (let p = 0; p < P; p++) {
           const v = x[xo + s * P + p];
@@ -329,7 +393,7 @@ export class SplineLayer implements Layer {
           for (let q = 0; q < Q; q++) {
             const gq = gy[s * Q + q];
             g[wb + p * Q + q] += b * gq;
-            acc += params[wb + p * Q + q] * gq;
+            acc += wa[wo + p * Q + q] * gq;
           }
           if (gx) gx[s * P + p] += db * acc;
         }
@@ -360,6 +424,7 @@ export class SplineLayer implements Layer {
     shape: JetShape,
     _ctx: JetContext,
   ): void {
+    this.rejectJets();
     const [coef, coff] = this.coefSource(params);
     const { C } = shape;
     const { nIn: P, nOut: Q } = this;
@@ -428,6 +493,7 @@ export class SplineLayer implements Layer {
     shape: JetShape,
     _ctx: JetContext,
   ): void {
+    this.rejectJets();
     const [coef, coff] = this.coefSource(params);
     const { C, D, M, pairK, pairL } = shape;
     const { nIn: P, nOut: Q } = this;
@@ -496,6 +562,7 @@ export class SplineLayer implements Layer {
 
   finishGradient(params: Float64Array, g: Float64Array): void {
     const { nIn: P, nOut: Q, nBasis: N } = this;
+    this.zeroMasked(g);
     if (this.base) {
       // g holds dL/d(w_s u); chain rule to w_s and to u.
       const [u, uo] = this.uSource(params);
@@ -520,7 +587,6 @@ export class SplineLayer implements Layer {
         }
       }
     }
-    if (this.mask) this.zeroMasked(g);
   }
 
   /**
@@ -569,7 +635,8 @@ export class SplineLayer implements Layer {
    * Writes this layer's function (parameters in `params` at this layer's offset) as parameters of `to`
    * (in `out` at `to.offset`): the B-spline coefficients, prolongated exactly onto `to`'s knots when
    * `prolongate` (paper eq. 25, Definition 1; throws when the knots do not nest), expressed in `to`'s
-   * basis, and the base weights copied. `to` has this layer's sizes, order and base term.
+   * basis, and the base weights and symbolic edges' parameters copied. `to` has this layer's sizes,
+   * order, base term and symbolic edges.
    */
   transferTo(params: Float64Array, to: SplineLayer, out: Float64Array, prolongate: boolean): void {
     const uc = this.splineCoefficients(params);
@@ -591,6 +658,10 @@ export class SplineLayer implements Layer {
       const n = 2 * this.nIn * this.nOut;
       out.set(params.subarray(this.baseOffset, this.baseOffset + n), to.baseOffset);
     }
+    if (this.symbolic) {
+      const n = this.symbolic.paramCount;
+      out.set(params.subarray(this.symbolicOffset, this.symbolicOffset + n), to.symbolicOffset);
+    }
   }
 
   toSpec(): SplineLayerSpec {
@@ -606,6 +677,7 @@ export class SplineLayer implements Layer {
     if (!this.knots.uniform) spec.breakpoints = Array.from(breakpoints(this.knots));
     if (this.base) spec.base = true;
     if (this.initStd !== DEFAULT_INIT_STD) spec.initStd = this.initStd;
+    if (this.symbolic) spec.symbolic = this.symbolic.toSpec();
     if (this.mask) spec.mask = Array.from(this.mask);
     return spec;
   }

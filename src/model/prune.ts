@@ -56,6 +56,10 @@ export function pruneModel<M extends Network>(model: M, options: PruneOptions): 
   // Structure: spline layers, optionally with elementwise layers (same width) between them.
   const layers = model.layers;
   for (const [i, l] of layers.entries()) {
+    if (l instanceof SplineLayer && l.symbolic)
+      throw new Error(
+        `prune: layer ${i} has ${l.symbolic.count} symbolic edge(s); prune before fixing edges symbolic (autoSymbolic), or make them splines again (unfixSymbolic)`,
+      );
     if (!(l instanceof SplineLayer) && !(l instanceof ElementwiseLayer))
       throw new Error(
         `prune: layer ${i} is a ${l.type} layer; prune works on KANs (spline layers, optionally with elementwise layers between them)`,

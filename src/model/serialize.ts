@@ -8,6 +8,7 @@ import type { LayerSpec } from "../layers/layer.js";
 import { MODEL_FORMAT, MODEL_VERSION, type NetworkInit } from "./network.js";
 import type { Scalers } from "./scalers.js";
 
+/** Validates a saved model (object or JSON text) completely and returns what its class is built from. */
 export function parseModelJSON(input: unknown): NetworkInit & { kind: string } {
   let json: unknown = input;
   if (typeof input === "string") {

@@ -5,6 +5,7 @@
  */
 import { PerformanceObserver } from "node:perf_hooks";
 
+/** Allocation during timed steps: garbage collections and the change of the used heap. */
 export interface AllocationReport {
   steps: number;
   /** Garbage collections (scavenges and full collections) during the steps. */
@@ -13,6 +14,9 @@ export interface AllocationReport {
   heapDeltaBytes: number;
 }
 
+/**
+ * Runs `step` (after two warm-up calls) `steps` times and reports the garbage collections and heap growth.
+ */
 export async function measureAllocation(step: () => unknown, steps: number): Promise<AllocationReport> {
   step();
   step();

@@ -4,6 +4,7 @@ import { mseLoss } from "../model/losses.js";
 import type { BlockLoss, JetBlockLoss } from "../model/network.js";
 import { jetTermLossFromDescriptor } from "../problems/residual.js";
 
+/** Rebuilds a block loss in a worker from its descriptor (kind, config, shared input and output arrays). */
 export function rebuildLoss(
   kind: LossDescriptor["kind"],
   config: Record<string, unknown>,

@@ -35,6 +35,7 @@ export async function pngAvailable(): Promise<boolean> {
   return !((await loadResvg()) instanceof Error);
 }
 
+/** Options of the PNG rendering of an SVG: output width or zoom, background colour. */
 export interface PngOptions {
   /** Output width in pixels (default: twice the SVG's width, for sharp text). */
   width?: number;

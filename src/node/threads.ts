@@ -27,6 +27,7 @@ import { computeSlots, MAX_SLOTS, slotCount, sumSlots } from "../model/slots.js"
 import { rebuildLoss } from "./loss-replica.js";
 import * as T from "./thread-protocol.js";
 
+/** Options of a thread pool: thread count and the smallest amount of work worth the threads. */
 export interface ThreadPoolOptions {
   /** Threads in all, the calling thread included (default: the available cores, at most 8). */
   threads?: number;
@@ -66,6 +67,9 @@ interface LossReplica {
 
 const WAIT_LIMIT_MS = 10 * 60 * 1000;
 
+/**
+ * A pool of worker threads computing the reduction slots of gradients in parallel (same bits as one thread).
+ */
 export class ThreadPool implements GradientRunner {
   readonly threads: number;
   readonly minWork: number;

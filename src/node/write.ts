@@ -7,6 +7,7 @@ import { type ExperimentResult, resultToJson, rowHistories, validateResult } fro
 import { writeFileAtomic } from "./fs.js";
 import { type PngOptions, svgToPng } from "./png.js";
 
+/** Options of `writeReport`: file stem, plots, PNG rendering, markdown table options. */
 export interface WriteReportOptions {
   /** File stem (default: the experiment name); files are `<name>.md`, `<name>.json`, ... */
   name?: string;
@@ -24,6 +25,7 @@ export interface WriteReportOptions {
   historyCsv?: boolean;
 }
 
+/** The files `writeReport` wrote. */
 export interface ReportPaths {
   markdown: string;
   json: string;

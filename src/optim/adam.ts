@@ -23,6 +23,7 @@ import {
   type StepResult,
 } from "./types.js";
 
+/** Options of Adam (torch defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8), with an optional schedule. */
 export interface AdamOptions {
   /** Learning rate: a number (> 0) or a schedule of the 0-based step. Default 1e-3 (torch). */
   lr?: number | Schedule;
@@ -42,6 +43,7 @@ export interface AdamOptions {
 
 const ADAM_KEYS = ["lr", "betas", "eps", "weightDecay", "decoupledWeightDecay"];
 
+/** The Adam optimizer as torch.optim.Adam (bias-corrected moments), one update per `step`. */
 export class Adam implements Optimizer {
   readonly name: string;
   readonly lr: Schedule;

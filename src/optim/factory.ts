@@ -43,6 +43,7 @@ export interface GdSpec {
   warmup?: WarmupSpec;
 }
 
+/** Serialisable description of an optimizer (L-BFGS, Adam or gradient descent) for `createOptimizer`. */
 export type OptimizerSpec = LbfgsSpec | AdamSpec | GdSpec;
 
 /** A new optimizer (fresh state) from its spec. */

@@ -13,11 +13,13 @@ import {
   type StepResult,
 } from "./types.js";
 
+/** Options of plain gradient descent: the learning rate (a number or a schedule). */
 export interface GradientDescentOptions {
   /** Learning rate: a number (> 0) or a schedule of the 0-based step. Required. */
   lr: number | Schedule;
 }
 
+/** Plain gradient descent x <- x - lr g, one update per `step`. */
 export class GradientDescent implements Optimizer {
   readonly name = "gd";
   readonly lr: Schedule;

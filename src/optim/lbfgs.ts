@@ -49,6 +49,7 @@ export type LineSearch = "strongWolfe" | "none";
 /** Named settings: see `LBFGS_PRESETS`. */
 export type LbfgsPreset = "torch" | "pykan";
 
+/** Complete L-BFGS settings (torch.optim.LBFGS names in the comments). */
 export interface LbfgsSettings {
   /** Initial step length of each iteration (torch `lr`), > 0. */
   readonly lr: number;
@@ -67,6 +68,7 @@ export interface LbfgsSettings {
   readonly lineSearch: LineSearch;
 }
 
+/** Options of `new LBFGS(...)`: a preset and any settings overriding it. */
 export interface LbfgsOptions extends Partial<Omit<LbfgsSettings, "maxEval">> {
   /** Base settings, overridden by the other options. Default "torch". */
   preset?: LbfgsPreset;
@@ -196,6 +198,10 @@ function sumAbs(a: Float64Array, n: number): number {
   return s;
 }
 
+/**
+ * L-BFGS as torch.optim.LBFGS (optionally with strong-Wolfe line search); one `step` runs up to maxIter
+ * iterations.
+ */
 export class LBFGS implements Optimizer {
   readonly name = "lbfgs";
   readonly settings: LbfgsSettings;

@@ -31,6 +31,7 @@ export function exponentialLR(lr: number, gamma: number): Schedule {
 /** Scaling policies of torch's `CyclicLR`. */
 export type CyclicMode = "triangular" | "triangular2" | "exp_range";
 
+/** Options of the cyclic learning-rate schedule (torch CyclicLR names). */
 export interface CyclicOptions {
   /** Lower rate of each cycle (torch `base_lr`). */
   baseLr: number;

@@ -58,6 +58,7 @@ export interface MutableStepResult {
   finalLoss: number;
 }
 
+/** A fresh, reusable step result (NaN losses, zero evaluations). */
 export function newStepResult(): MutableStepResult {
   return { loss: Number.NaN, evaluations: 0, finalLoss: Number.NaN };
 }

@@ -23,6 +23,7 @@ export interface Dataset {
   testLabel: Float64Array;
 }
 
+/** Options of `createDataset` (pykan's create_dataset names). */
 export interface CreateDatasetOptions {
   /** Number of input variables. Default 2. */
   nVar?: number;

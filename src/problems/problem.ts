@@ -7,6 +7,10 @@
 import type { Network } from "../model/network.js";
 import type { Scalers } from "../model/scalers.js";
 
+/**
+ * What a trainer needs from a problem: loss and gradient at the model's parameters, metrics and optional
+ * hooks.
+ */
 export interface Problem {
   /** Short name for reports, e.g. "regression (rotated eq. 26)". */
   readonly name: string;

@@ -29,6 +29,7 @@ import { checkModelFits, type Problem } from "./problem.js";
  */
 export { type Dataset, datasetFromArrays } from "./dataset.js";
 
+/** Options of `RegressionProblem`: name, input and target scaling, minibatches, metric units. */
 export interface RegressionOptions {
   /** Name for reports. Default "regression". */
   name?: string;

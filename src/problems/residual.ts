@@ -135,6 +135,9 @@ export interface ResidualBuilder {
   c(v: number): Expr;
 }
 
+/**
+ * A builder of PDE residual expressions on output jets of this shape (values, derivatives, data, constants).
+ */
 export function residual(shape: JetShape, nOut = 1): ResidualBuilder {
   const graph = new Graph();
   const out = (o: number) => requireInteger("output index", o, 0, nOut - 1);
@@ -196,6 +199,7 @@ export function residual(shape: JetShape, nOut = 1): ResidualBuilder {
   };
 }
 
+/** Options of a jet-term loss: jet shape, outputs, rows, the residual expression, weight and reduction. */
 export interface JetTermOptions {
   shape: JetShape;
   nOut: number;

@@ -3,8 +3,10 @@ import type { TrainingHistory } from "../train/history.js";
 import { metricNames } from "./markdown.js";
 import { type ExperimentResult, type ResultRow, rowHistories } from "./result.js";
 
+/** A cell value of a CSV table. */
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** Options of the CSV writer: the line ending. */
 export interface CsvOptions {
   /** Line ending (default "\r\n", as RFC 4180 specifies). */
   eol?: string;

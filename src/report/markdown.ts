@@ -38,6 +38,7 @@ export interface ReferenceColumn {
   value: (row: ResultRow, index: number) => number | string | null | undefined;
 }
 
+/** Options of the result tables: metrics and their headers, reference (paper) columns, digits, columns shown. */
 export interface ResultTableOptions {
   /** Metrics to show, in order (default: every metric of any row, in order of first appearance). */
   metrics?: readonly string[];

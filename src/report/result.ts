@@ -50,6 +50,7 @@ export interface ResultRow {
   history?: TrainingHistory | TrainingHistory[];
 }
 
+/** The result JSON of an experiment: settings, environment, rows with histories and summaries. */
 export interface ExperimentResult {
   /** Experiment name, e.g. "regression" or "burgers"; also the default file stem of a report. */
   experiment: string;

@@ -53,6 +53,7 @@ export function uniformPieceTable(r: number): Float64Array {
 }
 const pieceCache: (Float64Array | undefined)[] = [];
 
+/** The binomial coefficient C(n, k) as a double (0 outside 0 <= k <= n). */
 export function binomial(n: number, k: number): number {
   if (k < 0 || k > n) return 0;
   let v = 1;

@@ -9,6 +9,10 @@
  */
 import { basisCount, type KnotVector } from "./knots.js";
 
+/**
+ * The banded matrix A between the power-ReLU and the B-spline basis of one knot vector (w = A^T u, eqs.
+ * 15-16).
+ */
 export interface ChangeOfBasis {
   /** Matrix size N = n + r - 1. */
   readonly size: number;

@@ -10,6 +10,10 @@
  */
 import { requireDomain, requireFinite, requireInteger } from "../util/validate.js";
 
+/**
+ * A knot vector t_0 < ... of order r with n intervals on the domain [a, b] = [t_{r-1}, t_{n+r-1}] (uniform
+ * knots also carry h and 1/h).
+ */
 export interface KnotVector {
   /** Spline order r (degree r - 1). */
   readonly order: number;

@@ -17,6 +17,9 @@
 import { binomial } from "./basis.js";
 import { basisCount, breakpoints, type KnotVector } from "./knots.js";
 
+/**
+ * The prolongation matrix P (u_f = P u_c, eq. 25), stored row-wise with a fixed width (see the file header).
+ */
 export interface Prolongation {
   readonly nCoarse: number;
   readonly nFine: number;

@@ -26,6 +26,7 @@ export interface LevelRecord {
   transferRelL2?: number;
 }
 
+/** The record of a training run: loss and metrics per step, wall times, and one record per level. */
 export interface TrainingHistory {
   /** Global step number of each record (1-based, counted across levels). */
   step: number[];
@@ -44,6 +45,7 @@ export interface TrainingHistory {
   evaluations?: number[];
 }
 
+/** A history with no steps and no levels. */
 export function emptyHistory(): TrainingHistory {
   return { step: [], loss: [], metrics: {}, wallSeconds: [], levels: [] };
 }

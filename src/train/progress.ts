@@ -13,6 +13,7 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
+/** The progress line made by `progressReporter`: an `onProgress` callback for the trainers, a label, clearing. */
 export interface ProgressReporter {
   /** Pass as `onProgress` to `fit` / `trainMultilevel`. */
   readonly onProgress: (p: TrainProgress) => void;
@@ -24,6 +25,7 @@ export interface ProgressReporter {
   readonly active: boolean;
 }
 
+/** Options of `progressReporter`: redraw interval, output on non-terminals, the clock. */
 export interface ProgressOptions {
   /** Minimum milliseconds between redraws (default 100). */
   intervalMs?: number;

@@ -30,6 +30,7 @@ export function textWidth(s: string, fontSize: number): number {
   return w * fontSize;
 }
 
+/** Options of one chart axis: its title and font sizes. */
 export interface AxisOptions {
   /** Axis title, e.g. "step". */
   label?: string;

@@ -18,6 +18,7 @@ import { chartDomain, extentOf, linearScale, logScale, type Scale, type ScaleTyp
 import { type MarkerShape, projectSegments, renderBand, renderLine, renderMarkers } from "./series.js";
 import { el, escapeXml, hashString, num, svgDocument, textEl } from "./svg.js";
 
+/** One plotted series: points, label and style. */
 export interface Series {
   /** Legend label; series without one are not listed. */
   label?: string;
@@ -45,6 +46,7 @@ export interface Series {
   band?: { lower: ArrayLike<number>; upper: ArrayLike<number>; opacity?: number };
 }
 
+/** A labelled vertical marker line (e.g. a level change). */
 export interface VerticalLine {
   x: number;
   /** Text at the top of the plot area, right of the line. */
@@ -58,8 +60,10 @@ export interface VerticalLine {
   class?: string;
 }
 
+/** Where the legend goes. */
 export type LegendPosition = "right" | "top-right" | "top-left" | "bottom-right" | "bottom-left" | "none";
 
+/** Size, titles, axis labels, scale types and fonts of a chart. */
 export interface AxesSpec {
   width?: number;
   height?: number;
@@ -76,6 +80,7 @@ export interface AxesSpec {
   topReserve?: number;
 }
 
+/** The computed layout of a chart: size, plot area and both scales. */
 export interface ChartLayout {
   width: number;
   height: number;
@@ -84,6 +89,7 @@ export interface ChartLayout {
   y: Scale;
 }
 
+/** Everything `renderChart` draws: series, axes, lines, legend, title, layout. */
 export interface ChartOptions extends AxesSpec {
   series: readonly Series[];
   /** Fixed data ranges (default: the data's extent, widened to nice steps or whole decades). */

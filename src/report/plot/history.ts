@@ -16,6 +16,7 @@ export interface HistoryRun {
   color?: string;
 }
 
+/** Options of a training-history plot: quantities, level lines, band and centre over seeds, chart options. */
 export interface HistoryPlotOptions extends Omit<ChartOptions, "series" | "vlines"> {
   /** What to plot: "loss" and/or metric names (default: loss, then every metric in order of appearance). */
   quantities?: readonly string[];

@@ -4,6 +4,7 @@ export * from "./chart.js";
 export * from "./heatmap.js";
 export * from "./history.js";
 export * from "./legend.js";
+export * from "./network.js";
 export * from "./palette.js";
 export * from "./scale.js";
 export * from "./series.js";

@@ -4,6 +4,7 @@ import { INK } from "./palette.js";
 import { type MarkerShape, markerData } from "./series.js";
 import { el, num, textEl } from "./svg.js";
 
+/** One legend entry: label and the style of its series. */
 export interface LegendItem {
   label: string;
   color: string;

@@ -2,6 +2,7 @@
 
 export type ScaleType = "linear" | "log";
 
+/** A tick of an axis: value, label, and whether it is a major tick. */
 export interface Tick {
   value: number;
   /** Label text; empty for minor ticks. */
@@ -10,6 +11,7 @@ export interface Tick {
   major: boolean;
 }
 
+/** A scale from data values to pixels, with its ticks. */
 export interface Scale {
   readonly type: ScaleType;
   /** Data interval shown, [min, max] with min < max (both > 0 for log). */

@@ -2,6 +2,7 @@
 import type { Scale } from "./scale.js";
 import { el, num } from "./svg.js";
 
+/** Marker shapes of series points. */
 export type MarkerShape = "circle" | "square" | "triangle" | "diamond" | "cross";
 
 /**
@@ -101,6 +102,7 @@ export function markerData(shape: MarkerShape, x: number, y: number, r: number):
   }
 }
 
+/** Stroke style of a series: colour, width, dash, opacity. */
 export interface LineStyle {
   color: string;
   /** Stroke width in pixels (default 1.8). */

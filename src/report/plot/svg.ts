@@ -23,7 +23,9 @@ export function num(v: number): string {
   return Object.is(r, -0) ? "0" : String(r);
 }
 
+/** An SVG attribute value (absent values are left out). */
 export type AttrValue = string | number | null | undefined | false;
+/** SVG attributes by name. */
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
 /** ` name="value"` pairs in insertion order; null, undefined and false are left out, numbers via `num`. */
@@ -56,6 +58,7 @@ export function hashString(s: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
+/** Title, background and extra definitions of an SVG document. */
 export interface SvgDocumentOptions {
   /** Accessible title (the `<title>` element). */
   title?: string;
