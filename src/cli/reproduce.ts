@@ -26,6 +26,7 @@ import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerContinual } from "./reproduce-continual.js";
 import { registerReproduceFreeKnots } from "./reproduce-free-knots.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
+import { registerPeerPde } from "./reproduce-pde.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -190,6 +191,7 @@ export function registerReproduce(program: Command): void {
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
+  registerPeerPde(reproduceCommand(program));
   registerHelloKan(reproduceCommand(program));
   registerContinual(reproduceCommand(program));
 }

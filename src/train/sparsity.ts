@@ -77,10 +77,12 @@ class SparseProblem implements Problem {
     if (sc !== undefined) Object.defineProperty(this, "scalers", { value: sc, enumerable: true });
     if (inner.beginStep) this.beginStep = (step: number) => inner.beginStep?.(step);
     if (inner.endStep) this.endStep = (model: Network, step: number) => inner.endStep?.(model, step);
+    if (inner.describeNonFinite) this.describeNonFinite = () => inner.describeNonFinite?.() ?? null;
   }
 
   beginStep?: (step: number) => void;
   endStep?: (model: Network, step: number) => void;
+  describeNonFinite?: () => string | null;
 
   /** The regulariser of this model (a new one when the trainer moved to a refined model). */
   private regularizer(model: Network): SparsityRegularizer {

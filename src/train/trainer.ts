@@ -108,6 +108,20 @@ export interface CommonTrainOptions {
    * of its first level). A resumed run passes the original run's starting loss to behave identically.
    */
   lossReference?: number;
+  /**
+   * Optional polishing at the end of each level (of the run, for `fit`): `steps` more steps with a fresh
+   * `optimizer` (typically `{ type: "lbfgs", preset: "pykan" }` after Adam). The steps belong to the
+   * level (history, progress and the level's step count include them). During them the problem's step
+   * hooks (`beginStep`, `endStep`: minibatches, attention weights, resampling) are not called, so the
+   * polish optimises a fixed objective. `steps` may be one number or (for `trainMultilevel`) one per level.
+   */
+  polish?: PolishOptions;
+}
+
+/** See `CommonTrainOptions.polish`. */
+export interface PolishOptions {
+  optimizer: OptimizerSpec;
+  steps: number | number[];
 }
 
 /** Options of `fit`: the optimizer, the number of steps on one grid, and the optional sparsity terms. */
@@ -179,7 +193,14 @@ export interface TrainResult<M extends Network = Network> {
   metricsSeconds: number;
 }
 
-const COMMON_KEYS = ["metricsEvery", "onProgress", "onLevel", "blowUpFactor", "lossReference"] as const;
+const COMMON_KEYS = [
+  "metricsEvery",
+  "onProgress",
+  "onLevel",
+  "blowUpFactor",
+  "lossReference",
+  "polish",
+] as const;
 const FIT_KEYS = ["optimizer", "steps", ...COMMON_KEYS, ...SPARSITY_KEYS] as const;
 const ML_KEYS = [
   "grids",
@@ -205,9 +226,10 @@ export function fit<M extends Network>(model: M, task: Problem, options: FitOpti
   const steps = requireInteger("fit: steps", options.steps, 0);
   createOptimizer(options.optimizer); // validates the spec before any work
   checkModelFits(problem, model);
-  const run = new Run(problem, options, 1, steps);
+  const polish = polishPlan(options.polish, 1, "fit");
+  const run = new Run(problem, options, 1, steps + polish.steps[0]);
   run.attachScalers(model);
-  run.runLevel(model, 0, options.optimizer, steps);
+  run.runLevel(model, 0, options.optimizer, steps, polish.spec, polish.steps[0]);
   return run.result(model);
 }
 
@@ -239,6 +261,7 @@ export function trainMultilevel<M extends Network>(
   );
   const specs = perLevel("optimizer", options.optimizer, L);
   for (const s of specs) createOptimizer(s);
+  const polish = polishPlan(options.polish, L, "trainMultilevel");
   checkModelFits(problem, model);
   const knotFlags = options.trainKnots === undefined ? null : perLevel("trainKnots", options.trainKnots, L);
   if (knotFlags) {
@@ -271,30 +294,50 @@ export function trainMultilevel<M extends Network>(
     if (transfer === "exact") checkNesting(model.grids, grids.slice(startLevel));
     current = model;
   }
+  const total = steps.map((v, k) => v + polish.steps[k]);
   const run = new Run(
     problem,
     options,
     L,
-    steps.reduce((a, b) => a + b, 0),
-    steps.slice(0, startLevel).reduce((a, b) => a + b, 0),
+    total.reduce((a, b) => a + b, 0),
+    total.slice(0, startLevel).reduce((a, b) => a + b, 0),
   );
   run.attachScalers(current);
   // A resumed run starts with the minibatch an uninterrupted run would hold here (that of the last
-  // step before this level), so that even the level's initial loss is the same.
-  const before = steps.slice(0, startLevel).reduce((a, b) => a + b, 0);
+  // step before this level that called the step hooks: polish steps do not), so that even the level's
+  // initial loss is the same.
+  const before =
+    total.slice(0, startLevel).reduce((a, b) => a + b, 0) -
+    (startLevel > 0 ? polish.steps[startLevel - 1] : 0);
   if (startLevel > 0 && before > 0) problem.beginStep?.(before - 1);
   for (let k = startLevel; k < L; k++) {
     if (k > 0) current = move(current, grids[k]);
     if (knotFlags)
       for (const l of current.layers) if (l instanceof FreeKnotLayer) l.trainKnots = knotFlags[k];
     const at = run.history.levels.length;
-    const ok = run.runLevel(current, k, specs[k], steps[k]);
+    const ok = run.runLevel(current, k, specs[k], steps[k], polish.spec, polish.steps[k]);
     const record = run.history.levels[at];
     if (projected !== null && record) record.transferRelL2 = projected;
     projected = null;
     if (!ok) break;
   }
   return run.result(current);
+}
+
+/** The polish optimizer and steps per level (0 without polish), validated. */
+function polishPlan(
+  p: PolishOptions | undefined,
+  L: number,
+  who: string,
+): { spec: OptimizerSpec | null; steps: number[] } {
+  if (p === undefined) return { spec: null, steps: new Array<number>(L).fill(0) };
+  if (typeof p !== "object" || p === null)
+    throw new Error(`${who}: polish must be an object { optimizer, steps }, got ${describe(p)}`);
+  rejectUnknownKeys(`${who}: polish`, p, ["optimizer", "steps"]);
+  createOptimizer(p.optimizer);
+  const raw = Array.isArray(p.steps) ? p.steps : new Array<number>(L).fill(p.steps);
+  if (raw.length !== L) throw new Error(`${who}: polish.steps lists ${raw.length} values for ${L} levels`);
+  return { spec: p.optimizer, steps: raw.map((v, i) => requireInteger(`${who}: polish.steps[${i}]`, v, 0)) };
 }
 
 function perLevel<T>(name: string, v: T | T[], L: number): T[] {
@@ -399,7 +442,15 @@ class Run {
    * Trains one level in place. Returns false when training diverged (the model then holds the last
    * parameters with a finite loss, or after a blow-up those with the lowest loss) and the run must stop.
    */
-  runLevel(model: Network, level: number, spec: OptimizerSpec, steps: number): boolean {
+  runLevel(
+    model: Network,
+    level: number,
+    spec: OptimizerSpec,
+    mainSteps: number,
+    polishSpec: OptimizerSpec | null = null,
+    polishSteps = 0,
+  ): boolean {
+    const steps = mainSteps + polishSteps;
     const problem = this.problem;
     const rec = this.rec;
     const h = rec.history;
@@ -443,7 +494,7 @@ class Run {
     let bestLoss = initialLoss;
     let bestStep: number | null = null;
 
-    const optimizer: Optimizer = createOptimizer(spec);
+    let optimizer: Optimizer = createOptimizer(spec);
     const onProgress = this.options.onProgress;
     const levelFirst = this.globalStep;
     const progress = (index: number) => {
@@ -478,7 +529,9 @@ class Run {
     /** A non-finite loss at `step`: keep the last parameters with a finite loss. */
     const fail = (value: number, step: number): false => {
       const [kept, keptLoss] = keptGood();
-      return stop(nonFiniteLossMessage(value, place(step), kept, keptLoss), good);
+      const cause = problem.describeNonFinite?.();
+      const why = cause ? ` Cause: ${cause}.` : "";
+      return stop(`${nonFiniteLossMessage(value, place(step), kept, keptLoss)}${why}`, good);
     };
     /** A known finite loss of parameters `p` at `step`: tracks the best; false after a blow-up. */
     const known = (loss: number, p: Float64Array, step: number): boolean => {
@@ -496,8 +549,10 @@ class Run {
     let pending = -1;
 
     for (let s = 1; s <= steps; s++) {
+      const polishing = s > mainSteps;
+      if (polishing && s === mainSteps + 1) optimizer = createOptimizer(polishSpec as OptimizerSpec);
       this.globalStep++;
-      problem.beginStep?.(this.globalStep - 1);
+      if (!polishing) problem.beginStep?.(this.globalStep - 1);
       prevX.set(x);
       stepEvals = 0;
       const res = optimizer.step(x, objective);
@@ -522,7 +577,7 @@ class Run {
         const [kept, keptLoss] = keptGood();
         return stop(nonFiniteParamsMessage(place(this.globalStep), kept, keptLoss), good);
       }
-      problem.endStep?.(model, this.globalStep - 1);
+      if (!polishing) problem.endStep?.(model, this.globalStep - 1);
       const index = rec.push(this.globalStep, stepEvals);
       let after = res.finalLoss;
       if (Number.isNaN(after) && stepEvals > 0 && equalBits(x, lastX)) after = lastLoss;
