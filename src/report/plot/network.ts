@@ -16,6 +16,7 @@ import { applyScaler } from "../../model/scalers.js";
 import { INK } from "./palette.js";
 import { el, num, svgDocument, textEl } from "./svg.js";
 
+/** Options of `plotModel`: names, opacity sharpness, importance scores and drawing settings. */
 export interface NetworkPlotOptions {
   /** Input names (default x_1, x_2, ...). */
   names?: string[];
