@@ -7,7 +7,7 @@
  */
 
 import type { KernelBackend } from "../layers/wasm/kernels.js";
-import { KAN } from "../model/kan.js";
+import { KAN, kanLayerSpecs } from "../model/kan.js";
 import { mseLoss } from "../model/losses.js";
 import { MLP } from "../model/mlp.js";
 import { type BlockLoss, type GradientRunner, Network } from "../model/network.js";
@@ -64,7 +64,8 @@ export const BENCH_CONFIGS: BenchConfig[] = [
 export interface StepBenchRow {
   config: string;
   batch: number;
-  impl: "kan" | "kan-pinn" | "mlp";
+  /** "kan-free": the same KAN with trainable knots (free-knot layers, one knot vector per input node). */
+  impl: "kan" | "kan-pinn" | "kan-free" | "mlp";
   threads: number;
   /** Kernels of the network's spline layers ("js" for the MLP, which has none). */
   backend: KernelBackend;
@@ -77,6 +78,8 @@ export interface StepBenchRow {
   nsPerEdgeSample?: number;
   /** PINN rows: PINN step time / plain KAN step time on the same configuration and batch. */
   pinnOverPlain?: number;
+  /** Free-knot rows: free-knot step time / fixed-uniform KAN step time (same configuration, batch, threads). */
+  freeOverFixed?: number;
   /**
    * Memory of the model and its workspaces after the first step (MiB): typed arrays plus the network's
    * WASM memory (which holds its parameters, gradient slot and block and jet workspaces when it has one).
@@ -234,6 +237,8 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
     runs[0][2]();
     const kanMemory = opts.memory ? (opts.memory() - mem0 + kan.wasmMemoryBytes) / 2 ** 20 : undefined;
     if (c.pinn && c.width[0] === 2) runs.push(["kan-pinn", kan, pinnStep(kan, x, batch)]);
+    const free = freeKnotKAN(c.width, c.grid);
+    runs.push(["kan-free", free, plainStep(free, x, t, batch)]);
     const mlp = new MLP({ width: c.mlpWidth, activation: "silu", seed: 1 });
     runs.push(["mlp", mlp, plainStep(mlp, x, t, batch)]);
     for (const [impl, net, step] of runs)
@@ -243,7 +248,7 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         const median = quantile(times, 0.5);
         // The references time plain steps; a PINN row is compared with the plain-step figures only
         // through its ratio to mlkan's own plain step (pinnOverPlain).
-        const plainRef = impl !== "kan-pinn";
+        const plainRef = impl !== "kan-pinn" && impl !== "kan-free";
         const pykanMs = plainRef ? refMs(opts.reference, c.config, batch, "pykan") : null;
         const effkanMs = plainRef ? refMs(opts.reference, c.config, batch, "effkan") : null;
         const torchMlpMs = plainRef ? refMs(opts.reference, c.config, batch, "mlp") : null;
@@ -268,6 +273,12 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         if (impl !== "mlp") row.nsPerEdgeSample = (median * 1e6) / (edges(c.width) * batch);
         if (impl === "kan" && kanMemory !== undefined) row.memoryMiB = kanMemory;
         if (opts.measure) Object.assign(row, await opts.measure(step, row));
+        if (impl === "kan-free") {
+          const plain = rows.find(
+            (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,
+          );
+          if (plain) row.freeOverFixed = median / plain.medianMs;
+        }
         if (impl === "kan-pinn") {
           const plain = rows.find(
             (r) => r.config === c.config && r.batch === batch && r.impl === "kan" && r.threads === threads,
@@ -278,4 +289,15 @@ export async function stepBenchmark(opts: StepBenchOptions = {}): Promise<StepBe
         opts.onRow?.(row);
       }
   }
+}
+
+/**
+ * The bench KAN with trainable knots: the same widths, grid and cubic splines, every spline layer a
+ * free-knot layer with one knot vector per input node (knots start uniform).
+ */
+export function freeKnotKAN(width: number[], grid: number): KAN {
+  const layers = kanLayerSpecs({ width, grid, k: 3 }).map((s) =>
+    s.type === "spline" ? { ...s, type: "free-spline" as const, share: "input" as const } : s,
+  );
+  return new KAN({ layers, seed: 1 });
 }

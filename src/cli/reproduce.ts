@@ -24,6 +24,7 @@ import { type ExperimentResult, parseResult, resultToJson } from "../report/resu
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerContinual } from "./reproduce-continual.js";
+import { registerReproduceFreeKnots } from "./reproduce-free-knots.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -163,6 +164,7 @@ export function regressionTableOptions() {
 
 /** Registers `mlkan reproduce <experiment>` on the program. */
 export function registerReproduce(program: Command): void {
+  registerReproduceFreeKnots(reproduceCommand(program));
   reproduceCommand(program)
     .command("regression")
     .description(

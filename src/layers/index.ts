@@ -1,11 +1,13 @@
 import { ElementwiseLayer } from "./elementwise.js";
 import { FeatureLayer } from "./features.js";
+import { FreeKnotLayer } from "./free-knot-layer.js";
 import type { Layer, LayerSpec } from "./layer.js";
 import { LinearLayer } from "./linear.js";
 import { SplineLayer } from "./spline-layer.js";
 
 export * from "./elementwise.js";
 export * from "./features.js";
+export * from "./free-knot-layer.js";
 export * from "./jet.js";
 export { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
 export * from "./layer.js";
@@ -27,6 +29,8 @@ export function createLayer(spec: LayerSpec): Layer {
       return new ElementwiseLayer(spec);
     case "features":
       return new FeatureLayer(spec);
+    case "free-spline":
+      return new FreeKnotLayer(spec);
     default:
       throw new Error(`unknown layer type ${JSON.stringify((spec as { type?: unknown }).type)}`);
   }

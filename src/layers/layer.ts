@@ -71,6 +71,12 @@ export interface Layer {
     shape: JetShape,
     ctx: JetContext,
   ): void;
+  /**
+   * Optional: called once after the blocks of a reduction slot (`Network.gradientSlot`), to add into g
+   * gradient terms the layer accumulated across the slot's blocks (free-knot layers contract their knot
+   * moments here, once per slot instead of once per block).
+   */
+  endSlot?(g: Float64Array): void;
   /** Maps the accumulated gradient in g[offset ..] to the trainable parametrisation (after reduction). */
   finishGradient(params: Float64Array, g: Float64Array): void;
   /** The serialisable description (without parameters). */
@@ -157,5 +163,41 @@ export interface FeatureLayerSpec {
   features: Feature[];
 }
 
+/** Which edges of a free-knot layer share one trainable knot vector. */
+export type KnotSharing = "layer" | "input" | "edge";
+
+/**
+ * Serialisable description of a free-knot spline layer (layers/free-knot-layer.ts; the knots themselves
+ * live in the parameters, as logits).
+ */
+export interface FreeKnotLayerSpec {
+  type: "free-spline";
+  nIn: number;
+  nOut: number;
+  /** Spline order r >= 2 (degree r - 1). */
+  order: number;
+  /** Number of intervals G on the domain. */
+  grid: number;
+  /** Domain [a, b]; a and b are fixed knots. */
+  domain: [number, number];
+  /** Trainable parametrisation: B-spline coefficients, or power-ReLU weights w = A(t)^T u. */
+  basis: Basis;
+  /** Knot groups: one knot vector per layer, per input node, or per edge. Default "input". */
+  share?: KnotSharing;
+  /** Minimum knot spacing as a fraction of the uniform spacing (b - a) / G, in (0, 1). Default 0.1. */
+  minGap?: number;
+  /** Whether the knots are trained (false: frozen, zero gradient). Default true. */
+  trainKnots?: boolean;
+  /** Initial breakpoints a = t_0 < ... < t_G = b of every group (default uniform). */
+  breakpoints?: number[];
+  /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
+  initStd?: number;
+}
+
 /** Serialisable description of any layer (`createLayer` builds it). */
-export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec | FeatureLayerSpec;
+export type LayerSpec =
+  | SplineLayerSpec
+  | LinearLayerSpec
+  | ElementwiseLayerSpec
+  | FeatureLayerSpec
+  | FreeKnotLayerSpec;

@@ -7,6 +7,7 @@
  * Each spline layer does its own part (`SplineLayer.refined`, `withBasis`, `transferTo`); this module
  * only loops over the layers and lays out the new parameter vector.
  */
+import { FreeKnotLayer } from "../layers/free-knot-layer.js";
 import { createLayer } from "../layers/index.js";
 import type { Basis, Layer } from "../layers/layer.js";
 import { type GridSpec, SplineLayer } from "../layers/spline-layer.js";
@@ -32,14 +33,14 @@ export function refineLayers(
   params: Float64Array,
   grids: GridSpec | GridSpec[],
 ): { layers: Layer[]; params: Float64Array } {
-  const splines = layers.filter((l) => l instanceof SplineLayer);
+  const splines = layers.filter((l) => l instanceof SplineLayer || l instanceof FreeKnotLayer);
   const list: GridSpec[] = Array.isArray(grids) ? grids : splines.map(() => grids);
   if (list.length !== splines.length) {
     throw new Error(`refine: got ${list.length} grids for ${splines.length} spline layers`);
   }
   let k = 0;
   const newLayers = layers.map((l) => {
-    if (!(l instanceof SplineLayer)) return createLayer(l.toSpec());
+    if (!(l instanceof SplineLayer || l instanceof FreeKnotLayer)) return createLayer(l.toSpec());
     try {
       return l.refined(list[k++]);
     } catch (err) {
@@ -58,7 +59,7 @@ export function convertLayers(
   if (basis !== "spline" && basis !== "relu")
     throw new Error(`basis must be "spline" or "relu", got ${JSON.stringify(basis)}`);
   const newLayers = layers.map((l) =>
-    l instanceof SplineLayer ? l.withBasis(basis) : createLayer(l.toSpec()),
+    l instanceof SplineLayer || l instanceof FreeKnotLayer ? l.withBasis(basis) : createLayer(l.toSpec()),
   );
   return { layers: newLayers, params: transferParams(layers, params, newLayers, false) };
 }
@@ -79,7 +80,15 @@ function transferParams(
   for (let i = 0; i < oldLayers.length; i++) {
     const from = oldLayers[i];
     const to = newLayers[i];
-    if (from instanceof SplineLayer && to instanceof SplineLayer) {
+    if (from instanceof FreeKnotLayer && to instanceof FreeKnotLayer) {
+      try {
+        from.transferTo(oldParams, to, out);
+      } catch (err) {
+        throw new Error(
+          `refine: layer ${i} (free-knot spline ${from.nIn}->${from.nOut}): ${(err as Error).message}`,
+        );
+      }
+    } else if (from instanceof SplineLayer && to instanceof SplineLayer) {
       try {
         from.transferTo(oldParams, to, out, refine);
       } catch (err) {

@@ -35,8 +35,10 @@ describe("mlkan CLI", () => {
     const json = JSON.parse(readFileSync(file, "utf8"));
     expect(json.env.node).toBe(process.version);
     expect(json.env.threads).toEqual([1]);
-    expect(json.rows.map((r: { impl: string }) => r.impl)).toEqual(["kan", "kan-pinn", "mlp"]);
+    expect(json.rows.map((r: { impl: string }) => r.impl)).toEqual(["kan", "kan-pinn", "kan-free", "mlp"]);
     expect(json.rows[1].pinnOverPlain).toBeGreaterThan(1);
+    expect(json.rows[2].freeOverFixed).toBeGreaterThan(0);
+    expect(json.rows[2].params).toBeGreaterThan(json.rows[0].params); // the knot logits
     for (const row of json.rows) {
       for (const key of [
         "config",
@@ -55,6 +57,16 @@ describe("mlkan CLI", () => {
       expect(row.minMs).toBeLessThanOrEqual(row.medianMs);
       expect(row.p90Ms).toBeGreaterThanOrEqual(row.medianMs);
     }
+  });
+
+  it("reproduce free-knots --quick writes the table, the JSON and the knot plots", () => {
+    const out = mlkan("reproduce", "free-knots", "--quick", "--problems", "sharp", "--out", "fk", "--no-png");
+    expect(out).toMatch(/free knots, multilevel G=5,10,20/);
+    const json = JSON.parse(readFileSync(join(work, "fk", "free-knots.json"), "utf8"));
+    expect(json.rows.length).toBe(8);
+    // Equal parameter counts: each free row has the parameters of its fixed twin.
+    for (let i = 0; i < 8; i += 2) expect(json.rows[i + 1].params).toBe(json.rows[i].params);
+    expect(readFileSync(join(work, "fk", "free-knots-sharp-knots.svg"), "utf8")).toMatch(/<svg/);
   });
 
   it("rejects bad arguments with a clear message", () => {

@@ -103,6 +103,24 @@ describe("mlkan reproduce regression --quick", () => {
 });
 
 describe("README", () => {
+  it("its free-knot example runs as printed", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Free knots"));
+    const code = /```js\n([\s\S]*?)```/.exec(section)![1];
+    expect(code).toMatch(/from "mlkan"/);
+    const file = join(work, "readme-free-knots.mjs");
+    writeFileSync(
+      file,
+      code.replace(/from "mlkan"/, `from ${JSON.stringify(pathToFileURL(join(root, "dist/index.js")).href)}`),
+    );
+    const out = execFileSync("node", [file], { cwd: work, encoding: "utf8" });
+    const mse = Number(/test MSE (\S+)/.exec(out)![1]);
+    expect(mse).toBeLessThan(1e-5);
+    const knots = /knots: (.*)/.exec(out)![1].split(" ").map(Number);
+    expect(knots.length).toBe(21);
+    expect(knots.filter((t) => Math.abs(t) < 0.1).length).toBeGreaterThan(10);
+  });
+
   it("its library example runs as printed", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("## Library example"));
@@ -260,7 +278,7 @@ describe("mlkan train and predict", () => {
     expect(train("data.csv", "--grids", "5,7")).toMatch(/--grids must nest/);
     expect(train("data.csv", "--val", "1")).toMatch(/--val must be a fraction in \[0, 1\), got "1"/);
     expect(failure("train", "--data", "data.csv", "--target", "z")).toMatch(
-      /required option '--save <file>'/,
+      /--save is required \(where to save the model\)/,
     );
     expect(failure("predict", "nope.json", "--data", "data.csv")).toMatch(
       /cannot read model file nope\.json: no such file/,

@@ -75,6 +75,40 @@ describe.each(backends.map((wasm) => ({ wasm, name: wasm ? "wasm-simd" : "js" })
       }
     });
 
+    it("free-knot gradients (knots per layer, input and edge; both bases) are bit-identical for 1, 2 and 3 threads", () => {
+      const rng = new Rng(2);
+      for (const basis of ["spline", "relu"] as const) {
+        for (const share of ["layer", "input", "edge"] as const) {
+          const spec = (nIn: number, nOut: number) => ({
+            type: "free-spline" as const,
+            nIn,
+            nOut,
+            order: 4,
+            grid: 6,
+            domain: [-1, 1] as [number, number],
+            basis,
+            share,
+          });
+          const net = new Network({ layers: [spec(2, 4), spec(4, 1)], seed: 5 });
+          for (let i = 0; i < net.paramCount; i++) net.params[i] += 0.3 * rng.normal(); // non-uniform knots
+          const n = 700;
+          const x = rng.fillUniform(new Float64Array(n * 2), -1.2, 1.2);
+          const t = rng.fillNormal(new Float64Array(n));
+          const loss = mseLoss(t, n, 1);
+          const results = [null, p2, p3].map((runner) => {
+            net.runner = runner;
+            const g = new Float64Array(net.paramCount);
+            const l = net.gradient(x, n, loss, g);
+            return { l, g };
+          });
+          for (const r of results.slice(1)) {
+            expect(r.l).toBe(results[0].l);
+            expect(same(r.g, results[0].g)).toBe(true);
+          }
+        }
+      }
+    });
+
     it("jet gradients with sides, point weights and residual outputs are bit-identical", () => {
       const net = new Network({
         layers: [
