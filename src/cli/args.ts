@@ -27,6 +27,19 @@ export function finiteNumber(name: string, v: string): number {
   return n;
 }
 
+/** A comma-separated list of integers >= min, each written in digits (e.g. `--grids 5,10,20`). */
+export function intList(name: string, v: string, min: number): number[] {
+  const parts = v.split(",").map((s) => s.trim());
+  return parts.map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < min)
+      throw new Error(
+        `${name} must be a comma-separated list of integers >= ${min}, got ${JSON.stringify(v)}`,
+      );
+    return n;
+  });
+}
+
 /**
  * The seed list of `--seeds N --first-seed S`: N consecutive seeds from S, or `undefined` (keep the
  * defaults) when neither option is given. N defaults to `defaultCount`, S to `defaultFirst`.

@@ -30,14 +30,16 @@ import { checkWritable, refuseClashes, writeFileAtomic } from "../node/fs.js";
 import { readModelFile, writeModelFile } from "../node/model-file.js";
 import { svgToPng } from "../node/png.js";
 import type { OptimizerSpec } from "../optim/factory.js";
-import { type Dataset, datasetFromArrays, RegressionProblem } from "../problems/regression.js";
+import { type Dataset, datasetFromArrays } from "../problems/dataset.js";
+import { RegressionProblem } from "../problems/regression.js";
 import { fmt, markdownTable } from "../report/markdown.js";
 import { plotHistory } from "../report/plot/history.js";
+import { gridsNest } from "../spline/knots.js";
 import type { TrainingHistory } from "../train/history.js";
 import { progressReporter } from "../train/progress.js";
 import { type LevelEnd, type TrainResult, trainMultilevel } from "../train/trainer.js";
 import { MAX_PARAMS } from "../util/validate.js";
-import { finiteNumber, intAtLeast } from "./args.js";
+import { finiteNumber, intAtLeast, intList } from "./args.js";
 import { err, out } from "./output.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -129,18 +131,6 @@ const RUN_OPTIONS = [
   "metricsEvery",
   "select",
 ] as const;
-
-function intList(name: string, v: string, min: number): number[] {
-  const parts = v.split(",").map((s) => s.trim());
-  return parts.map((p) => {
-    const n = Number(p);
-    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < min)
-      throw new Error(
-        `${name} must be a comma-separated list of integers >= ${min}, got ${JSON.stringify(v)}`,
-      );
-    return n;
-  });
-}
 
 /** Path of the training-curve plot next to the model: `model.json` -> `model-training.svg`. */
 export function curvePath(save: string): string {
@@ -241,7 +231,7 @@ export function parseTrainOptions(o: TrainCliOptions): TrainPlan {
   const hidden = intList("--width", o.width, 1);
   const grids = intList("--grids", o.grids, 1);
   for (let i = 1; i < grids.length; i++)
-    if (grids[i] % grids[i - 1] !== 0)
+    if (!gridsNest(grids[i - 1], grids[i]))
       throw new Error(`--grids must nest: each grid a multiple of the previous one, got ${o.grids}`);
   const k = intAtLeast("--k", o.k, 0);
   if (k > 11) throw new Error(`--k must be an integer in [0, 11], got ${JSON.stringify(o.k)}`);
