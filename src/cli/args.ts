@@ -39,3 +39,19 @@ export function intList(name: string, v: string, min: number): number[] {
     return n;
   });
 }
+
+/**
+ * The seed list of `--seeds N --first-seed S`: N consecutive seeds from S, or `undefined` (keep the
+ * defaults) when neither option is given. N defaults to `defaultCount`, S to `defaultFirst`.
+ */
+export function seedList(
+  seeds: string | undefined,
+  firstSeed: string | undefined,
+  defaultCount: number,
+  defaultFirst: number,
+): number[] | undefined {
+  if (seeds === undefined && firstSeed === undefined) return undefined;
+  const n = seeds === undefined ? defaultCount : positiveInt("--seeds", seeds);
+  const first = firstSeed === undefined ? defaultFirst : intAtLeast("--first-seed", firstSeed, 0);
+  return Array.from({ length: n }, (_, i) => first + i);
+}

@@ -11,6 +11,7 @@ import { svgToPng } from "../node/png.js";
 import { plotModel } from "../report/plot/network.js";
 import { readSavedModel } from "./predict.js";
 
+/** Options of `mlkan plot` as commander passes them (strings, parsed and checked in the action). */
 export interface PlotCliOptions {
   data?: string;
   out?: string;
@@ -20,6 +21,7 @@ export interface PlotCliOptions {
   title?: string;
 }
 
+/** Registers `mlkan plot <model>`: a saved KAN drawn as a network of its learned edge functions (SVG/PNG). */
 export function registerPlot(program: Command): void {
   program
     .command("plot")

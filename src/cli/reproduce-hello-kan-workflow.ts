@@ -18,6 +18,7 @@ import { type ExperimentResult, resultToJson, summarize } from "../report/result
 import { fmt } from "../util/format.js";
 import { intAtLeast } from "./args.js";
 
+/** Options of `mlkan reproduce hello-kan --workflow` as commander passes them (strings unparsed). */
 export interface HelloKanWorkflowCliOptions {
   quick?: boolean;
   seed?: string;

@@ -18,7 +18,7 @@ import { fmt, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
-import { intAtLeast, positiveInt } from "./args.js";
+import { positiveInt, seedList } from "./args.js";
 import { helloKanWorkflowCommand } from "./reproduce-hello-kan-workflow.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -38,11 +38,7 @@ export interface HelloKanCliOptions {
 /** Settings from the command line, on top of the (or the quick) defaults. */
 export function helloKanSettingsFromCli(o: HelloKanCliOptions): HelloKanSettings {
   const s = helloKanSettings(o.quick === true);
-  if (o.seeds !== undefined || o.firstSeed !== undefined) {
-    const n = o.seeds === undefined ? s.seeds.length : positiveInt("--seeds", o.seeds);
-    const first = o.firstSeed === undefined ? 0 : intAtLeast("--first-seed", o.firstSeed, 0);
-    s.seeds = Array.from({ length: n }, (_, i) => first + i);
-  }
+  s.seeds = seedList(o.seeds, o.firstSeed, s.seeds.length, 0) ?? s.seeds;
   if (o.steps !== undefined) s.steps = positiveInt("--steps", o.steps);
   return s;
 }

@@ -22,7 +22,7 @@ import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
-import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { finiteNumber, intAtLeast, positiveInt, seedList } from "./args.js";
 import { registerContinual } from "./reproduce-continual.js";
 import { registerReproduceFreeKnots } from "./reproduce-free-knots.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
@@ -59,11 +59,7 @@ export interface RegressionCliOptions {
 /** Settings from the command line (on top of DESIGN.md's or the quick defaults). */
 export function settingsFromCli(o: RegressionCliOptions): RegressionSettings {
   const s = regressionSettings(o.quick === true);
-  if (o.seeds !== undefined || o.firstSeed !== undefined) {
-    const n = o.seeds === undefined ? s.seeds.length : positiveInt("--seeds", o.seeds);
-    const first = o.firstSeed === undefined ? 1234 : intAtLeast("--first-seed", o.firstSeed, 0);
-    s.seeds = Array.from({ length: n }, (_, i) => first + i);
-  }
+  s.seeds = seedList(o.seeds, o.firstSeed, s.seeds.length, 1234) ?? s.seeds;
   if (o.rows !== undefined) {
     const groups: Record<string, RegressionRowKey[]> = {
       all: [...REGRESSION_ROWS],

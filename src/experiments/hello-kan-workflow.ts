@@ -17,6 +17,7 @@ import { type SymbolicFormula, symbolicFormula } from "../symbolic/formula.js";
 // Aliased: Biome's noFocusedTests rule reads a call `fit(...)` as a focused test.
 import { fit as fitModel } from "../train/trainer.js";
 
+/** Settings of the hello-kan workflow (pykan's hello-KAN tutorial: sparse training, pruning, retraining, symbolic fit). */
 export interface HelloKanWorkflowSettings {
   seed: number;
   trainNum: number;
@@ -69,6 +70,7 @@ export interface WorkflowStage {
   wallSeconds: number;
 }
 
+/** Everything the hello-kan workflow measured: settings, data, per-stage losses, chosen symbolic edges, formula. */
 export interface HelloKanWorkflowResult {
   settings: HelloKanWorkflowSettings;
   data: Dataset;

@@ -14,6 +14,7 @@ import type { LayerSpec, SplineLayerSpec } from "../layers/layer.js";
 import { SplineLayer } from "../layers/spline-layer.js";
 import { describe, rejectUnknownKeys, requireFinite } from "../util/validate.js";
 import type { Network } from "./network.js";
+import { concatParams, rebuildLike } from "./rebuild.js";
 import { edgeScores, type LayerScores } from "./sparsity.js";
 
 /** Options of `prune` / `pruneModel`. */
@@ -156,19 +157,7 @@ export function pruneModel<M extends Network>(model: M, options: PruneOptions): 
     chunks.push(out);
     k++;
   }
-  const total = chunks.reduce((a, c) => a + c.length, 0);
-  const params = new Float64Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    params.set(c, off);
-    off += c.length;
-  }
-  const Ctor = model.constructor as new (init: {
-    layers: LayerSpec[];
-    params: Float64Array;
-    scalers: Network["scalers"];
-  }) => M;
-  const pruned = new Ctor({ layers: specs, params, scalers: structuredClone(model.scalers) });
+  const pruned = rebuildLike(model, specs, concatParams(chunks));
   return {
     model: pruned,
     keptNodes: kept,

@@ -22,6 +22,7 @@ import { gaussLegendre } from "../spline/gauss.js";
 import { basisCount, breakpoints, type KnotVector } from "../spline/knots.js";
 import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../util/validate.js";
 import { type Network, toFlat } from "./network.js";
+import { concatParams, rebuildLike } from "./rebuild.js";
 import { BLOCK } from "./slots.js";
 import { splineCoefficients } from "./transform.js";
 
@@ -190,23 +191,6 @@ function regridLayer(
   return { layer: next, params: out, relL2, maxAbs };
 }
 
-/** Rebuilds a model of the same class from per-layer specs and parameter chunks. */
-function assemble<M extends Network>(model: M, specs: unknown[], chunks: Float64Array[]): M {
-  const total = chunks.reduce((a, c) => a + c.length, 0);
-  const params = new Float64Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    params.set(c, off);
-    off += c.length;
-  }
-  const Ctor = model.constructor as new (init: {
-    layers: unknown[];
-    params: Float64Array;
-    scalers: unknown;
-  }) => M;
-  return new Ctor({ layers: specs, params, scalers: structuredClone(model.scalers) });
-}
-
 function summarize<M extends Network>(model: M, errors: ProjectionError[]): RegridResult<M> {
   let relL2 = 0;
   let maxAbs = 0;
@@ -243,7 +227,7 @@ export function regridModel<M extends Network>(model: M, grids: GridSpec | GridS
     chunks.push(res.params);
     errors.push({ layer: i, relL2: res.relL2, maxAbs: res.maxAbs });
   });
-  return summarize(assemble(model, specs, chunks), errors);
+  return summarize(rebuildLike(model, specs, concatParams(chunks)), errors);
 }
 
 /** Options of `updateGrid` / `updateGridModel` (pykan's `grid_eps`, and a margin). */
@@ -331,7 +315,7 @@ export function updateGridModel<M extends Network>(
     layer.prepare(params);
     act = forwardAll(layer, params, act, n);
   });
-  return summarize(assemble(model, specs, chunks), errors);
+  return summarize(rebuildLike(model, specs, concatParams(chunks)), errors);
 }
 
 /** Outputs of one layer for all n samples (parameters at the layer's offset in `params`). */

@@ -27,6 +27,7 @@ import { evalBasisAt, MAX_DERIV } from "../spline/basis.js";
 import { solveA } from "../spline/change-of-basis.js";
 import { describe, rejectUnknownKeys, requireFinite } from "../util/validate.js";
 import { type Network, toFlat } from "./network.js";
+import { applyScaler } from "./scalers.js";
 import { BLOCK } from "./slots.js";
 
 /** Weights of the regulariser's terms (pykan's `lamb_l1`, `lamb_entropy`, `lamb_coef`, `lamb_coefdiff`). */
@@ -97,13 +98,7 @@ export function edgeScores(model: Network, x: number[][] | Float64Array): LayerS
     if (!Number.isFinite(flat[i])) throw new Error(`edgeScores: x[${i}] must be finite, got ${flat[i]}`);
   }
   const n = flat.length / model.nIn;
-  const inS = model.scalers.input;
-  if (inS) {
-    for (let s = 0; s < n; s++)
-      for (let p = 0; p < model.nIn; p++)
-        flat[s * model.nIn + p] = (flat[s * model.nIn + p] - inS.shift[p]) / inS.scale[p];
-  }
-  return edgeScoresScaled(model, flat, n);
+  return edgeScoresScaled(model, applyScaler(flat, model.nIn, model.scalers.input), n);
 }
 
 /** `edgeScores` for inputs already in the model's (scaled) units, n samples. */

@@ -14,6 +14,7 @@ import { splineCoefficients } from "../model/transform.js";
 import { fixSymbolic, type SymbolicAssignment } from "./convert.js";
 import { type EdgeFit, type EdgeFitOptions, fitEdge } from "./fit.js";
 
+/** Options of `suggestSymbolic`/`rankCandidates`: the candidate library and the complexity weight. */
 export interface SuggestOptions extends EdgeFitOptions {
   /** Candidate function names (default: every library function except "0"). */
   lib?: string[];
@@ -21,6 +22,7 @@ export interface SuggestOptions extends EdgeFitOptions {
   weightSimple?: number;
 }
 
+/** Options of `autoSymbolic`: those of `suggestSymbolic` plus the R^2 threshold below which an edge stays a spline. */
 export interface AutoSymbolicOptions extends SuggestOptions {
   /** Edges whose best R^2 is below this stay splines (default 0, pykan's). */
   r2Threshold?: number;

@@ -10,6 +10,7 @@ import type { SymbolicEdgeSpec } from "../layers/symbolic-edges.js";
 import { symbolicFunction } from "../layers/symbolic-functions.js";
 import { kanLayer, splineLayerIndices } from "../model/edge-activations.js";
 import type { Network } from "../model/network.js";
+import { rebuildLike } from "../model/rebuild.js";
 
 /** One edge to make symbolic: KAN layer l (0-based among spline layers), input, output, function. */
 export interface SymbolicAssignment {
@@ -53,7 +54,7 @@ function rebuildWith<T extends Network>(
   });
   // New parameter vector: every layer's leading block (coefficients and base) copied, symbolic part written.
   const layers = specs;
-  const probe = new (model.constructor as new (init: { layers: typeof layers }) => T)({ layers });
+  const probe = rebuildLike(model, layers);
   const params = new Float64Array(probe.paramCount);
   model.layers.forEach((old, i) => {
     const neu = probe.layers[i];
@@ -73,12 +74,7 @@ function rebuildWith<T extends Network>(
     }
     layer.zeroMasked(params);
   });
-  const Ctor = model.constructor as new (init: {
-    layers: typeof layers;
-    params: Float64Array;
-    scalers: Network["scalers"];
-  }) => T;
-  return new Ctor({ layers, params, scalers: structuredClone(model.scalers) });
+  return rebuildLike(model, layers, params);
 }
 
 /**

@@ -25,6 +25,7 @@ export interface SymFnExpr {
   fn: string;
   arg: SymExpr;
 }
+/** A symbolic expression tree: a variable, an affine combination, or a library function of an expression. */
 export type SymExpr = SymVarExpr | SymLinExpr | SymFnExpr;
 
 const sigmoid = (t: number): number => 1 / (1 + Math.exp(-t));

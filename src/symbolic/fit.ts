@@ -7,6 +7,7 @@
  */
 import { symbolicFunction } from "../layers/symbolic-functions.js";
 
+/** Options of `fitEdge`: the grid search ranges and resolution for (a, b) in c f(a x + b) + d. */
 export interface EdgeFitOptions {
   /** Search range of a (default [-10, 10], pykan's). */
   aRange?: [number, number];

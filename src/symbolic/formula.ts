@@ -21,6 +21,7 @@ import {
   toText,
 } from "./expr.js";
 
+/** Options of `symbolicFormula`: variable names, whether scalers are folded in, printed decimals. */
 export interface FormulaOptions {
   /** Input variable names (default x_1, x_2, ...). */
   names?: string[];

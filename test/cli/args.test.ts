@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { finiteNumber, intAtLeast, intList, positiveInt } from "../../src/cli/args.js";
+import { finiteNumber, intAtLeast, intList, positiveInt, seedList } from "../../src/cli/args.js";
 
 describe("command-line option parsers", () => {
   it("intList reads comma-separated integers and names the option and value when one is bad", () => {
@@ -18,5 +18,14 @@ describe("command-line option parsers", () => {
     expect(() => intAtLeast("--k", "1e2", 0)).toThrow(/--k/);
     expect(finiteNumber("--lr", "1e-3")).toBe(1e-3);
     expect(() => finiteNumber("--lr", "Infinity")).toThrow(/--lr/);
+  });
+
+  it("seedList: N consecutive seeds from S, defaults for a missing one, undefined when neither is given", () => {
+    expect(seedList(undefined, undefined, 3, 1234)).toBeUndefined();
+    expect(seedList("2", "5", 3, 1234)).toEqual([5, 6]);
+    expect(seedList("2", undefined, 3, 1234)).toEqual([1234, 1235]);
+    expect(seedList(undefined, "7", 3, 0)).toEqual([7, 8, 9]);
+    expect(() => seedList("0", undefined, 3, 0)).toThrow(/--seeds must be a positive integer, got "0"/);
+    expect(() => seedList(undefined, "-1", 3, 0)).toThrow(/--first-seed/);
   });
 });

@@ -12,9 +12,11 @@
 import type { SplineLayer } from "../../layers/spline-layer.js";
 import { edgeActivations, edgeFunction, splineLayerIndices } from "../../model/edge-activations.js";
 import type { Network } from "../../model/network.js";
+import { applyScaler } from "../../model/scalers.js";
 import { INK } from "./palette.js";
 import { el, num, svgDocument, textEl } from "./svg.js";
 
+/** Options of `plotModel`: names, opacity sharpness, importance scores and drawing settings. */
 export interface NetworkPlotOptions {
   /** Input names (default x_1, x_2, ...). */
   names?: string[];
@@ -63,13 +65,7 @@ function scaledInputs(model: Network, x: number[][] | Float64Array): { x: Float6
     );
   for (let i = 0; i < flat.length; i++)
     if (!Number.isFinite(flat[i])) throw new Error(`plotModel: x[${i}] is not finite (${flat[i]})`);
-  const sc = model.scalers.input;
-  if (sc) {
-    for (let s = 0; s < n; s++)
-      for (let p = 0; p < model.nIn; p++)
-        flat[s * model.nIn + p] = (flat[s * model.nIn + p] - sc.shift[p]) / sc.scale[p];
-  }
-  return { x: flat, n };
+  return { x: applyScaler(flat, model.nIn, model.scalers.input), n };
 }
 
 function flag(a: ArrayLike<number | boolean> | undefined, i: number): boolean {
