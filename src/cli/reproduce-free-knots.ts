@@ -25,6 +25,7 @@ import { fmt } from "../util/format.js";
 import { positiveInt } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
+/** Options of `mlkan reproduce free-knots`, as commander parses them (strings until validated). */
 export interface FreeKnotCliOptions {
   quick?: boolean;
   seeds?: string;

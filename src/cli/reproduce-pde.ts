@@ -31,6 +31,7 @@ import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
+/** Options of `mlkan reproduce pykan-poisson | kan-paper-pde | helmholtz`, as commander parses them. */
 export interface PeerPdeCliOptions {
   quick?: boolean;
   seeds?: string;
@@ -157,6 +158,7 @@ function median(v: number[]): number | null {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** Table options for a peers' PDE result: the metric columns and the peers' published figures printed beside mlkan's rows. */
 export function peerTableOptions(result: ExperimentResult) {
   const refs = PEER_REFERENCES[result.experiment as PeerPdeName] ?? [];
   return {

@@ -33,8 +33,11 @@ import type { TrainingHistory } from "../train/history.js";
 import { fit as fitModel, type TrainProgress, type TrainResult, trainMultilevel } from "../train/trainer.js";
 import { paperModel, regressionDataset, regressionProblem, regressionSettings } from "./regression.js";
 
+/** The problems of the free-knot experiment: tanh(k x) with a sharp front, or the paper's Table 2 regression. */
 export type FreeKnotProblem = "sharp" | "regression";
+/** Fixed uniform knots or trainable (free) knots. */
 export type KnotKind = "fixed" | "free";
+/** One grid (single level) or nested grids with exact refinement (multilevel, Algorithm 1). */
 export type Schedule = "single" | "multilevel";
 
 /** Budget of one problem. */
@@ -50,6 +53,7 @@ export interface FreeKnotBudget {
   freeSteps: number[];
 }
 
+/** Settings of `reproduce free-knots`: problems, bases, seeds, budgets and the knot parametrisation. */
 export interface FreeKnotSettings {
   quick: boolean;
   seeds: number[];
@@ -227,6 +231,7 @@ export interface FreeKnotResultRow extends ResultRow {
   curve?: [number, number][];
 }
 
+/** Callbacks and environment record of a free-knot experiment run. */
 export interface FreeKnotRunOptions {
   onProgress?: (p: TrainProgress) => void;
   onRun?: (info: { name: string; seed: number; index: number; total: number }) => void;

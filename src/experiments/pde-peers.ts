@@ -42,12 +42,15 @@ import { fit as fitModel, type TrainProgress, type TrainResult, trainMultilevel 
 
 /** The commands of this module. */
 export const PEER_PDE_EXPERIMENTS = ["pykan-poisson", "kan-paper-pde", "helmholtz"] as const;
+/** Name of one of the peers' PDE problems. */
 export type PeerPdeName = (typeof PEER_PDE_EXPERIMENTS)[number];
 
 /** Row keys, in table order. */
 export const PEER_PDE_ROWS = ["kan-multilevel", "kan-fine", "mlp"] as const;
+/** A row of the peers' PDE table. */
 export type PeerPdeRowKey = (typeof PEER_PDE_ROWS)[number];
 
+/** Settings of a peers' PDE run: problem, widths, grid schedule, steps, optimizer and seeds. */
 export interface PeerPdeSettings {
   experiment: PeerPdeName;
   quick: boolean;
@@ -88,6 +91,7 @@ export interface PeerReference {
   note: string;
 }
 
+/** The peers' published (or measured) figures for each problem, printed beside mlkan's rows (see the peers' reference notes). */
 export const PEER_REFERENCES: Record<PeerPdeName, PeerReference[]> = {
   "pykan-poisson": [
     {
@@ -283,12 +287,14 @@ export function peerMlp(s: PeerPdeSettings, seed: number): MLP {
   return new MLP({ width: [2, ...s.mlpWidth, 1], activation: "tanh", seed });
 }
 
+/** How a row is labelled in the result: model, basis and fidelity. */
 export interface PeerRowDescription {
   model: string;
   basis: string;
   fidelity: string;
 }
 
+/** The label of a row (multilevel KAN, fine-only KAN or tanh MLP) for the given settings. */
 export function describePeerRow(key: PeerPdeRowKey, s: PeerPdeSettings): PeerRowDescription {
   const w = `[${s.width.join(",")}]`;
   switch (key) {
@@ -339,6 +345,7 @@ export function runPeerRow(
   }
 }
 
+/** Callbacks, environment record and clock of a peers' PDE run. */
 export interface PeerPdeRunOptions {
   onProgress?: (p: TrainProgress) => void;
   onRun?: (info: {
@@ -357,6 +364,7 @@ export interface PeerPdeRunOptions {
   cpuClock?: () => number;
 }
 
+/** The result of a peers' PDE run, with the problem and trained models kept for the heat maps. */
 export interface PeerPdeRun {
   result: ExperimentResult;
   /** The problem (for heat maps) and the trained model of each row's first seed. */

@@ -6,6 +6,7 @@ import type { Network } from "../model/network.js";
 import type { PdeProblem } from "../problems/pde/problem.js";
 import { renderHeatmaps } from "./plot/heatmap.js";
 
+/** Options of `pdeHeatmaps`: title and model name in the panel titles. */
 export interface PdeHeatmapOptions {
   /** Figure title (default: the problem's name). */
   title?: string;

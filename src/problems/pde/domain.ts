@@ -6,6 +6,7 @@
  */
 import { describe, requireDomain, requireInteger } from "../../util/validate.js";
 
+/** A box domain [lo, hi] in `dim` coordinates, one of which may be time. */
 export interface Domain {
   /** Number of coordinates (the model's inputs). */
   readonly dim: number;
@@ -17,6 +18,7 @@ export interface Domain {
   readonly time: number;
 }
 
+/** Options of `box`: coordinate names and which coordinate is time. */
 export interface BoxOptions {
   /** Coordinate names (default x, y, z, w, ... or with a time coordinate "t" at its index). */
   names?: string[];

@@ -22,6 +22,7 @@ import { describe, requireFinite, requireFiniteArray, requireInteger } from "../
 import { checkDomain, type Domain } from "./domain.js";
 import { SOBOL_MAX_DIM, sobolUnit } from "./sobol.js";
 
+/** A set of collocation points (rows of `dim` coordinates, in groups such as periodic or interface pairs) that can be redrawn. */
 export interface PointSet {
   /** Coordinates per row (the domain's dimension). */
   readonly dim: number;
@@ -44,6 +45,7 @@ export interface PointSet {
   fill(x: Float64Array, draw: number, rng: Rng, rows?: number): void;
 }
 
+/** How collocation points are drawn: a tensor grid, uniform random, or a scrambled Sobol sequence. */
 export type SamplerKind = "grid" | "uniform" | "sobol";
 
 /** Linspace of `m` points on [a, b] (both ends) or its interior midpoints when `endpoints` is false. */

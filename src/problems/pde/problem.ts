@@ -125,6 +125,7 @@ export interface PdeReference {
   counts?: number[];
 }
 
+/** What defines a PDE problem: domain, weighted residual terms over point sets, resampling, attention and the reference solution. */
 export interface PdeProblemOptions {
   name: string;
   domain: Domain;
@@ -441,6 +442,7 @@ export interface PdeEvaluation {
   error: Float64Array;
 }
 
+/** A physics-informed `Problem`: weighted mean-square residual terms over the network's forward jets, with resampling, residual-based attention and error metrics against a reference solution. */
 export class PdeProblem implements Problem {
   readonly name: string;
   readonly nIn: number;

@@ -48,6 +48,7 @@ export function colorOf(map: ColorMap, t: number): string {
   return `#${c.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 }
 
+/** One panel of a heat-map figure: a title and nx * ny values on the grid. */
 export interface HeatmapPanel {
   /** Panel title, e.g. "KAN solution". */
   title: string;
@@ -59,6 +60,7 @@ export interface HeatmapPanel {
   range?: [number, number];
 }
 
+/** A heat-map figure: its panels, grid counts and axis ranges. */
 export interface HeatmapOptions {
   panels: HeatmapPanel[];
   /** Grid counts along x and y. */
