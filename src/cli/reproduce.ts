@@ -23,6 +23,7 @@ import { type ExperimentResult, parseResult, resultToJson } from "../report/resu
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerReproduceBurgers } from "./reproduce-burgers.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -184,6 +185,7 @@ export function registerReproduce(program: Command): void {
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
+  registerReproduceBurgers(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {

@@ -1,0 +1,129 @@
+/**
+ * What the three paper-PINN reproduce commands (burgers, poisson-interface, allen-cahn) share: running
+ * with a progress line, printing the table beside the paper's numbers, and writing the report (markdown,
+ * JSON, CSV, loss and error curves with level changes marked, heat maps of solution / reference / error,
+ * and any extra plots such as Allen-Cahn's residual spectra) as SVG and PNG.
+ */
+import { basename, resolve } from "node:path";
+import type { PinnExperimentOutput, PinnRowDescription } from "../experiments/pinn-runner.js";
+import { pinnRowKey } from "../experiments/pinn-runner.js";
+import { writeFileAtomic } from "../node/fs.js";
+import { collectEnv } from "../report/env.js";
+import { renderHeatmaps } from "../report/field-heatmap.js";
+import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
+import { resultPlots } from "../report/plots.js";
+import { type ExperimentResult, resultToJson } from "../report/result.js";
+import { writeReport } from "../report/write.js";
+import type { TrainProgress } from "../train/trainer.js";
+import { progressReporter } from "../train/progress.js";
+import { positiveInt } from "./args.js";
+
+/** Options every PINN reproduce command takes. */
+export interface PinnCliOptions {
+  quick?: boolean;
+  seeds?: string;
+  out: string;
+  json?: string;
+  threads?: string;
+  best?: boolean;
+  png?: boolean;
+}
+
+/** Seeds from `--seeds N`: first, first + 10, ... (the paper's seeds, +10 per run). */
+export function pinnSeeds(o: PinnCliOptions, first = 1234): number[] | undefined {
+  if (o.seeds === undefined) return undefined;
+  const n = positiveInt("--seeds", o.seeds);
+  return Array.from({ length: n }, (_, i) => first + 10 * i);
+}
+
+/** Runs an experiment with a progress line on stderr (quiet when stderr is not a terminal). */
+export function runWithProgress(
+  run: (opts: {
+    env: ReturnType<typeof collectEnv>;
+    onProgress: (p: TrainProgress) => void;
+    onRun: (i: { row: PinnRowDescription; seed: number; index: number; total: number }) => void;
+  }) => PinnExperimentOutput,
+): PinnExperimentOutput {
+  const progress = progressReporter(process.stderr);
+  const out = run({
+    env: collectEnv(),
+    onProgress: progress.onProgress,
+    onRun: ({ row, seed, index, total }) =>
+      progress.setLabel(
+        `[${index + 1}/${total}] ${row.model} ${row.basis} ${row.fidelity.split(" (")[0]} seed ${seed}`,
+      ),
+  });
+  progress.clear();
+  return out;
+}
+
+/** Table options of the PINN reports. */
+export function pinnTableOptions(paperHeader: string, paper: (key: string) => number | null) {
+  return {
+    metrics: ["loss", "relL2", "maxAbsErr", "evalResidual", "evaluations"],
+    metricHeaders: {
+      loss: "training loss",
+      relL2: "rel. L2 vs reference",
+      maxAbsErr: "max abs error",
+      evalResidual: "residual^2 (fine grid)",
+      evaluations: "evals/run",
+    },
+    paper: {
+      header: paperHeader,
+      value: (row: Parameters<typeof pinnRowKey>[0]) => paper(pinnRowKey(row) ?? ""),
+    },
+  };
+}
+
+/** Prints and writes the report of a PINN experiment. */
+export async function writePinnReport(
+  o: PinnCliOptions,
+  out: PinnExperimentOutput,
+  spec: {
+    title: string;
+    notes: string;
+    paperHeader: string;
+    paper: (key: string) => number | null;
+    extraPlots?: Record<string, string>;
+  },
+): Promise<void> {
+  const result: ExperimentResult = out.result;
+  const tableOptions = pinnTableOptions(spec.paperHeader, spec.paper);
+  const table = resultTable(result, tableOptions);
+  process.stdout.write(`${spec.title}\n\n${table}\n\n${spec.notes}\n\n`);
+  const plots: Record<string, string> = {
+    ...resultPlots(result, { quantities: ["loss", "relL2", "evalResidual"] }),
+  };
+  for (const [key, f] of Object.entries(out.fields)) {
+    const row = result.rows.find((r) => pinnRowKey(r) === key);
+    const label = row ? `${row.model} ${row.basis} ${row.fidelity.split(" (")[0]}` : key;
+    plots[`heatmap-${key}`] = renderHeatmaps(
+      [
+        { title: "network u", field: f.solution },
+        { title: "reference u*", field: f.reference },
+        { title: "|u - u*|", field: f.error, colors: "sequential" },
+      ],
+      { title: `${result.experiment}: ${label} (first seed)` },
+    );
+  }
+  Object.assign(plots, spec.extraPlots ?? {});
+  const intro = spec.notes.split("\n### ")[0].trim();
+  const sections = spec.notes.includes("\n### ")
+    ? `### ${spec.notes.split("\n### ").slice(1).join("\n### ")}`
+    : "";
+  const markdown = { ...tableOptions, title: spec.title, notes: intro };
+  const paths = await writeReport(o.out, result, { plots, png: o.png === false ? false : "auto", markdown });
+  const page = resultMarkdown(result, { ...markdown, plots: paths.svg.map((f) => basename(f)) });
+  const at = page.indexOf("\n## Settings");
+  await writeFileAtomic(
+    paths.markdown,
+    at < 0 || sections === ""
+      ? `${page}\n${sections}\n`
+      : `${page.slice(0, at)}\n${sections.replace(/^###/gm, "##")}\n${page.slice(at)}`,
+  );
+  if (o.json) await writeFileAtomic(o.json, resultToJson(result));
+  const files = [paths.markdown, paths.json, paths.csv, ...paths.svg, ...paths.png];
+  if (o.json) files.push(resolve(o.json));
+  process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
+  for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);
+}
