@@ -24,6 +24,7 @@ import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerReproduceBurgers } from "./reproduce-burgers.js";
+import { registerReproducePoissonInterface } from "./reproduce-poisson-interface.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -186,6 +187,7 @@ export function registerReproduce(program: Command): void {
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
   registerReproduceBurgers(reproduceCommand(program));
+  registerReproducePoissonInterface(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {
