@@ -23,6 +23,7 @@ import { type ExperimentResult, parseResult, resultToJson } from "../report/resu
 import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
+import { registerReproduceAllenCahn } from "./reproduce-allen-cahn.js";
 import { registerReproduceBurgers } from "./reproduce-burgers.js";
 import { registerReproducePoissonInterface } from "./reproduce-poisson-interface.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
@@ -188,6 +189,7 @@ export function registerReproduce(program: Command): void {
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
   registerReproduceBurgers(reproduceCommand(program));
   registerReproducePoissonInterface(reproduceCommand(program));
+  registerReproduceAllenCahn(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {
