@@ -39,8 +39,13 @@ export interface BurgersProblemOptions {
   /** Collocation grid nx x nt (default 64 x 64), or the number of random points is nx * nt. */
   nx?: number;
   nt?: number;
-  /** "grid" (default, the paper) or "random" (uniform, redrawn every `resampleEvery` steps). */
-  collocation?: "grid" | "random";
+  /**
+   * "grid" (default, the paper), "random" (uniform, redrawn every `resampleEvery` steps) or "rad"
+   * (residual-based adaptive distribution, Wu et al. 2023: every `resampleEvery` steps a pool of 4n uniform
+   * points is drawn and n of them are kept, drawn with replacement with probability proportional to
+   * |r| / mean |r| + 1).
+   */
+  collocation?: "grid" | "random" | "rad";
   /** Redraw random collocation points every this many steps (0: never; default 0). */
   resampleEvery?: number;
   /** Initial points (default 64) and boundary points per side (default 64). */
@@ -97,7 +102,7 @@ export class BurgersProblem implements Problem {
     const o: Required<BurgersProblemOptions> = {
       nu: requirePositive("Burgers nu", options.nu ?? 0.01 / Math.PI),
       nx: requireInteger("Burgers nx", options.nx ?? 64, 2),
-      nt: requireInteger("Burgers nt", options.nt ?? 64, 2),
+      nt: requireInteger("Burgers nt", options.nt ?? 64, 1),
       collocation: options.collocation ?? "grid",
       resampleEvery: requireInteger("Burgers resampleEvery", options.resampleEvery ?? 0, 0),
       nInitial: requireInteger("Burgers nInitial", options.nInitial ?? 64, 2),
@@ -107,9 +112,13 @@ export class BurgersProblem implements Problem {
       evalNt: requireInteger("Burgers evalNt", options.evalNt ?? 101, 2),
       seed: requireInteger("Burgers seed", options.seed ?? 0, 0),
     };
-    if (o.collocation !== "grid" && o.collocation !== "random")
-      throw new Error(`Burgers collocation must be "grid" or "random", got ${JSON.stringify(o.collocation)}`);
+    if (o.collocation !== "grid" && o.collocation !== "random" && o.collocation !== "rad")
+      throw new Error(
+        `Burgers collocation must be "grid", "random" or "rad", got ${JSON.stringify(o.collocation)}`,
+      );
     if (!(o.rbaMu >= 0 && o.rbaMu < 1)) throw new Error(`Burgers rbaMu must be in [0, 1), got ${o.rbaMu}`);
+    if (o.collocation === "grid" && o.nt < 2)
+      throw new Error(`Burgers nt must be >= 2 on a grid, got ${o.nt}`);
     this.options = o;
     this.nu = o.nu;
     this.name = `Burgers (nu = ${o.nu.toPrecision(4)})`;
@@ -181,8 +190,43 @@ export class BurgersProblem implements Problem {
     if (step > 0 && step % resampleEvery === 0) this.draw(this.terms[0].x);
   }
 
-  endStep(_model: Network, _step: number): void {
-    if (this.options.rbaMu > 0 && !this.frozen) updateRba(this.lambda, this.residuals, this.options.rbaMu);
+  endStep(model: Network, step: number): void {
+    if (this.frozen) return;
+    if (this.options.rbaMu > 0) updateRba(this.lambda, this.residuals, this.options.rbaMu);
+    const { collocation, resampleEvery } = this.options;
+    if (collocation === "rad" && resampleEvery > 0 && (step + 1) % resampleEvery === 0)
+      this.drawAdaptive(model);
+  }
+
+  /** RAD: n points from a pool of 4n uniform points, with probability ~ |r| / mean |r| + 1. */
+  private drawAdaptive(model: Network): void {
+    const x = this.terms[0].x;
+    const n = x.length / 2;
+    const m = 4 * n;
+    const pool = new Float64Array(2 * m);
+    this.draw(pool);
+    const r = this.residualAt(model, pool, m);
+    let mean = 0;
+    for (let i = 0; i < m; i++) mean += Math.abs(r[i]) / m;
+    const cdf = new Float64Array(m);
+    let acc = 0;
+    for (let i = 0; i < m; i++) {
+      acc += (mean > 0 ? Math.abs(r[i]) / mean : 0) + 1;
+      cdf[i] = acc;
+    }
+    for (let s = 0; s < n; s++) {
+      const u = this.rng.uniform() * acc;
+      let lo = 0;
+      let hi = m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cdf[mid] < u) lo = mid + 1;
+        else hi = mid;
+      }
+      x[2 * s] = pool[2 * lo];
+      x[2 * s + 1] = pool[2 * lo + 1];
+    }
+    this.lambda.fill(1);
   }
 
   /** The PDE residual u_t + u u_x - nu u_xx at n points. */
