@@ -165,7 +165,9 @@ export function runAllenCahn(
         seed === first
           ? (e: { grid: number | number[] | null; model: Network }) => {
               const g = Array.isArray(e.grid) ? e.grid[0] : (e.grid ?? 0);
-              (spectra[key] ??= []).push({ grid: g, energy: Array.from(problem.residualSpectrum(e.model)) });
+              const list = spectra[key] ?? [];
+              list.push({ grid: g, energy: Array.from(problem.residualSpectrum(e.model)) });
+              spectra[key] = list;
             }
           : undefined;
       switch (key) {
