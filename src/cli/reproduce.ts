@@ -25,6 +25,7 @@ import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerReproduceAllenCahn } from "./reproduce-allen-cahn.js";
 import { registerReproduceBurgers } from "./reproduce-burgers.js";
+import { registerPeerPde } from "./reproduce-pde.js";
 import { registerReproducePoissonInterface } from "./reproduce-poisson-interface.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
@@ -187,6 +188,7 @@ export function registerReproduce(program: Command): void {
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
+  registerPeerPde(program);
   registerReproduceBurgers(reproduceCommand(program));
   registerReproducePoissonInterface(reproduceCommand(program));
   registerReproduceAllenCahn(reproduceCommand(program));

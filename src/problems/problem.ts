@@ -30,6 +30,11 @@ export interface Problem {
   beginStep?(step: number): void;
   /** Optional hook after each optimizer step (e.g. residual-based attention weight updates). */
   endStep?(model: Network, step: number): void;
+  /**
+   * Optional: what made the last loss non-finite (e.g. the term and point of a NaN residual), or null.
+   * The trainer appends it to its divergence message.
+   */
+  describeNonFinite?(): string | null;
 }
 
 /** Throws unless the model fits the problem's inputs and outputs. */

@@ -4,6 +4,7 @@
  */
 export * from "./csv.js";
 export * from "./markdown.js";
+export * from "./pde.js";
 export * from "./plot/index.js";
 export * from "./plots.js";
 export * from "./result.js";

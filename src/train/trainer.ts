@@ -80,6 +80,20 @@ export interface CommonTrainOptions {
   onProgress?: (progress: TrainProgress) => void;
   /** Called after each level that finished normally (e.g. to save a checkpoint). */
   onLevel?: (end: LevelEnd) => void;
+  /**
+   * Optional polishing at the end of each level (of the run, for `fit`): `steps` more steps with a fresh
+   * `optimizer` (typically `{ type: "lbfgs", preset: "pykan" }` after Adam). The steps belong to the
+   * level (history, progress and the level's step count include them). During them the problem's step
+   * hooks (`beginStep`, `endStep`: minibatches, attention weights, resampling) are not called, so the
+   * polish optimises a fixed objective. `steps` may be one number or (for `trainMultilevel`) one per level.
+   */
+  polish?: PolishOptions;
+}
+
+/** See `CommonTrainOptions.polish`. */
+export interface PolishOptions {
+  optimizer: OptimizerSpec;
+  steps: number | number[];
 }
 
 export interface FitOptions extends CommonTrainOptions {
@@ -124,8 +138,8 @@ export interface TrainResult<M extends Network = Network> {
   metricsSeconds: number;
 }
 
-const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel"] as const;
-const ML_KEYS = ["grids", "steps", "optimizer", "metricsEvery", "onProgress", "onLevel"] as const;
+const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel", "polish"] as const;
+const ML_KEYS = ["grids", "steps", "optimizer", "metricsEvery", "onProgress", "onLevel", "polish"] as const;
 
 /**
  * Trains `model` in place on `problem` for `steps` optimizer steps (one level, no refinement). If the
@@ -139,9 +153,10 @@ export function fit<M extends Network>(model: M, problem: Problem, options: FitO
   const steps = requireInteger("fit: steps", options.steps, 0);
   createOptimizer(options.optimizer); // validates the spec before any work
   checkModelFits(problem, model);
-  const run = new Run(problem, options, 1, steps);
+  const polish = polishPlan(options.polish, 1, "fit");
+  const run = new Run(problem, options, 1, steps + polish.steps[0]);
   run.attachScalers(model);
-  run.runLevel(model, 0, options.optimizer, steps);
+  run.runLevel(model, 0, options.optimizer, steps, polish.spec, polish.steps[0]);
   return run.result(model);
 }
 
@@ -172,6 +187,7 @@ export function trainMultilevel<M extends Network>(
   );
   const specs = perLevel("optimizer", options.optimizer, L);
   for (const s of specs) createOptimizer(s);
+  const polish = polishPlan(options.polish, L, "trainMultilevel");
   checkModelFits(problem, model);
   if (model.splineLayers.length === 0)
     throw new Error("trainMultilevel: the model has no spline layers to refine (use fit for an MLP)");
@@ -181,14 +197,30 @@ export function trainMultilevel<M extends Network>(
     problem,
     options,
     L,
-    steps.reduce((a, b) => a + b, 0),
+    steps.reduce((a, b) => a + b, 0) + polish.steps.reduce((a, b) => a + b, 0),
   );
   run.attachScalers(current);
   for (let k = 0; k < L; k++) {
     if (k > 0) current = current.refine(grids[k]);
-    if (!run.runLevel(current, k, specs[k], steps[k])) break;
+    if (!run.runLevel(current, k, specs[k], steps[k], polish.spec, polish.steps[k])) break;
   }
   return run.result(current);
+}
+
+/** The polish optimizer and steps per level (0 without polish), validated. */
+function polishPlan(
+  p: PolishOptions | undefined,
+  L: number,
+  who: string,
+): { spec: OptimizerSpec | null; steps: number[] } {
+  if (p === undefined) return { spec: null, steps: new Array<number>(L).fill(0) };
+  if (typeof p !== "object" || p === null)
+    throw new Error(`${who}: polish must be an object { optimizer, steps }, got ${describe(p)}`);
+  rejectUnknownKeys(`${who}: polish`, p, ["optimizer", "steps"]);
+  createOptimizer(p.optimizer);
+  const raw = Array.isArray(p.steps) ? p.steps : new Array<number>(L).fill(p.steps);
+  if (raw.length !== L) throw new Error(`${who}: polish.steps lists ${raw.length} values for ${L} levels`);
+  return { spec: p.optimizer, steps: raw.map((v, i) => requireInteger(`${who}: polish.steps[${i}]`, v, 0)) };
 }
 
 function perLevel<T>(name: string, v: T | T[], L: number): T[] {
@@ -318,7 +350,8 @@ class Run {
       `training diverged: the loss is ${value} (non-finite) at step ${step}` +
       `${this.levelCount > 1 ? ` (level ${level + 1} of ${this.levelCount}${grid !== null ? `, grid ${gridText(grid)}` : ""})` : ""}; ` +
       `stopped and kept the last parameters with a finite loss (${kept ?? `the start of level ${level + 1}`}, loss ${fmt(keptLoss)}). ` +
-      "Try a smaller learning rate, a different optimizer or a smaller initialisation.";
+      "Try a smaller learning rate, a different optimizer or a smaller initialisation." +
+      (this.problem.describeNonFinite?.() ? ` Cause: ${this.problem.describeNonFinite?.()}.` : "");
   }
 
   private levelStartStep = 0;
@@ -328,7 +361,15 @@ class Run {
    * Trains one level in place. Returns false when training diverged (the model then holds the last
    * parameters with a finite loss) and the run must stop.
    */
-  runLevel(model: Network, level: number, spec: OptimizerSpec, steps: number): boolean {
+  runLevel(
+    model: Network,
+    level: number,
+    spec: OptimizerSpec,
+    mainSteps: number,
+    polishSpec: OptimizerSpec | null = null,
+    polishSteps = 0,
+  ): boolean {
+    const steps = mainSteps + polishSteps;
     const problem = this.problem;
     const h = this.history;
     const grid = gridOf(model);
@@ -369,7 +410,7 @@ class Run {
       return false;
     }
 
-    const optimizer: Optimizer = createOptimizer(spec);
+    let optimizer: Optimizer = createOptimizer(spec);
     const onProgress = this.options.onProgress;
     const levelFirst = this.globalStep;
     const progress = (index: number) => {
@@ -397,8 +438,10 @@ class Run {
     };
 
     for (let s = 1; s <= steps; s++) {
+      const polishing = s > mainSteps;
+      if (polishing && s === mainSteps + 1) optimizer = createOptimizer(polishSpec as OptimizerSpec);
       this.globalStep++;
-      problem.beginStep?.(this.globalStep - 1);
+      if (!polishing) problem.beginStep?.(this.globalStep - 1);
       prevX.set(x);
       stepEvals = 0;
       const res = optimizer.step(x, objective);
@@ -418,7 +461,7 @@ class Run {
       } else if (stepEvals > 0 && !Number.isFinite(firstLoss)) {
         return fail(firstLoss, this.globalStep);
       }
-      problem.endStep?.(model, this.globalStep - 1);
+      if (!polishing) problem.endStep?.(model, this.globalStep - 1);
       const index = this.pushRecord();
       this.evalCounts[index] = stepEvals;
       let after = res.finalLoss;
