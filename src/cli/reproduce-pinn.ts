@@ -5,12 +5,12 @@
  * and any extra plots such as Allen-Cahn's residual spectra) as SVG and PNG.
  */
 import { basename, resolve } from "node:path";
-import type { PinnExperimentOutput, PinnRowDescription } from "../experiments/pinn-runner.js";
+import type { PinnExperimentOutput, PinnFields, PinnRowDescription } from "../experiments/pinn-runner.js";
 import { pinnRowKey } from "../experiments/pinn-runner.js";
 import { writeFileAtomic } from "../node/fs.js";
 import { collectEnv } from "../report/env.js";
-import { renderHeatmaps } from "../report/field-heatmap.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
+import { renderHeatmaps } from "../report/plot/heatmap.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, resultToJson } from "../report/result.js";
 import { writeReport } from "../report/write.js";
@@ -97,14 +97,7 @@ export async function writePinnReport(
   for (const [key, f] of Object.entries(out.fields)) {
     const row = result.rows.find((r) => pinnRowKey(r) === key);
     const label = row ? `${row.model} ${row.basis} ${row.fidelity.split(" (")[0]}` : key;
-    plots[`heatmap-${key}`] = renderHeatmaps(
-      [
-        { title: "network u", field: f.solution },
-        { title: "reference u*", field: f.reference },
-        { title: "|u - u*|", field: f.error, colors: "sequential" },
-      ],
-      { title: `${result.experiment}: ${label} (first seed)` },
-    );
+    plots[`heatmap-${key}`] = fieldHeatmaps(f, `${result.experiment}: ${label} (first seed)`);
   }
   Object.assign(plots, spec.extraPlots ?? {});
   const intro = spec.notes.split("\n### ")[0].trim();
@@ -126,4 +119,33 @@ export async function writePinnReport(
   if (o.json) files.push(resolve(o.json));
   process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
   for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);
+}
+
+/** Solution, reference and signed error as three heat-map panels (x across, the second coordinate up). */
+export function fieldHeatmaps(f: PinnFields, title: string): string {
+  const { xs, ys, names } = f.solution;
+  const nx = xs.length;
+  const ny = ys.length;
+  // The fields are stored second-coordinate major; the renderer wants x index slowest.
+  const xMajor = (v: ArrayLike<number>) => {
+    const out = new Float64Array(nx * ny);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[i * ny + j] = v[j * nx + i];
+    return out;
+  };
+  const err = new Float64Array(nx * ny);
+  for (let s = 0; s < nx * ny; s++) err[s] = f.solution.values[s] - f.reference.values[s];
+  return renderHeatmaps({
+    title,
+    nx,
+    ny,
+    x: [xs[0], xs[nx - 1]],
+    y: [ys[0], ys[ny - 1]],
+    xLabel: names[0],
+    yLabel: names[1],
+    panels: [
+      { title: "network u", values: xMajor(f.solution.values), colorMap: "diverging" },
+      { title: "reference u*", values: xMajor(f.reference.values), colorMap: "diverging" },
+      { title: "error u - u*", values: xMajor(err), colorMap: "diverging" },
+    ],
+  });
 }
