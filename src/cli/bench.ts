@@ -9,10 +9,10 @@ import {
   stepBenchmark,
 } from "../bench/step.js";
 import { kernelBackend } from "../layers/wasm/kernels.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
 import { arrayBufferBytes, measureAllocation } from "../node/heap.js";
 import { defaultThreads, ThreadPool } from "../node/threads.js";
-import { collectEnv } from "../report/env.js";
 import { fmt, markdownTable } from "../report/markdown.js";
 import { positiveInt } from "./args.js";
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /** The `mlkan` command. */
 import { Command } from "commander";
+import { VERSION } from "../node/version.js";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerTrain } from "./train.js";
-import { VERSION } from "./version.js";
 
 export function buildProgram(): Command {
   const program = new Command();

@@ -15,12 +15,12 @@ import {
   rowKey,
   runRegression,
 } from "../experiments/regression.js";
+import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
+import { writeReport } from "../node/write.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
-import { writeReport } from "../report/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerReproduceAllenCahn } from "./reproduce-allen-cahn.js";

@@ -36,12 +36,12 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { LbfgsSpec } from "../optim/factory.js";
 import { createDataset, type Dataset, RegressionProblem } from "../problems/regression.js";
-import { fmt } from "../report/markdown.js";
 import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 // `fit` imported under another name: Biome's noFocusedTests rule takes a call `fit(...)` for Jasmine's
 // focused test.
 import { fit as fitModel, type TrainProgress, type TrainResult, trainMultilevel } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 
 /** Table 2 of the paper (MSE mean, stdev over 5 seeds), by row key. */
 export const PAPER_TABLE2: Readonly<Record<string, { mean: number; std: number }>> = {

@@ -4,14 +4,11 @@
  * sigmoid or tanh squashed onto [a, b], or a fixed affine map of a known input range onto [a, b].
  * All share y = shift + scale * f(x); none has parameters.
  */
-import {
-  elementwiseJetBackward,
-  elementwiseJetForward,
-  type JetContext,
-  type JetShape,
-} from "../model/jet.js";
+
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireFinite, requireInteger } from "../util/validate.js";
+import type { JetContext, JetShape } from "./jet.js";
+import { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
 import type { ActivationFn, ElementwiseLayerSpec, Layer } from "./layer.js";
 
 const FNS: readonly ActivationFn[] = ["tanh", "sigmoid", "relu", "silu", "identity"];

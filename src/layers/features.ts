@@ -8,33 +8,14 @@
  *   at z = 0 the derivative is one-sided, the side chosen per point (`JetContext.sides`, right by default);
  * - `cos`, `sin`: cos(pi z), sin(pi z), periodic embeddings.
  */
-import {
-  elementwiseJetBackward,
-  elementwiseJetForward,
-  type JetContext,
-  type JetShape,
-} from "../model/jet.js";
+
 import type { Rng } from "../util/random.js";
 import { requireFinite, requireInteger } from "../util/validate.js";
-import type { Layer } from "./layer.js";
+import type { JetContext, JetShape } from "./jet.js";
+import { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
+import type { Feature, FeatureKind, FeatureLayerSpec, Layer } from "./layer.js";
 
-export type FeatureKind = "identity" | "abs" | "cos" | "sin";
 const KINDS: readonly FeatureKind[] = ["identity", "abs", "cos", "sin"];
-
-export interface Feature {
-  /** Input coordinate. */
-  input: number;
-  kind: FeatureKind;
-  /** z = scale * x + shift (defaults 1 and 0). */
-  scale?: number;
-  shift?: number;
-}
-
-export interface FeatureLayerSpec {
-  type: "features";
-  nIn: number;
-  features: Feature[];
-}
 
 /** f(z) and its derivatives with respect to x (chain rule through z = a x + b) into out[0..3]. */
 function featureDerivs(kind: FeatureKind, a: number, z: number, side: number, out: Float64Array): void {

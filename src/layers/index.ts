@@ -6,6 +6,8 @@ import { SplineLayer } from "./spline-layer.js";
 
 export * from "./elementwise.js";
 export * from "./features.js";
+export * from "./jet.js";
+export { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
 export * from "./layer.js";
 export * from "./linear.js";
 export * from "./spline-layer.js";

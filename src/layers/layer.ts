@@ -8,9 +8,9 @@
  * forward and a backward pass that *accumulate* the parameter gradient into `g` at the layer's offset,
  * then `finishGradient` once (mapping the accumulated gradient back to the trainable parametrisation).
  */
-import type { JetContext, JetShape } from "../model/jet.js";
+
 import type { Rng } from "../util/random.js";
-import type { FeatureLayerSpec } from "./features.js";
+import type { JetContext, JetShape } from "./jet.js";
 
 export interface Layer {
   readonly type: string;
@@ -39,7 +39,7 @@ export interface Layer {
     rows: number,
   ): void;
   /**
-   * Jet forward (model/jet.ts): x and y in jet layout `[(s*C + c)*width + unit]`, rows samples.
+   * Jet forward (jet.ts): x and y in jet layout `[(s*C + c)*width + unit]`, rows samples.
    */
   forwardJet(
     params: Float64Array,
@@ -115,6 +115,23 @@ export interface ElementwiseLayerSpec {
   shift: number;
   /** Informative label ("activation", "normalize sigmoid onto [0, 1]", ...). */
   label?: string;
+}
+
+export type FeatureKind = "identity" | "abs" | "cos" | "sin";
+
+export interface Feature {
+  /** Input coordinate. */
+  input: number;
+  kind: FeatureKind;
+  /** z = scale * x + shift (defaults 1 and 0). */
+  scale?: number;
+  shift?: number;
+}
+
+export interface FeatureLayerSpec {
+  type: "features";
+  nIn: number;
+  features: Feature[];
 }
 
 export type LayerSpec = SplineLayerSpec | LinearLayerSpec | ElementwiseLayerSpec | FeatureLayerSpec;

@@ -3,9 +3,10 @@
  * inner loops run over contiguous outputs. Initialised as PyTorch's nn.Linear: W and b uniform in
  * +-1/sqrt(nIn).
  */
-import type { JetContext, JetShape } from "../model/jet.js";
+
 import type { Rng } from "../util/random.js";
 import { requireInteger } from "../util/validate.js";
+import type { JetContext, JetShape } from "./jet.js";
 import type { Layer, LinearLayerSpec } from "./layer.js";
 
 export class LinearLayer implements Layer {

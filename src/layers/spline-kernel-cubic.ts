@@ -8,15 +8,16 @@
  * is a saturating truncation): its NaN then reaches the outputs, the input gradient and the coefficient
  * gradient rows 0-3 of that input, on both backends alike.
  */
-import type { JetShape } from "../model/jet.js";
+
 import { ONE_SIXTH } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
+import type { JetShape } from "./jet.js";
 import {
   jetChannelsCombine,
   jetChannelsForward,
   jetChannelsInputGrad,
   loadInputJet,
-} from "./spline-kernel.js";
+} from "./jet-channels.js";
 
 export function cubicForward(
   kv: KnotVector,

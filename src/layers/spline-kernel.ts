@@ -9,9 +9,15 @@
  * arena; both give the same bits. Everything else runs the generic kernels.
  */
 
-import type { JetShape } from "../model/jet.js";
 import { evalBasisAt } from "../spline/basis.js";
 import type { KnotVector } from "../spline/knots.js";
+import type { JetShape } from "./jet.js";
+import {
+  jetChannelsCombine,
+  jetChannelsForward,
+  jetChannelsInputGrad,
+  loadInputJet,
+} from "./jet-channels.js";
 import { cubicBackward, cubicForward, cubicJetBackward, cubicJetForward } from "./spline-kernel-cubic.js";
 import { sharedArena, stagePairs } from "./wasm/kernels.js";
 
@@ -166,7 +172,7 @@ export function splineBackwardGeneric(
 }
 
 /**
- * Jet forward of a spline layer (x and y in jet layout, model/jet.ts): per edge
+ * Jet forward of a spline layer (x and y in jet layout, layers/jet.ts): per edge
  * y = phi(x), y'_k = phi'(x) x'_k, y''_kl = phi''(x) x'_k x'_l + phi'(x) x''_kl, summed over inputs.
  * For each (sample, input) one pass over the outputs forms phi, phi', phi'' (kept in `f1`, `f2`), then each
  * derivative channel is updated in its own contiguous pass. `scratch` needs 4r + 2M + D entries, `f1`
@@ -260,125 +266,6 @@ export function splineJetForwardGeneric(
       }
       jetChannelsForward(shape, y, ys, Q, scratch, xx, dx, d2x, f1, f2);
     }
-  }
-}
-
-/** Loads x'_k, x''_m and the products x'_k x'_l of input unit p (jet layout at width P) into scratch. */
-export function loadInputJet(
-  shape: JetShape,
-  x: Float64Array,
-  xb: number,
-  P: number,
-  scratch: Float64Array,
-  xx: number,
-  dx: number,
-  d2x: number,
-): void {
-  const { D, M, pairK, pairL } = shape;
-  for (let k = 0; k < D; k++) scratch[dx + k] = x[xb + (1 + k) * P];
-  for (let m = 0; m < M; m++) {
-    scratch[xx + m] = scratch[dx + pairK[m]] * scratch[dx + pairL[m]];
-    scratch[d2x + m] = x[xb + (1 + D + m) * P];
-  }
-}
-
-/** Derivative channels of one (sample, input): y'_k += phi' x'_k, y''_m += phi'' x'_k x'_l + phi' x''_m. */
-export function jetChannelsForward(
-  shape: JetShape,
-  y: Float64Array,
-  ys: number,
-  Q: number,
-  scratch: Float64Array,
-  xx: number,
-  dx: number,
-  d2x: number,
-  f1: Float64Array,
-  f2: Float64Array,
-): void {
-  const { D, M } = shape;
-  for (let k = 0; k < D; k++) {
-    const dk = scratch[dx + k];
-    const yk = ys + (1 + k) * Q;
-    for (let q = 0; q < Q; q++) y[yk + q] += f1[q] * dk;
-  }
-  for (let m = 0; m < M; m++) {
-    const pm = scratch[xx + m];
-    const sm = scratch[d2x + m];
-    const ym = ys + (1 + D + m) * Q;
-    for (let q = 0; q < Q; q++) y[ym + q] += f2[q] * pm + f1[q] * sm;
-  }
-}
-
-/**
- * A1 = sum_k G_k x'_k + sum_m G_m x''_m and A2 = sum_m G_m x'_k x'_l per output q (into a1, a2), from the
- * output-channel gradients of one sample (gy in jet layout, row offset gs).
- */
-export function jetChannelsCombine(
-  shape: JetShape,
-  gy: Float64Array,
-  gs: number,
-  Q: number,
-  scratch: Float64Array,
-  xx: number,
-  dx: number,
-  d2x: number,
-  a1: Float64Array,
-  a2: Float64Array,
-): void {
-  const { D, M } = shape;
-  a1.fill(0, 0, Q);
-  a2.fill(0, 0, Q);
-  for (let k = 0; k < D; k++) {
-    const dk = scratch[dx + k];
-    const gk = gs + (1 + k) * Q;
-    for (let q = 0; q < Q; q++) a1[q] += gy[gk + q] * dk;
-  }
-  for (let m = 0; m < M; m++) {
-    const sm = scratch[d2x + m];
-    const pm = scratch[xx + m];
-    const gm = gs + (1 + D + m) * Q;
-    for (let q = 0; q < Q; q++) {
-      a1[q] += gy[gm + q] * sm;
-      a2[q] += gy[gm + q] * pm;
-    }
-  }
-}
-
-/**
- * Input-jet gradients of one (sample, input) from the derivative channels: dL/dx'_k = sum_q G_k phi'
- * plus the pair terms sum_q G_m phi'' x'_other, dL/dx''_m = sum_q G_m phi'. Writes channels 1.. of gx.
- */
-export function jetChannelsInputGrad(
-  shape: JetShape,
-  gy: Float64Array,
-  gs: number,
-  Q: number,
-  scratch: Float64Array,
-  dx: number,
-  f1: Float64Array,
-  f2: Float64Array,
-  gx: Float64Array,
-  gxb: number,
-  P: number,
-): void {
-  const { D, M, pairK, pairL } = shape;
-  for (let k = 0; k < D; k++) {
-    const gk = gs + (1 + k) * Q;
-    let acc = 0;
-    for (let q = 0; q < Q; q++) acc += gy[gk + q] * f1[q];
-    gx[gxb + (1 + k) * P] = acc;
-  }
-  for (let m = 0; m < M; m++) {
-    const gm = gs + (1 + D + m) * Q;
-    let acc1 = 0;
-    let acc2 = 0;
-    for (let q = 0; q < Q; q++) {
-      acc1 += gy[gm + q] * f1[q];
-      acc2 += gy[gm + q] * f2[q];
-    }
-    gx[gxb + (1 + D + m) * P] = acc1;
-    gx[gxb + (1 + pairK[m]) * P] += acc2 * scratch[dx + pairL[m]];
-    gx[gxb + (1 + pairL[m]) * P] += acc2 * scratch[dx + pairK[m]];
   }
 }
 

@@ -12,17 +12,30 @@
  * Outside the domain each edge continues linearly (DESIGN.md section 1).
  */
 
-import type { JetContext, JetShape } from "../model/jet.js";
 import { MAX_DERIV } from "../spline/basis.js";
 import { applyAT, type ChangeOfBasis, changeOfBasis, solveA, solveAT } from "../spline/change-of-basis.js";
-import { basisCount, breakpoints, generalKnots, type KnotVector, uniformKnots } from "../spline/knots.js";
+import {
+  basisCount,
+  breakpoints,
+  generalKnots,
+  gridsNest,
+  type KnotVector,
+  subdivideKnots,
+  uniformKnots,
+} from "../spline/knots.js";
+import { applyProlongation, prolongation } from "../spline/refine.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
 import { activationDerivs, sigmoid } from "./elementwise.js";
+import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
 import { splineBackward, splineForward, splineJetBackward, splineJetForward } from "./spline-kernel.js";
 
+/** Standard deviation of the N(0, std^2) initial B-spline coefficients when a spec gives none. */
 export const DEFAULT_INIT_STD = 0.1;
+
+/** A new grid for one spline layer: a grid size G, or general breakpoints a = t_0 < ... < t_G = b. */
+export type GridSpec = number | { breakpoints: number[] };
 
 export class SplineLayer implements Layer {
   readonly type = "spline";
@@ -412,6 +425,76 @@ export class SplineLayer implements Layer {
           solveA(this.A, g, base, Q, g, base, Q);
         }
       }
+    }
+  }
+
+  /**
+   * The same layer (sizes, order, domain, basis, base term, initStd) on another grid, parameters not set:
+   * a grid size G (uniform knots stay uniform; general knots are subdivided evenly, which needs G to be a
+   * multiple of this grid, `gridsNest`), or explicit breakpoints. Whether explicit or uniform grids nest in
+   * this one is checked when the coefficients move (`transferTo`), by the prolongation itself.
+   */
+  refined(grid: GridSpec): SplineLayer {
+    const spec: SplineLayerSpec = this.toSpec();
+    if (typeof grid === "number") {
+      if (!this.knots.uniform) {
+        if (!gridsNest(this.grid, grid)) {
+          throw new Error(
+            `cannot refine general knots with G=${this.grid} to G=${grid}: not an integer multiple (grids do not nest)`,
+          );
+        }
+        spec.breakpoints = Array.from(breakpoints(subdivideKnots(this.knots, grid / this.grid)));
+      } else delete spec.breakpoints;
+      spec.grid = grid;
+    } else {
+      if (!grid || !Array.isArray(grid.breakpoints)) {
+        throw new Error(`a grid must be a grid size or { breakpoints: [...] }, got ${JSON.stringify(grid)}`);
+      }
+      spec.breakpoints = grid.breakpoints.slice();
+      spec.grid = grid.breakpoints.length - 1;
+    }
+    return new SplineLayer(spec);
+  }
+
+  /** The same layer parametrised in another basis (same knots; parameters not set). */
+  withBasis(basis: Basis): SplineLayer {
+    return new SplineLayer({ ...this.toSpec(), basis });
+  }
+
+  /** A copy of the B-spline coefficients u of this layer in `params` (u = A^{-T} w for the ReLU basis). */
+  splineCoefficients(params: Float64Array): Float64Array {
+    const n = this.nIn * this.nBasis * this.nOut;
+    const u = new Float64Array(n);
+    if (this.basis === "relu") this.toSplineCoefficients(params, this.offset, u, 0);
+    else u.set(params.subarray(this.offset, this.offset + n));
+    return u;
+  }
+
+  /**
+   * Writes this layer's function (parameters in `params` at this layer's offset) as parameters of `to`
+   * (in `out` at `to.offset`): the B-spline coefficients, prolongated exactly onto `to`'s knots when
+   * `prolongate` (paper eq. 25, Definition 1; throws when the knots do not nest), expressed in `to`'s
+   * basis, and the base weights copied. `to` has this layer's sizes, order and base term.
+   */
+  transferTo(params: Float64Array, to: SplineLayer, out: Float64Array, prolongate: boolean): void {
+    const uc = this.splineCoefficients(params);
+    let uf = uc;
+    if (prolongate) {
+      const P = prolongation(this.knots, to.knots);
+      const { nIn, nOut } = this;
+      const nf = to.nBasis;
+      uf = new Float64Array(nIn * nf * nOut);
+      for (let p = 0; p < nIn; p++) {
+        for (let q = 0; q < nOut; q++) {
+          applyProlongation(P, uc, p * this.nBasis * nOut + q, nOut, uf, p * nf * nOut + q, nOut);
+        }
+      }
+    }
+    if (to.basis === "relu") to.toReluWeights(uf, 0, out, to.offset);
+    else out.set(uf, to.offset);
+    if (this.base) {
+      const n = 2 * this.nIn * this.nOut;
+      out.set(params.subarray(this.baseOffset, this.baseOffset + n), to.baseOffset);
     }
   }
 

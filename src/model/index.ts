@@ -3,7 +3,6 @@ import { MLP } from "./mlp.js";
 import { Network } from "./network.js";
 import { parseModelJSON } from "./serialize.js";
 
-export * from "./jet.js";
 export * from "./kan.js";
 export * from "./losses.js";
 export * from "./mlp.js";

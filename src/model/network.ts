@@ -14,12 +14,19 @@
  * are bit-identical to the JS kernels. Assigning another array to `params` is allowed: the layers then
  * run the JS kernels.
  */
-import { type Basis, createLayer, type Layer, type LayerSpec, SplineLayer } from "../layers/index.js";
+import {
+  type Basis,
+  createLayer,
+  type GridSpec,
+  type Layer,
+  type LayerSpec,
+  SplineLayer,
+} from "../layers/index.js";
+import { type JetContext, type JetShape, type JetSpec, jetShape } from "../layers/jet.js";
 import { arenaBytes, type KernelBackend, WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
-import { type JetContext, type JetShape, type JetSpec, jetShape } from "./jet.js";
-import { convertLayers, type GridSpec, refineLayers } from "./transform.js";
+import { convertLayers, refineLayers } from "./transform.js";
 
 /** Serialised model: format tag, version, class, layer descriptions, parameters and scalers. */
 export interface ModelJSON {
@@ -58,7 +65,7 @@ export function slotBlocks(n: number, k: number): [number, number] {
 export type BlockLoss = (y: Float64Array, gy: Float64Array, start: number, rows: number) => number;
 
 /**
- * Loss of one block of output jets: `jet[(s*C + c)*nOut + o]` (channel c as in model/jet.ts) for `rows`
+ * Loss of one block of output jets: `jet[(s*C + c)*nOut + o]` (channel c as in layers/jet.ts) for `rows`
  * samples from `start`; returns the summed loss contribution and writes dLoss/djet into gJet (every
  * entry of the block, zero where the loss does not depend on it).
  */
@@ -438,7 +445,7 @@ export class Network {
 
   /**
    * Output jets of n samples: `out[(s*C + c)*nOut + o]`, c = 0 the value, 1..D the first derivatives with
-   * respect to the chosen inputs, then the chosen second derivatives (model/jet.ts).
+   * respect to the chosen inputs, then the chosen second derivatives (layers/jet.ts).
    */
   jets(
     x: Float64Array,

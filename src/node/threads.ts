@@ -14,7 +14,7 @@
  */
 import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import type { JetShape } from "../model/jet.js";
+import type { JetShape } from "../layers/jet.js";
 import { lossDescriptor } from "../model/loss-descriptor.js";
 import {
   type BlockLoss,

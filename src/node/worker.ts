@@ -6,8 +6,8 @@
  * copies the shared parameters into its own memory at each evaluation.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import type { JetShape } from "../layers/jet.js";
 import { setWasmOverride } from "../layers/wasm/kernels.js";
-import type { JetShape } from "../model/jet.js";
 import { type BlockLoss, type JetBlockLoss, Network, slotCount } from "../model/network.js";
 import { rebuildLoss } from "./loss-replica.js";
 import * as T from "./thread-protocol.js";

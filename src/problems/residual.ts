@@ -12,7 +12,7 @@
  * residual combines several evaluations of the same point, e.g. the left and right limits at an
  * interface (`at` selects the row within the group).
  */
-import type { JetShape } from "../model/jet.js";
+import type { JetShape } from "../layers/jet.js";
 import { withDescriptor } from "../model/loss-descriptor.js";
 import type { JetBlockLoss } from "../model/network.js";
 import { requireFinite, requireInteger } from "../util/validate.js";

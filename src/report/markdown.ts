@@ -1,15 +1,9 @@
 /** Markdown tables and number formatting shared by every report. */
+import { fmt } from "../util/format.js";
 import type { ExperimentResult, MetricSummary, ResultRow } from "./result.js";
 
-/** Formats a number for tables: 3 significant digits in exponent form for small/large magnitudes. */
-export function fmt(v: number | null | undefined, digits = 3): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return "-";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1e-2 && a < 1e4) return Number(v.toPrecision(digits)).toString();
-  return v.toExponential(digits - 1);
-}
+/** Re-exported for the public entry (`fmt` lives in util/format.ts). */
+export { fmt };
 
 /** A metric over seeds as "mean (std)", e.g. `1.65e-3 (4.18e-5)`; just the mean for one seed. */
 export function fmtMeanStd(s: MetricSummary | null | undefined, digits = 3): string {

@@ -209,7 +209,6 @@ export function cubicUniformAt(
 ): number {
   const a = kv.a;
   const invh = kv.invh;
-  const n = kv.intervals;
   let xe = x;
   let ext = 0;
   if (x < a) {
@@ -220,9 +219,9 @@ export function cubicUniformAt(
     ext = x - kv.b;
   }
   const t = (xe - a) * invh;
-  let j = Math.floor(t);
-  if (j > n - 1) j = n - 1;
-  if (j < 0) j = 0;
+  // The interval of xe (the same floor((xe - a) / h) clamped to [0, n - 1]); a NaN x takes interval 0,
+  // like the fused kernels and their WASM twins, so its NaN reaches every value.
+  const j = findInterval(kv, xe);
   const u = t - j;
   const w = 1 - u;
   const u2 = u * u;

@@ -168,6 +168,17 @@ export function describeKnots(kv: KnotVector): string {
   return `${kv.uniform ? "uniform" : "general"} G=${kv.intervals} r=${kv.order} on [${kv.a}, ${kv.b}]`;
 }
 
+/**
+ * True when a grid of `fine` intervals nests in one of `coarse` intervals by even subdivision: `fine` is
+ * an integer multiple of `coarse` (factor 1 included). The one grid-size nesting rule of the library
+ * (the trainer's level check, the refinement of general knots to a grid size, the CLI's --grids).
+ */
+export function gridsNest(coarse: number, fine: number): boolean {
+  return (
+    Number.isInteger(coarse) && coarse >= 1 && Number.isInteger(fine) && fine >= coarse && fine % coarse === 0
+  );
+}
+
 /** Refines knots by an integer factor: every interval on [a, b] is split into `factor` equal parts. */
 export function subdivideKnots(kv: KnotVector, factor: number): KnotVector {
   requireInteger("refinement factor", factor, 1);

@@ -3,7 +3,7 @@
  * line (`label  level 2/4 G=10  step 40/60  loss 1.23e-4  12.3 s`), elsewhere it writes nothing, so
  * logs and pipes stay clean. Browser-safe: the stream is passed in (e.g. `process.stderr`).
  */
-import { fmt } from "../report/markdown.js";
+import { fmt } from "../util/format.js";
 import type { TrainProgress } from "./trainer.js";
 
 /** The part of a writable stream the reporter needs (`process.stderr` fits). */

@@ -26,7 +26,8 @@ import type { Network } from "../model/network.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
-import { fmt } from "../report/markdown.js";
+import { gridsNest } from "../spline/knots.js";
+import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
 import { hasScalers } from "./scaled.js";
@@ -253,7 +254,7 @@ function checkNesting(start: number[], grids: LevelGrid[]): void {
       : start.map(() => (typeof grid === "number" ? grid : null));
     sizes.forEach((g, l) => {
       const p = prev[l] ?? null;
-      if (g !== null && p !== null && (!Number.isInteger(g) || g < p || g % p !== 0))
+      if (g !== null && p !== null && !gridsNest(p, g))
         throw new Error(
           `trainMultilevel: grids[${k}] = ${JSON.stringify(grid)} does not nest in the previous grid ${p} of spline layer ${l} (each grid must be a multiple of the one before)`,
         );

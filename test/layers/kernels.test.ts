@@ -3,6 +3,7 @@
  * `evalBasisAt`), inside and outside the domain, for forward and backward.
  */
 import { describe, expect, it } from "vitest";
+import { jetShape } from "../../src/layers/jet.js";
 import {
   splineBackwardGeneric,
   splineForwardGeneric,
@@ -15,7 +16,6 @@ import {
   cubicJetBackward,
   cubicJetForward,
 } from "../../src/layers/spline-kernel-cubic.js";
-import { jetShape } from "../../src/model/jet.js";
 import { uniformKnots } from "../../src/spline/knots.js";
 import { Rng } from "../../src/util/random.js";
 

@@ -6,12 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
-import {
-  cubicBackward,
-  cubicForward,
-  cubicJetBackward,
-  cubicJetForward,
-} from "../../src/layers/spline-kernel-cubic.js";
+import { type JetShape, jetShape } from "../../src/layers/jet.js";
 import {
   splineBackward,
   splineBackwardGeneric,
@@ -19,6 +14,12 @@ import {
   splineJetBackward,
   splineJetForward,
 } from "../../src/layers/spline-kernel.js";
+import {
+  cubicBackward,
+  cubicForward,
+  cubicJetBackward,
+  cubicJetForward,
+} from "../../src/layers/spline-kernel-cubic.js";
 import {
   arenaBytes,
   arenaKernels,
@@ -29,7 +30,6 @@ import {
   wasmSupported,
 } from "../../src/layers/wasm/kernels.js";
 import { SPLINE_CUBIC_WASM_BASE64 } from "../../src/layers/wasm/spline-cubic-bytes.js";
-import { type JetShape, jetShape } from "../../src/model/jet.js";
 import type { KnotVector } from "../../src/spline/knots.js";
 import { uniformKnots } from "../../src/spline/knots.js";
 import { Rng } from "../../src/util/random.js";

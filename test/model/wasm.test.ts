@@ -6,9 +6,9 @@
  * `params` array falls back to the JS kernels, and jets beyond the reserved channels fall back too.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import type { JetSpec } from "../../src/layers/jet.js";
 import type { LayerSpec } from "../../src/layers/layer.js";
 import { setWasmOverride, wasmSupported } from "../../src/layers/wasm/kernels.js";
-import type { JetSpec } from "../../src/model/jet.js";
 import { KAN, type KANOptions } from "../../src/model/kan.js";
 import { mseLoss } from "../../src/model/losses.js";
 import { MLP } from "../../src/model/mlp.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jetShape } from "../../src/model/jet.js";
+import { jetShape } from "../../src/layers/jet.js";
 import { KAN } from "../../src/model/kan.js";
 import { Network } from "../../src/model/network.js";
 import { jetTermLoss, residual } from "../../src/problems/residual.js";

@@ -1,49 +1,29 @@
 /**
  * The pure report entry must stay browser-safe like the core: nothing reachable from
- * src/report/index.ts imports a `node:` module, a Node built-in or a package. The Node-only files
- * (env, png, write, node/fs) are reachable only from src/node/index.ts.
+ * src/report/index.ts imports a `node:` module, a Node built-in or a package. The Node-only parts
+ * (env, png, write, fs) live in src/node/ and are reachable only from src/node/index.ts.
  */
-import { readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
-import { dirname, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isNodeBuiltin, isRelative, reachable, SRC, srcPath } from "../helpers/import-graph.js";
 
-const src = resolve(import.meta.dirname, "../../src");
-
-function reachable(entry: string): Map<string, string[]> {
-  const seen = new Map<string, string[]>();
-  const stack = [entry];
-  const re =
-    /(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
-  while (stack.length > 0) {
-    const file = stack.pop()!;
-    if (seen.has(file)) continue;
-    const deps = [...readFileSync(file, "utf8").matchAll(re)].map((m) => m[1] ?? m[2] ?? m[3]);
-    seen.set(file, deps);
-    for (const d of deps)
-      if (d.startsWith(".")) stack.push(resolve(dirname(file), d.replace(/\.js$/, ".ts")));
-  }
-  return seen;
-}
+const NODE_ONLY = ["node/env.ts", "node/png.ts", "node/write.ts", "node/fs.ts"];
 
 describe("report entry points", () => {
   it("src/report/index.ts reaches no node: module and no package", () => {
-    const graph = reachable(resolve(src, "report/index.ts"));
+    const graph = reachable(resolve(SRC, "report/index.ts"));
     const offenders: string[] = [];
     for (const [file, deps] of graph)
       for (const d of deps)
-        if (!d.startsWith(".") || builtinModules.includes(d))
-          offenders.push(`${relative(src, file)} imports ${d}`);
+        if (!isRelative(d) || isNodeBuiltin(d)) offenders.push(`${srcPath(file)} imports ${d}`);
     expect(offenders).toEqual([]);
-    const files = [...graph.keys()].map((f) => relative(src, f));
-    for (const nodeOnly of ["report/env.ts", "report/png.ts", "report/write.ts", "node/fs.ts"])
-      expect(files).not.toContain(nodeOnly);
+    const files = [...graph.keys()].map(srcPath);
+    for (const nodeOnly of NODE_ONLY) expect(files).not.toContain(nodeOnly);
   });
 
   it("src/node/index.ts reaches the Node-only report parts", () => {
-    const files = [...reachable(resolve(src, "node/index.ts")).keys()].map((f) => relative(src, f));
-    for (const f of ["report/env.ts", "report/png.ts", "report/write.ts", "node/fs.ts"])
-      expect(files).toContain(f);
+    const files = [...reachable(resolve(SRC, "node/index.ts")).keys()].map(srcPath);
+    for (const f of NODE_ONLY) expect(files).toContain(f);
   });
 
   it("the Node entry exports the documented API", async () => {

@@ -195,3 +195,16 @@ describe("B-spline basis", () => {
     );
   });
 });
+
+describe("NaN inputs", () => {
+  it("take interval 0 and give NaN values on every path (uniform cubic, generic uniform, general knots)", () => {
+    const rng = new Rng(5);
+    for (const kv of [uniformKnots([0, 1], 5, 4), uniformKnots([0, 1], 5, 3), randomKnots(rng, 0, 1, 6, 4)]) {
+      const { span, v } = basisAt(kv, Number.NaN);
+      expect(span).toBe(0);
+      for (let m = 0; m < kv.order; m++) expect(v[m]).toBeNaN();
+      const u = new Float64Array(basisCount(kv)).fill(1);
+      expect(evalSpline(kv, u, Number.NaN)).toBeNaN();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import {
   breakpoints,
   findInterval,
   generalKnots,
+  gridsNest,
   knotVector,
   subdivideKnots,
   uniformKnots,
@@ -94,5 +95,20 @@ describe("knot validation names the bad value", () => {
     expect(() => knotVector([0, 1, 2], 2)).toThrow(/needs at least 4 knots, got 3/);
     expect(() => generalKnots([0, 1], 3, { left: [-1], right: [2, 3] })).toThrow(/r - 1 = 2 on each side/);
     expect(() => generalKnots([0, 1], 2, { left: [0.5], right: [2] })).toThrow(/strictly increasing/);
+  });
+});
+
+describe("gridsNest", () => {
+  it("accepts integer multiples (factor 1 included) and nothing else", () => {
+    expect(gridsNest(5, 5)).toBe(true);
+    expect(gridsNest(5, 10)).toBe(true);
+    expect(gridsNest(5, 40)).toBe(true);
+    expect(gridsNest(3, 12)).toBe(true);
+    expect(gridsNest(5, 7)).toBe(false);
+    expect(gridsNest(10, 5)).toBe(false);
+    expect(gridsNest(5, 12.5)).toBe(false);
+    expect(gridsNest(5, Number.NaN)).toBe(false);
+    expect(gridsNest(0, 5)).toBe(false);
+    expect(gridsNest(2.5, 5)).toBe(false);
   });
 });

@@ -12,7 +12,7 @@
  * only if `WebAssembly.validate` accepts it (fixed-width SIMD). `MLKAN_WASM=0` in the environment (Node)
  * makes new networks use the JS kernels.
  */
-import type { JetShape } from "../../model/jet.js";
+import type { JetShape } from "../jet.js";
 import { SPLINE_CUBIC_WASM_BASE64 } from "./spline-cubic-bytes.js";
 
 /** Which kernels a network's spline layers run on. */

@@ -256,7 +256,7 @@
   )
 
   ;; ---------------------------------------------------------------------------------------------------
-  ;; Jets (model/jet.ts): x and y in jet layout [(s*C + c)*width + unit], C = 1 + D + M. `pairs` holds
+  ;; Jets (layers/jet.ts): x and y in jet layout [(s*C + c)*width + unit], C = 1 + D + M. `pairs` holds
   ;; pairK[M] then pairL[M] (i32). `work` holds f1[Q], f2[Q], a1[Q], a2[Q], then x'[D], x'_k x'_l[M],
   ;; x''[M] of the current (sample, input) (scratch of loadInputJet).
   ;; ---------------------------------------------------------------------------------------------------

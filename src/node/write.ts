@@ -1,11 +1,11 @@
 /** Writing a whole report to a directory (Node only). */
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../node/fs.js";
-import { historyCsv, resultCsv, resultHistoryCsv } from "./csv.js";
-import { type ResultTableOptions, resultMarkdown } from "./markdown.js";
-import { resultPlots } from "./plots.js";
+import { historyCsv, resultCsv, resultHistoryCsv } from "../report/csv.js";
+import { type ResultTableOptions, resultMarkdown } from "../report/markdown.js";
+import { resultPlots } from "../report/plots.js";
+import { type ExperimentResult, resultToJson, rowHistories, validateResult } from "../report/result.js";
+import { writeFileAtomic } from "./fs.js";
 import { type PngOptions, svgToPng } from "./png.js";
-import { type ExperimentResult, resultToJson, rowHistories, validateResult } from "./result.js";
 
 export interface WriteReportOptions {
   /** File stem (default: the experiment name); files are `<name>.md`, `<name>.json`, ... */

@@ -1,7 +1,7 @@
 /** The `env` block of a result JSON (Node only: reads `node:os`). */
 import { arch, availableParallelism, cpus, platform, release } from "node:os";
-import { VERSION } from "../cli/version.js";
-import type { EnvInfo } from "./result.js";
+import type { EnvInfo } from "../report/result.js";
+import { VERSION } from "./version.js";
 
 /**
  * Where a result was computed: Node version, platform and OS release, architecture, CPU model,

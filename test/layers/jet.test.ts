@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/layers/elementwise.js";
+import { type JetShape, jetShape } from "../../src/layers/jet.js";
 import type { LayerSpec } from "../../src/layers/layer.js";
-import { type JetShape, jetShape } from "../../src/model/jet.js";
 import { KAN } from "../../src/model/kan.js";
 import { MLP } from "../../src/model/mlp.js";
 import { type JetBlockLoss, Network } from "../../src/model/network.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { pngAvailable, svgToPng } from "../../src/node/png.js";
 import { plotHistory } from "../../src/report/plot/history.js";
-import { pngAvailable, svgToPng } from "../../src/report/png.js";
-import { makeHistory } from "./fixtures.js";
+import { makeHistory } from "../report/fixtures.js";
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

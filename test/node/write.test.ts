@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { collectEnv } from "../../src/report/env.js";
+import { collectEnv } from "../../src/node/env.js";
+import { safeFileStem, writeReport } from "../../src/node/write.js";
 import { parseResult, validateResult } from "../../src/report/result.js";
-import { safeFileStem, writeReport } from "../../src/report/write.js";
-import { makeResult } from "./fixtures.js";
-import { checkWellFormed } from "./xml.js";
+import { makeResult } from "../report/fixtures.js";
+import { checkWellFormed } from "../report/xml.js";
 
 const root = mkdtempSync(join(tmpdir(), "mlkan-report-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
