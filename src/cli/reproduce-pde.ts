@@ -21,12 +21,12 @@ import {
   runPeerPde,
 } from "../experiments/pde-peers.js";
 import { writeFileAtomic } from "../node/fs.js";
-import { collectEnv } from "../report/env.js";
+import { collectEnv } from "../node/env.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { pdeHeatmaps } from "../report/pde.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, resultToJson } from "../report/result.js";
-import { writeReport } from "../report/write.js";
+import { writeReport } from "../node/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { reproduceCommand } from "./reproduce.js";

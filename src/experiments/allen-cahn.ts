@@ -20,7 +20,7 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec } from "../optim/factory.js";
 import { type AllenCahnOptions, AllenCahnProblem } from "../problems/pde/allen-cahn.js";
-import { fmt } from "../report/markdown.js";
+import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
 import {

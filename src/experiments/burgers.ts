@@ -25,7 +25,7 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec, OptimizerSpec } from "../optim/factory.js";
 import { BurgersProblem, type BurgersProblemOptions } from "../problems/pde/burgers.js";
-import { fmt } from "../report/markdown.js";
+import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, type TrainProgress, trainMultilevel } from "../train/trainer.js";
 import {

@@ -21,7 +21,7 @@ import { KAN } from "../model/kan.js";
 import { MLP } from "../model/mlp.js";
 import type { AdamSpec } from "../optim/factory.js";
 import { PoissonInterfaceProblem, type PoissonInterfaceOptions } from "../problems/pde/poisson-interface.js";
-import { fmt } from "../report/markdown.js";
+import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
 import {

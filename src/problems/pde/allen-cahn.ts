@@ -13,7 +13,7 @@
  * evaluation grid of 256 x-points (every 8th spectral point) x 101 times: relL2, maxAbsErr, evalResidual.
  * `residualSpectrum` gives the mean energy of the residual's Fourier modes in x (the paper's Fig. 8).
  */
-import { jetShape } from "../../model/jet.js";
+import { jetShape } from "../../layers/jet.js";
 import type { Network } from "../../model/network.js";
 import { Rng } from "../../util/random.js";
 import { rejectUnknownKeys, requireInteger } from "../../util/validate.js";

@@ -15,7 +15,7 @@
  * Cole-Hopf reference on an evaluation grid (default 256 x 101, x x t), and `evalResidual`, the mean
  * squared PDE residual on that finer grid.
  */
-import { type JetShape, jetShape } from "../../model/jet.js";
+import { type JetShape, jetShape } from "../../layers/jet.js";
 import type { Network } from "../../model/network.js";
 import { Rng } from "../../util/random.js";
 import { rejectUnknownKeys, requireInteger, requirePositive } from "../../util/validate.js";

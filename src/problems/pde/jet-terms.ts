@@ -7,7 +7,7 @@
  * A term's loss closure comes from `jetTermLoss` (problems/residual.ts) and so runs on worker threads
  * when a thread pool is installed, point weights and residual outputs included.
  */
-import type { JetShape } from "../../model/jet.js";
+import type { JetShape } from "../../layers/jet.js";
 import type { JetBlockLoss, Network } from "../../model/network.js";
 
 /** One loss term: `loss` evaluated on the output jets of the n points `x` (row-major, nIn per point). */

@@ -17,7 +17,7 @@
  *
  * Metrics on a 201 x 201 evaluation grid: relL2, maxAbsErr against u*, evalResidual = mean r^2.
  */
-import { jetShape } from "../../model/jet.js";
+import { jetShape } from "../../layers/jet.js";
 import type { Network } from "../../model/network.js";
 import { rejectUnknownKeys, requireInteger } from "../../util/validate.js";
 import type { Problem } from "../problem.js";

@@ -61,7 +61,7 @@
  * Allocation: point and residual arrays are allocated at construction; per-model gradient scratch is
  * reallocated only when the parameter count changes (refinement). A step allocates nothing here.
  */
-import { type JetShape, type JetSpec, jetShape } from "../../model/jet.js";
+import { type JetShape, type JetSpec, jetShape } from "../../layers/jet.js";
 import type { JetBlockLoss, JetOptions, Network } from "../../model/network.js";
 import { Rng } from "../../util/random.js";
 import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../../util/validate.js";

@@ -17,12 +17,17 @@ function problemGradientError(problem: Problem, model: Network, every: number): 
   const sub = Float64Array.from(idx, (i) => g[i]);
   const v = Float64Array.from(idx, (i) => model.params[i]);
   const scratch = new Float64Array(model.paramCount);
-  return gradientError(sub, v, () => {
-    for (const [k, i] of idx.entries()) model.params[i] = v[k];
-    const l = problem.lossAndGradient(model, scratch);
-    for (const [k, i] of idx.entries()) model.params[i] = v[k];
-    return l;
-  });
+  return gradientError(
+    sub,
+    v,
+    () => {
+      for (const [k, i] of idx.entries()) model.params[i] = v[k];
+      const l = problem.lossAndGradient(model, scratch);
+      for (const [k, i] of idx.entries()) model.params[i] = v[k];
+      return l;
+    },
+    60_000,
+  );
 }
 
 describe("paper PINN problems", () => {
@@ -46,7 +51,7 @@ describe("paper PINN problems", () => {
       expect(Math.abs(q.terms[0].x[2 * s])).toBeLessThanOrEqual(1);
       expect(q.terms[0].x[2 * s + 1]).toBeGreaterThanOrEqual(0);
     }
-  });
+  }, 60_000);
 
   it("Burgers: the residual of the jets equals finite differences of the network", () => {
     const p = new BurgersProblem({ nu: 0.05, nx: 4, nt: 4, evalNx: 8, evalNt: 3 });
@@ -62,7 +67,7 @@ describe("paper PINN problems", () => {
       const uxx = (u(x + h, t) - 2 * u(x, t) + u(x - h, t)) / (h * h);
       expect(r[s]).toBeCloseTo(ut + u(x, t) * ux - 0.05 * uxx, 5);
     }
-  });
+  }, 60_000);
 
   it("Poisson interface: gradient matches central differences; the flux term uses one-sided derivatives", () => {
     const s = poissonSettings(true);
@@ -85,7 +90,7 @@ describe("paper PINN problems", () => {
     expect(loss).toBeCloseTo(0.1 * sum, 4);
     // |x| makes the network kink at x = 0: the two one-sided derivatives differ.
     expect(Math.abs((u(0, 0.3) - u(-h, 0.3)) / h - (u(h, 0.3) - u(0, 0.3)) / h)).toBeGreaterThan(1e-3);
-  });
+  }, 60_000);
 
   it("Poisson interface: RBA weights move towards |r| / max |r| and stay in (0, 1]", () => {
     const p = new PoissonInterfaceProblem({ n: 9, evalN: 9, rbaMu: 0.5 });
@@ -100,7 +105,7 @@ describe("paper PINN problems", () => {
       max = Math.max(max, l);
     }
     expect(max).toBeCloseTo(1, 12);
-  });
+  }, 60_000);
 
   it("Allen-Cahn: gradient matches central differences; periodic terms vanish for a periodic model", () => {
     const s = allenCahnSettings(true);
@@ -125,5 +130,5 @@ describe("paper PINN problems", () => {
     let total = spec[0] + spec[spec.length - 1];
     for (let k = 1; k < spec.length - 1; k++) total += 2 * spec[k];
     expect(total).toBeCloseTo(ms, 10);
-  });
+  }, 60_000);
 });

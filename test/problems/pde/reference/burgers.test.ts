@@ -96,7 +96,7 @@ describe("Burgers Cole-Hopf reference", () => {
         worst = Math.max(worst, Math.abs(a.at(x, t) - b.at(x, t)));
       }
     expect(worst).toBeLessThan(1e-10);
-  });
+  }, 60_000);
 
   it("satisfies the PDE: finite-difference residual of the reference is small away from the front", () => {
     const nu = 0.01 / Math.PI;
@@ -136,7 +136,7 @@ describe("Burgers Cole-Hopf reference", () => {
       expect(Math.sqrt(num / den)).toBeLessThan(1e-3);
       expect(maxErr).toBeLessThan(1e-2);
     }
-  });
+  }, 60_000);
 
   it("grid() lays out time-major rows and matches at()", () => {
     const ref = new BurgersReference({ nu: 0.02 });
