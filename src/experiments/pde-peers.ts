@@ -24,7 +24,8 @@
  * Budgets (DESIGN.md section 5, fairness): the fine-only KAN starts from the same random coarse model
  * prolongated to the finest grid and gets the multilevel run's total steps (main and polish); the MLP
  * (tanh, about the finest KAN's parameter count) gets the same steps and optimizers. Wall seconds are
- * reported per row (training only; metric evaluations excluded).
+ * reported per row (training only; metric evaluations excluded). `--quick` budgets use fewer points,
+ * steps and seeds and smaller MLPs, and assert only robust facts in the tests.
  */
 import { KAN } from "../model/kan.js";
 import { MLP } from "../model/mlp.js";
@@ -174,7 +175,7 @@ export function peerPdeSettings(experiment: PeerPdeName, quick = false): PeerPde
         steps: quick ? [8, 8, 8] : [50, 50, 50],
         optimizer: LBFGS_PYKAN,
         polish: null,
-        mlpWidth: [24, 24],
+        mlpWidth: quick ? [12, 12] : [24, 24],
         interior: { kind: "grid", n: quick ? 21 : 51 },
         boundaryPerEdge: quick ? 21 : 51,
         pdeWeight: 0.01,
@@ -189,7 +190,7 @@ export function peerPdeSettings(experiment: PeerPdeName, quick = false): PeerPde
         steps: quick ? [60, 60] : [400, 400, 400, 400],
         optimizer: { type: "adam", lr: 1e-2, warmup: { steps: 20, startLr: 1e-4 } },
         polish: { optimizer: LBFGS_PYKAN, steps: quick ? [5, 5] : [30, 30, 30, 30] },
-        mlpWidth: [48, 48],
+        mlpWidth: quick ? [16, 16] : [48, 48],
         interior: { kind: "sobol", n: quick ? 512 : 4096 },
         boundaryPerEdge: quick ? 64 : 256,
         pdeWeight: 1 / (17 * Math.PI ** 2) ** 2,

@@ -122,24 +122,28 @@ describe("README", () => {
     expect(Math.abs(prediction - Math.exp(1.25))).toBeLessThan(5e-3);
   });
 
-  it("its PINN example runs as printed", () => {
+  it("its PDE example runs as printed", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## PINN example"));
+    const section = readme.slice(readme.indexOf("## Solving PDEs"));
     const code = /```js\n([\s\S]*?)```/.exec(section)![1];
     expect(code).toMatch(/from "mlkan"/);
-    const file = join(work, "readme-pinn.mjs");
+    const file = join(work, "readme-pde.mjs");
     writeFileSync(
       file,
       code.replace(/from "mlkan"/, `from ${JSON.stringify(pathToFileURL(join(root, "dist/index.js")).href)}`),
     );
     const out = execFileSync("node", [file], { cwd: work, encoding: "utf8" });
     expect(out).toMatch(
-      /^G=4: relative L2 error \S+\nG=8: relative L2 error \S+\nG=16: relative L2 error \S+\n/,
+      /^G=5: relative L2 error \S+\nG=10: relative L2 error \S+\nG=20: relative L2 error \S+\n/,
     );
-    expect(out).toMatch(/completed 300 steps over 3 levels/);
+    expect(out).toMatch(/completed 150 steps over 3 levels/);
     const err = [...out.matchAll(/relative L2 error (\S+)/g)].map((m) => Number(m[1]));
-    expect(err[2]).toBeLessThan(err[0]);
-    expect(err[2]).toBeLessThan(1e-2);
+    expect(err[1]).toBeLessThan(err[0]);
+    expect(err[2]).toBeLessThan(err[1]);
+    expect(err[2]).toBeLessThan(1e-3);
+    const svg = readFileSync(join(work, "poisson.svg"), "utf8");
+    expect(svg).toContain("KAN solution");
+    expect(svg.match(/<g class="cells"/g)?.length).toBe(3);
   });
 });
 
