@@ -20,16 +20,15 @@ import {
   peerRowKey,
   runPeerPde,
 } from "../experiments/pde-peers.js";
-import { writeFileAtomic } from "../node/fs.js";
 import { collectEnv } from "../node/env.js";
+import { writeFileAtomic } from "../node/fs.js";
+import { writeReport } from "../node/write.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { pdeHeatmaps } from "../report/pde.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, resultToJson } from "../report/result.js";
-import { writeReport } from "../node/write.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
-import { reproduceCommand } from "./reproduce.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 export interface PeerPdeCliOptions {
@@ -175,9 +174,10 @@ export function peerTableOptions(result: ExperimentResult) {
   };
 }
 
-export function registerPeerPde(program: Command): void {
+/** Registers the three commands under the `reproduce` command (`reproduceCommand(program)`). */
+export function registerPeerPde(reproduce: Command): void {
   for (const name of ["pykan-poisson", "kan-paper-pde", "helmholtz"] as const) {
-    reproduceCommand(program)
+    reproduce
       .command(name)
       .description(
         `${TITLES[name]}: multilevel KAN beside a fine-only KAN and a tanh MLP with the same budget`,

@@ -188,7 +188,7 @@ export function registerReproduce(program: Command): void {
     .option("--from-json <file>", "re-render the report of an earlier run from its result JSON (no training)")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
-  registerPeerPde(program);
+  registerPeerPde(reproduceCommand(program));
   registerReproduceBurgers(reproduceCommand(program));
   registerReproducePoissonInterface(reproduceCommand(program));
   registerReproduceAllenCahn(reproduceCommand(program));
