@@ -6,6 +6,7 @@
 export * from "./layers/index.js";
 export * from "./model/index.js";
 export * from "./optim/index.js";
+export * from "./problems/dataset.js";
 export * from "./problems/pde/index.js";
 export * from "./problems/pde/paper.js";
 export * from "./problems/problem.js";

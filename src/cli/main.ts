@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { VERSION } from "../node/version.js";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
+import { registerExport } from "./export.js";
 import { registerPredict } from "./predict.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerTrain } from "./train.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerTrain(program);
   registerPredict(program);
+  registerExport(program);
   return program;
 }
 

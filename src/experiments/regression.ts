@@ -35,7 +35,8 @@ import { KAN } from "../model/kan.js";
 import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { LbfgsSpec } from "../optim/factory.js";
-import { createDataset, type Dataset, RegressionProblem } from "../problems/regression.js";
+import { createDataset, type Dataset } from "../problems/dataset.js";
+import { RegressionProblem } from "../problems/regression.js";
 import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 // `fit` imported under another name: Biome's noFocusedTests rule takes a call `fit(...)` for Jasmine's

@@ -10,27 +10,21 @@
  */
 
 import { ONE_SIXTH } from "../spline/basis.js";
-import type { KnotVector } from "../spline/knots.js";
-import type { JetShape } from "./jet.js";
 import {
   jetChannelsCombine,
   jetChannelsForward,
   jetChannelsInputGrad,
   loadInputJet,
 } from "./jet-channels.js";
+import type {
+  SplineBackwardArgs,
+  SplineForwardArgs,
+  SplineJetBackwardArgs,
+  SplineJetForwardArgs,
+} from "./spline-kernel-args.js";
 
-export function cubicForward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-  rows: number,
-): void {
+export function cubicForward(args: SplineForwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, y, yo, rows } = args;
   const a = kv.a;
   const bEnd = kv.b;
   const invh = kv.invh;
@@ -80,20 +74,8 @@ export function cubicForward(
   }
 }
 
-export function cubicBackward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  gy: Float64Array,
-  gx: Float64Array | null,
-  g: Float64Array,
-  goff: number,
-  rows: number,
-): void {
+export function cubicBackward(args: SplineBackwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows } = args;
   const a = kv.a;
   const bEnd = kv.b;
   const invh = kv.invh;
@@ -168,22 +150,8 @@ export function cubicBackward(
  * Jet forward for uniform cubics; same operations as the generic `splineJetForward` (its value channel
  * equals `cubicForward` bit for bit).
  */
-export function cubicJetForward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-  rows: number,
-  shape: JetShape,
-  scratch: Float64Array,
-  f1: Float64Array,
-  f2: Float64Array,
-): void {
+export function cubicJetForward(args: SplineJetForwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2 } = args;
   const { C, D, M } = shape;
   const a = kv.a;
   const bEnd = kv.b;
@@ -261,26 +229,8 @@ export function cubicJetForward(
 }
 
 /** Reverse pass through `cubicJetForward`; same operations as the generic `splineJetBackward`. */
-export function cubicJetBackward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  gy: Float64Array,
-  gx: Float64Array | null,
-  g: Float64Array,
-  goff: number,
-  rows: number,
-  shape: JetShape,
-  scratch: Float64Array,
-  f1: Float64Array,
-  f2: Float64Array,
-  a1: Float64Array,
-  a2: Float64Array,
-): void {
+export function cubicJetBackward(args: SplineJetBackwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, shape, scratch, f1, f2, a1, a2 } = args;
   const { C, D, M } = shape;
   const a = kv.a;
   const bEnd = kv.b;

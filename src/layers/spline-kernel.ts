@@ -10,64 +10,22 @@
  */
 
 import { evalBasisAt } from "../spline/basis.js";
-import type { KnotVector } from "../spline/knots.js";
-import type { JetShape } from "./jet.js";
 import {
   jetChannelsCombine,
   jetChannelsForward,
   jetChannelsInputGrad,
   loadInputJet,
 } from "./jet-channels.js";
-import { cubicBackward, cubicForward, cubicJetBackward, cubicJetForward } from "./spline-kernel-cubic.js";
-import { sharedArena, stagePairs } from "./wasm/kernels.js";
-
-/** y[yo + s*Q + q] = sum_p sum_m b_{j+m}(x_sp) coef[coff + ((p*N + j + m)*Q + q)]. */
-export function splineForward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-  rows: number,
-  scratch: Float64Array,
-): void {
-  if (kv.uniform && kv.order === 4) {
-    const k = sharedArena(coef, x, y);
-    if (k !== undefined) {
-      k.fwd(
-        P,
-        Q,
-        kv.intervals,
-        kv.a,
-        kv.b,
-        kv.invh,
-        coef.byteOffset + coff * 8,
-        x.byteOffset + xo * 8,
-        y.byteOffset + yo * 8,
-        rows,
-      );
-    } else cubicForward(kv, P, Q, coef, coff, x, xo, y, yo, rows);
-  } else splineForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, scratch);
-}
+import type {
+  SplineBackwardArgs,
+  SplineForwardArgs,
+  SplineJetBackwardArgs,
+  SplineJetForwardArgs,
+} from "./spline-kernel-args.js";
 
 /** The generic forward (any order, any knots) through `evalBasisAt`. */
-export function splineForwardGeneric(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-  rows: number,
-  scratch: Float64Array,
-): void {
+export function splineForwardGeneric(args: SplineForwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, y, yo, rows, scratch } = args;
   const r = kv.order;
   const N = kv.intervals + r - 1;
   y.fill(0, yo, yo + rows * Q);
@@ -88,63 +46,9 @@ export function splineForwardGeneric(
   }
 }
 
-/**
- * Backward of `splineForward`: adds `b_{j+m}(x) gy[s][q]` into g[goff + ((p*N + j + m)*Q + q)] and, if gx
- * is not null, writes gx[s*P + p] = sum_m b'_{j+m}(x) sum_q coef[...] gy[s][q] (one fused pass).
- */
-export function splineBackward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  gy: Float64Array,
-  gx: Float64Array | null,
-  g: Float64Array,
-  goff: number,
-  rows: number,
-  scratch: Float64Array,
-): void {
-  if (kv.uniform && kv.order === 4) {
-    const k = sharedArena(coef, x, gy, g, gx);
-    if (k !== undefined) {
-      k.bwd(
-        P,
-        Q,
-        kv.intervals,
-        kv.a,
-        kv.b,
-        kv.invh,
-        coef.byteOffset + coff * 8,
-        x.byteOffset + xo * 8,
-        gy.byteOffset,
-        gx === null ? 0 : gx.byteOffset,
-        gx === null ? 0 : 1,
-        g.byteOffset + goff * 8,
-        rows,
-      );
-    } else cubicBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows);
-  } else splineBackwardGeneric(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, scratch);
-}
-
 /** The generic backward (any order, any knots) through `evalBasisAt`. */
-export function splineBackwardGeneric(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  gy: Float64Array,
-  gx: Float64Array | null,
-  g: Float64Array,
-  goff: number,
-  rows: number,
-  scratch: Float64Array,
-): void {
+export function splineBackwardGeneric(args: SplineBackwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, scratch } = args;
   const r = kv.order;
   const N = kv.intervals + r - 1;
   for (let p = 0; p < P; p++) {
@@ -171,70 +75,9 @@ export function splineBackwardGeneric(
   }
 }
 
-/**
- * Jet forward of a spline layer (x and y in jet layout, layers/jet.ts): per edge
- * y = phi(x), y'_k = phi'(x) x'_k, y''_kl = phi''(x) x'_k x'_l + phi'(x) x''_kl, summed over inputs.
- * For each (sample, input) one pass over the outputs forms phi, phi', phi'' (kept in `f1`, `f2`), then each
- * derivative channel is updated in its own contiguous pass. `scratch` needs 4r + 2M + D entries, `f1`
- * and `f2` Q entries.
- */
-export function splineJetForward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-  rows: number,
-  shape: JetShape,
-  scratch: Float64Array,
-  f1: Float64Array,
-  f2: Float64Array,
-): void {
-  if (kv.uniform && kv.order === 4) {
-    const k = sharedArena(coef, x, y);
-    if (k !== undefined && Q <= k.maxQ && shape.C <= k.maxC) {
-      stagePairs(k, shape);
-      k.jetFwd(
-        P,
-        Q,
-        kv.intervals,
-        kv.a,
-        kv.b,
-        kv.invh,
-        coef.byteOffset + coff * 8,
-        x.byteOffset + xo * 8,
-        y.byteOffset + yo * 8,
-        rows,
-        shape.D,
-        shape.M,
-        k.pairs,
-        k.work,
-      );
-    } else cubicJetForward(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
-  } else splineJetForwardGeneric(kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2);
-}
-
 /** The generic jet forward (any order, any knots) through `evalBasisAt`. */
-export function splineJetForwardGeneric(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-  rows: number,
-  shape: JetShape,
-  scratch: Float64Array,
-  f1: Float64Array,
-  f2: Float64Array,
-): void {
+export function splineJetForwardGeneric(args: SplineJetForwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, y, yo, rows, shape, scratch, f1, f2 } = args;
   const { C, D, M } = shape;
   const r = kv.order;
   const N = kv.intervals + r - 1;
@@ -269,106 +112,9 @@ export function splineJetForwardGeneric(
   }
 }
 
-/**
- * Reverse pass through `splineJetForward`. With G_c the output-channel gradients of edge (p, q),
- * A1 = sum_k G_k x'_k + sum_m G_m x''_m and A2 = sum_m G_m x'_k x'_l:
- *   dL/dc_i += b_i G_0 + b'_i A1 + b''_i A2,
- *   dL/dx += sum_q (G_0 phi' + A1 phi'' + A2 phi'''),
- *   dL/dx'_k += sum_q G_k phi' + over pairs containing k: sum_q G_m phi'' x'_other (both orders),
- *   dL/dx''_m += sum_q G_m phi'.
- * gx is written. `scratch` needs 4r + 2M + D entries; `f1`, `f2`, `a1`, `a2` Q entries.
- */
-export function splineJetBackward(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  gy: Float64Array,
-  gx: Float64Array | null,
-  g: Float64Array,
-  goff: number,
-  rows: number,
-  shape: JetShape,
-  scratch: Float64Array,
-  f1: Float64Array,
-  f2: Float64Array,
-  a1: Float64Array,
-  a2: Float64Array,
-): void {
-  if (kv.uniform && kv.order === 4) {
-    const k = sharedArena(coef, x, gy, g, gx);
-    if (k !== undefined && Q <= k.maxQ && shape.C <= k.maxC) {
-      stagePairs(k, shape);
-      k.jetBwd(
-        P,
-        Q,
-        kv.intervals,
-        kv.a,
-        kv.b,
-        kv.invh,
-        coef.byteOffset + coff * 8,
-        x.byteOffset + xo * 8,
-        gy.byteOffset,
-        gx === null ? 0 : gx.byteOffset,
-        gx === null ? 0 : 1,
-        g.byteOffset + goff * 8,
-        rows,
-        shape.D,
-        shape.M,
-        k.pairs,
-        k.work,
-      );
-    } else {
-      cubicJetBackward(kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, shape, scratch, f1, f2, a1, a2);
-    }
-  } else {
-    splineJetBackwardGeneric(
-      kv,
-      P,
-      Q,
-      coef,
-      coff,
-      x,
-      xo,
-      gy,
-      gx,
-      g,
-      goff,
-      rows,
-      shape,
-      scratch,
-      f1,
-      f2,
-      a1,
-      a2,
-    );
-  }
-}
-
 /** The generic reverse jet pass (any order, any knots) through `evalBasisAt`. */
-export function splineJetBackwardGeneric(
-  kv: KnotVector,
-  P: number,
-  Q: number,
-  coef: Float64Array,
-  coff: number,
-  x: Float64Array,
-  xo: number,
-  gy: Float64Array,
-  gx: Float64Array | null,
-  g: Float64Array,
-  goff: number,
-  rows: number,
-  shape: JetShape,
-  scratch: Float64Array,
-  f1: Float64Array,
-  f2: Float64Array,
-  a1: Float64Array,
-  a2: Float64Array,
-): void {
+export function splineJetBackwardGeneric(args: SplineJetBackwardArgs): void {
+  const { kv, P, Q, coef, coff, x, xo, gy, gx, g, goff, rows, shape, scratch, f1, f2, a1, a2 } = args;
   const { C, D, M } = shape;
   const r = kv.order;
   const N = kv.intervals + r - 1;

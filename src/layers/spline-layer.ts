@@ -19,6 +19,7 @@ import {
   breakpoints,
   generalKnots,
   gridsNest,
+  isUniformCubic,
   type KnotVector,
   subdivideKnots,
   uniformKnots,
@@ -29,7 +30,29 @@ import { requireDomain, requireInteger, requirePositive } from "../util/validate
 import { activationDerivs, sigmoid } from "./elementwise.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
-import { splineBackward, splineForward, splineJetBackward, splineJetForward } from "./spline-kernel.js";
+import type {
+  SplineBackwardArgs,
+  SplineForwardArgs,
+  SplineJetBackwardArgs,
+  SplineJetForwardArgs,
+} from "./spline-kernel-args.js";
+import {
+  CUBIC_KERNELS,
+  chooseSplineKernels,
+  GENERIC_KERNELS,
+  type KernelChoice,
+  type SplineKernels,
+} from "./spline-kernels.js";
+
+/** Placeholder jet shape of the argument records before the first jet pass. */
+const NO_SHAPE: JetShape = Object.freeze({
+  dims: new Int32Array(0),
+  D: 0,
+  M: 0,
+  pairK: new Int32Array(0),
+  pairL: new Int32Array(0),
+  C: 1,
+});
 
 /** Standard deviation of the N(0, std^2) initial B-spline coefficients when a spec gives none. */
 export const DEFAULT_INIT_STD = 0.1;
@@ -59,6 +82,11 @@ export class SplineLayer implements Layer {
   private jetScratch = new Float64Array(0);
   private readonly perOutput: Float64Array[] = [];
   private readonly silu = new Float64Array(4);
+  /** The kernel record every pass calls, chosen in `prepare` (`chooseSplineKernels`). */
+  private kernels: SplineKernels;
+  /** One named-argument record per pass, refilled before each call (no allocation per step). */
+  private readonly fwdArgs: SplineJetForwardArgs;
+  private readonly bwdArgs: SplineJetBackwardArgs;
 
   constructor(spec: Omit<SplineLayerSpec, "type">) {
     this.nIn = requireInteger("spline layer nIn", spec.nIn, 1);
@@ -80,6 +108,32 @@ export class SplineLayer implements Layer {
     this.A = this.basis === "relu" ? changeOfBasis(this.knots) : null;
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
     this.effBuf = this.base ? new Float64Array(nCoef) : null;
+    this.kernels = isUniformCubic(this.knots) ? CUBIC_KERNELS : GENERIC_KERNELS;
+    const none = new Float64Array(0);
+    const head = { kv: this.knots, P: this.nIn, Q: this.nOut, coef: none, coff: 0, x: none, xo: 0, rows: 0 };
+    this.fwdArgs = { ...head, scratch: this.scratch, y: none, yo: 0, shape: NO_SHAPE, f1: none, f2: none };
+    this.bwdArgs = {
+      ...head,
+      scratch: this.scratch,
+      gy: none,
+      gx: null,
+      g: none,
+      goff: 0,
+      shape: NO_SHAPE,
+      f1: none,
+      f2: none,
+      a1: none,
+      a2: none,
+    };
+  }
+
+  /**
+   * Which kernels the passes run for parameters `params` (after `prepare(params)`) and why: the generic
+   * kernels for other orders or general knots, else the WASM kernels when the coefficients the kernels
+   * read are in a network's WASM memory, else the fused cubic JS kernels.
+   */
+  kernelChoice(params: Float64Array): KernelChoice {
+    return chooseSplineKernels(this.knots, this.coefSource(params)[0]);
   }
 
   /** Order r of the splines. */
@@ -169,6 +223,7 @@ export class SplineLayer implements Layer {
   }
 
   prepare(params: Float64Array): void {
+    this.kernels = this.kernelChoice(params).kernels;
     if (this.uBuf) this.toSplineCoefficients(params, this.offset, this.uBuf, 0);
     if (this.effBuf) {
       const [u, uo] = this.uSource(params);
@@ -192,7 +247,16 @@ export class SplineLayer implements Layer {
     rows: number,
   ): void {
     const [coef, coff] = this.coefSource(params);
-    splineForward(this.knots, this.nIn, this.nOut, coef, coff, x, xo, y, yo, rows, this.scratch);
+    const a: SplineForwardArgs = this.fwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.y = y;
+    a.yo = yo;
+    a.rows = rows;
+    a.scratch = this.scratch;
+    this.kernels.forward(a);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
       const wb = this.baseOffset;
@@ -216,21 +280,18 @@ export class SplineLayer implements Layer {
     rows: number,
   ): void {
     const [coef, coff] = this.coefSource(params);
-    splineBackward(
-      this.knots,
-      this.nIn,
-      this.nOut,
-      coef,
-      coff,
-      x,
-      xo,
-      gy,
-      gx,
-      g,
-      this.offset,
-      rows,
-      this.scratch,
-    );
+    const a: SplineBackwardArgs = this.bwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.gy = gy;
+    a.gx = gx;
+    a.g = g;
+    a.goff = this.offset;
+    a.rows = rows;
+    a.scratch = this.scratch;
+    this.kernels.backward(a);
     if (this.base) {
       const { nIn: P, nOut: Q } = this;
       const wb = this.baseOffset;
@@ -280,7 +341,19 @@ export class SplineLayer implements Layer {
     const { nIn: P, nOut: Q } = this;
     const sc = this.jetWork(shape);
     const [f1, f2] = this.outputWork();
-    splineJetForward(this.knots, P, Q, coef, coff, x, xo, y, yo, rows, shape, sc, f1, f2);
+    const a = this.fwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.y = y;
+    a.yo = yo;
+    a.rows = rows;
+    a.shape = shape;
+    a.scratch = sc;
+    a.f1 = f1;
+    a.f2 = f2;
+    this.kernels.jetForward(a);
     if (!this.base) return;
     // Base term w_b silu(x): the silu jet of input p, times w_b[p][q], into every output channel.
     const wb = this.baseOffset;
@@ -336,26 +409,23 @@ export class SplineLayer implements Layer {
     const { nIn: P, nOut: Q } = this;
     const sc = this.jetWork(shape);
     const [f1, f2, a1, a2] = this.outputWork();
-    splineJetBackward(
-      this.knots,
-      P,
-      Q,
-      coef,
-      coff,
-      x,
-      xo,
-      gy,
-      gx,
-      g,
-      this.offset,
-      rows,
-      shape,
-      sc,
-      f1,
-      f2,
-      a1,
-      a2,
-    );
+    const a = this.bwdArgs;
+    a.coef = coef;
+    a.coff = coff;
+    a.x = x;
+    a.xo = xo;
+    a.gy = gy;
+    a.gx = gx;
+    a.g = g;
+    a.goff = this.offset;
+    a.rows = rows;
+    a.shape = shape;
+    a.scratch = sc;
+    a.f1 = f1;
+    a.f2 = f2;
+    a.a1 = a1;
+    a.a2 = a2;
+    this.kernels.jetBackward(a);
     if (!this.base) return;
     const wb = this.baseOffset;
     const bj = sc.length - C;

@@ -23,9 +23,14 @@ import {
   SplineLayer,
 } from "../layers/index.js";
 import { type JetContext, type JetShape, type JetSpec, jetShape } from "../layers/jet.js";
-import { arenaBytes, type KernelBackend, WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
+import type { SplineKernelName } from "../layers/spline-kernels.js";
+import { type KernelBackend, type WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
 import { requireFiniteArray, requireInteger } from "../util/validate.js";
+import { createArena } from "./arena.js";
+import { allocJetWorkspace, type JetWorkspace, JetWorkspaces, seedJet } from "./jet-workspace.js";
+import { applyScaler, type Scalers, unapplyScaler, validateScalers } from "./scalers.js";
+import { BLOCK, reduceSlots, type SlotTask, slotCount, slotStart } from "./slots.js";
 import { convertLayers, refineLayers } from "./transform.js";
 
 /** Serialised model: format tag, version, class, layer descriptions, parameters and scalers. */
@@ -40,23 +45,6 @@ export interface ModelJSON {
 
 export const MODEL_FORMAT = "mlkan-model";
 export const MODEL_VERSION = 1;
-
-/** Samples per block (fixed: part of the determinism contract). */
-export const BLOCK = 64;
-/** Largest number of reduction slots (fixed: part of the determinism contract). */
-export const MAX_SLOTS = 8;
-/** Jet workspaces are reserved in a network's WASM memory up to this size (else jets use JS arrays). */
-const JET_ARENA_BUDGET = 16 * 2 ** 20;
-
-/** Number of reduction slots for a batch of n samples, and the block range [b0, b1) of slot k. */
-export function slotCount(n: number): number {
-  return Math.min(MAX_SLOTS, Math.ceil(n / BLOCK));
-}
-export function slotBlocks(n: number, k: number): [number, number] {
-  const nb = Math.ceil(n / BLOCK);
-  const S = slotCount(n);
-  return [Math.floor((k * nb) / S), Math.floor(((k + 1) * nb) / S)];
-}
 
 /**
  * Loss of one block: given the network outputs y[s*nOut + o] of `rows` samples starting at sample
@@ -105,18 +93,16 @@ export interface GradientRunner {
   ): number | null;
 }
 
-interface JetWorkspace {
-  C: number;
-  input: Float64Array;
-  acts: Float64Array[];
-  gA: Float64Array;
-  gB: Float64Array;
-}
-
-/** Affine maps applied by `predict` in the user's units: x' = (x - shift) / scale, y = y' scale + shift. */
-export interface Scalers {
-  input?: { shift: number[]; scale: number[] };
-  output?: { shift: number[]; scale: number[] };
+/** What one layer of a network runs (`Network.layerKernels`). */
+export interface LayerKernels {
+  /** Index of the layer in the network. */
+  layer: number;
+  /** Layer type ("spline", "linear", ...). */
+  type: string;
+  /** The spline kernel record, or null for layers without spline kernels. */
+  kernels: SplineKernelName | null;
+  /** Why this record was chosen. */
+  reason: string;
 }
 
 export interface NetworkInit {
@@ -142,18 +128,18 @@ export class Network {
   private readonly gA: Float64Array;
   private readonly gB: Float64Array;
   private readonly slotGrad: Float64Array;
-  private jetWs: JetWorkspace | null = null;
+  private readonly jetWorkspaces: JetWorkspaces;
   /** The WASM memory holding the buffers above (null: plain arrays, JS kernels). */
   private readonly arena: WasmArena | null;
   /** The input block copied into the arena, so that the first layer reads arena memory too. */
   private readonly inputBlock: Float64Array | null;
-  /** Jet workspaces reserved in the arena for up to `jetArena.C` channels. */
-  private readonly jetArena: JetWorkspace | null;
   /** Runner used by every network that has none of its own (set by mlkan/node's `useThreads`). */
   static defaultRunner: GradientRunner | null = null;
   /** This network's runner: undefined uses `Network.defaultRunner`, null forces one thread. */
   runner: GradientRunner | null | undefined = undefined;
   private readonly jetCtx: JetContext = { start: 0, sides: null };
+  private readonly gradTask = new GradientTask(this);
+  private readonly jetTask = new JetGradientTask(this);
 
   constructor(init: NetworkInit) {
     if (!init || !Array.isArray(init.layers) || init.layers.length === 0) {
@@ -188,16 +174,12 @@ export class Network {
       for (const l of layers) if (l instanceof SplineLayer) l.placeBuffers(buf);
     }
     const C = arena ? arena.kernels.maxC : 0;
-    this.jetArena =
-      C > 0
-        ? {
-            C,
-            input: buf(BLOCK * C * this.nIn),
-            acts: layers.map((l) => buf(BLOCK * C * l.nOut)),
-            gA: buf(BLOCK * C * maxWidth),
-            gB: buf(BLOCK * C * maxWidth),
-          }
-        : null;
+    const widths = layers.map((l) => l.nOut);
+    this.jetWorkspaces = new JetWorkspaces(
+      this.nIn,
+      widths,
+      C > 0 ? allocJetWorkspace(C, this.nIn, widths, maxWidth, buf) : null,
+    );
     if (init.params !== undefined) {
       if (init.params.length !== offset) {
         throw new Error(`params has length ${init.params.length}, but the layers need ${offset}`);
@@ -220,9 +202,20 @@ export class Network {
   get backend(): KernelBackend {
     const arena = this.arena;
     if (arena === null || this.params.buffer !== arena.buffer) return "js";
-    return this.layers.some((l) => l instanceof SplineLayer && l.knots.uniform && l.order === 4)
-      ? "wasm-simd"
-      : "js";
+    return this.layerKernels.some((k) => k.kernels === "wasm-simd") ? "wasm-simd" : "js";
+  }
+
+  /**
+   * Per layer, the kernels its passes run with the current parameters and why (`kernels` null for layers
+   * without spline kernels): "wasm-simd", "cubic" (fused uniform-cubic JS) or "generic".
+   */
+  get layerKernels(): LayerKernels[] {
+    return this.layers.map((l, i) => {
+      if (!(l instanceof SplineLayer))
+        return { layer: i, type: l.type, kernels: null, reason: "no spline kernels (plain JS loops)" };
+      const c = l.kernelChoice(this.params);
+      return { layer: i, type: l.type, kernels: c.kernels.name, reason: c.reason };
+    });
   }
 
   /** Bytes of the network's WASM memory (0 without one). */
@@ -338,18 +331,23 @@ export class Network {
       if (total !== null) return total;
     }
     this.prepare();
-    grad.fill(0);
-    const slot = this.slotGrad;
-    const S = slotCount(n);
-    let total = 0;
-    for (let k = 0; k < S; k++) {
-      slot.fill(0);
-      const slotLoss = this.gradientSlot(x, n, loss, k, slot, inputGrad);
-      for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
-      total += slotLoss;
-    }
+    const total = reduceSlots(slotCount(n), this.gradientTask(x, n, loss, inputGrad), this.slotGrad, grad);
     this.finishGradient(grad);
     return total;
+  }
+
+  /**
+   * The slots of `gradient` as a task for a reduction driver (model/slots.ts): runSlot(k, g) is
+   * `gradientSlot(x, n, loss, k, g, inputGrad)`. The task object is the network's own, reused by every
+   * call (no allocation per step), so it is valid until the next call.
+   */
+  gradientTask(x: Float64Array, n: number, loss: BlockLoss, inputGrad?: Float64Array): SlotTask {
+    const t = this.gradTask;
+    t.x = x;
+    t.n = n;
+    t.loss = loss;
+    t.inputGrad = inputGrad;
+    return t;
   }
 
   /**
@@ -364,12 +362,9 @@ export class Network {
     g: Float64Array,
     inputGrad?: Float64Array,
   ): number {
-    const nb = Math.ceil(n / BLOCK);
-    const S = slotCount(n);
-    const b0 = Math.floor((k * nb) / S);
-    const b1 = Math.floor(((k + 1) * nb) / S);
+    const b1 = slotStart(n, k + 1);
     let slotLoss = 0;
-    for (let b = b0; b < b1; b++) {
+    for (let b = slotStart(n, k); b < b1; b++) {
       const start = b * BLOCK;
       const rows = Math.min(BLOCK, n - start);
       const y = this.forwardBlock(x, start * this.nIn, rows);
@@ -388,44 +383,6 @@ export class Network {
   /** The jet shape for a spec on this network's inputs (validated). */
   jetShape(spec: JetSpec): JetShape {
     return jetShape(spec, this.nIn);
-  }
-
-  private jetWorkspace(C: number): JetWorkspace {
-    if (this.jetWs && this.jetWs.C === C) return this.jetWs;
-    const ja = this.jetArena;
-    if (ja !== null && C <= ja.C) {
-      // Views on the arena's jet workspaces (reserved for ja.C channels).
-      this.jetWs = {
-        C,
-        input: ja.input.subarray(0, BLOCK * C * this.nIn),
-        acts: ja.acts.map((a, l) => a.subarray(0, BLOCK * C * this.layers[l].nOut)),
-        gA: ja.gA.subarray(0, (ja.gA.length / ja.C) * C),
-        gB: ja.gB.subarray(0, (ja.gB.length / ja.C) * C),
-      };
-      return this.jetWs;
-    }
-    const maxWidth = Math.max(this.nIn, ...this.layers.map((l) => l.nOut));
-    this.jetWs = {
-      C,
-      input: new Float64Array(BLOCK * C * this.nIn),
-      acts: this.layers.map((l) => new Float64Array(BLOCK * C * l.nOut)),
-      gA: new Float64Array(BLOCK * C * maxWidth),
-      gB: new Float64Array(BLOCK * C * maxWidth),
-    };
-    return this.jetWs;
-  }
-
-  /** Seeds the input jet of a block: value x, first derivatives e_dims[k], second derivatives 0. */
-  private seedJet(ws: JetWorkspace, shape: JetShape, x: Float64Array, start: number, rows: number): void {
-    const { C, D } = shape;
-    const P = this.nIn;
-    const J = ws.input;
-    J.fill(0, 0, rows * C * P);
-    for (let s = 0; s < rows; s++) {
-      const base = s * C * P;
-      for (let p = 0; p < P; p++) J[base + p] = x[(start + s) * P + p];
-      for (let k = 0; k < D; k++) J[base + (1 + k) * P + shape.dims[k]] = 1;
-    }
   }
 
   private forwardJetBlock(ws: JetWorkspace, shape: JetShape, rows: number): Float64Array {
@@ -456,7 +413,7 @@ export class Network {
   ): Float64Array {
     this.checkBatch(x, n);
     const shape = "C" in spec ? spec : this.jetShape(spec);
-    const ws = this.jetWorkspace(shape.C);
+    const ws = this.jetWorkspaces.get(shape.C);
     const width = shape.C * this.nOut;
     const y = out ?? new Float64Array(n * width);
     if (y.length < n * width) throw new Error(`jet output array has length ${y.length}, need ${n * width}`);
@@ -464,7 +421,7 @@ export class Network {
     for (let start = 0; start < n; start += BLOCK) {
       const rows = Math.min(BLOCK, n - start);
       this.setJetContext(start, opts.sides, n);
-      this.seedJet(ws, shape, x, start, rows);
+      seedJet(ws, shape, this.nIn, x, start, rows);
       const jb = this.forwardJetBlock(ws, shape, rows);
       y.set(jb.subarray(0, rows * width), start * width);
     }
@@ -496,18 +453,31 @@ export class Network {
       if (total !== null) return total;
     }
     this.prepare();
-    grad.fill(0);
-    const slot = this.slotGrad;
-    const S = slotCount(n);
-    let total = 0;
-    for (let k = 0; k < S; k++) {
-      slot.fill(0);
-      const slotLoss = this.jetGradientSlot(x, n, spec, loss, k, slot, opts);
-      for (let i = 0; i < slot.length; i++) grad[i] += slot[i];
-      total += slotLoss;
-    }
+    const total = reduceSlots(
+      slotCount(n),
+      this.jetGradientTask(x, n, spec, loss, opts),
+      this.slotGrad,
+      grad,
+    );
     this.finishGradient(grad);
     return total;
+  }
+
+  /** The slots of `jetGradient` as a reusable task (see `gradientTask`). */
+  jetGradientTask(
+    x: Float64Array,
+    n: number,
+    shape: JetShape,
+    loss: JetBlockLoss,
+    opts: JetOptions = NO_JET_OPTIONS,
+  ): SlotTask {
+    const t = this.jetTask;
+    t.x = x;
+    t.n = n;
+    t.shape = shape;
+    t.loss = loss;
+    t.opts = opts;
+    return t;
   }
 
   /** One reduction slot of `jetGradient` (see `gradientSlot`). */
@@ -520,17 +490,14 @@ export class Network {
     g: Float64Array,
     opts: JetOptions = NO_JET_OPTIONS,
   ): number {
-    const ws = this.jetWorkspace(spec.C);
-    const nb = Math.ceil(n / BLOCK);
-    const S = slotCount(n);
-    const b0 = Math.floor((k * nb) / S);
-    const b1 = Math.floor(((k + 1) * nb) / S);
+    const ws = this.jetWorkspaces.get(spec.C);
+    const b1 = slotStart(n, k + 1);
     let slotLoss = 0;
-    for (let b = b0; b < b1; b++) {
+    for (let b = slotStart(n, k); b < b1; b++) {
       const start = b * BLOCK;
       const rows = Math.min(BLOCK, n - start);
       this.setJetContext(start, opts.sides, n);
-      this.seedJet(ws, spec, x, start, rows);
+      seedJet(ws, spec, this.nIn, x, start, rows);
       const jb = this.forwardJetBlock(ws, spec, rows);
       slotLoss += loss(jb, ws.gA, start, rows);
       let gy = ws.gA;
@@ -569,22 +536,8 @@ export class Network {
     }
     const n = flat.length / this.nIn;
     requireFiniteArray("x", flat);
-    const xs = new Float64Array(flat);
-    const inS = this.scalers.input;
-    if (inS) {
-      for (let s = 0; s < n; s++) {
-        for (let p = 0; p < this.nIn; p++)
-          xs[s * this.nIn + p] = (xs[s * this.nIn + p] - inS.shift[p]) / inS.scale[p];
-      }
-    }
-    const y = this.forward(xs, n);
-    const outS = this.scalers.output;
-    if (outS) {
-      for (let s = 0; s < n; s++) {
-        for (let o = 0; o < this.nOut; o++)
-          y[s * this.nOut + o] = y[s * this.nOut + o] * outS.scale[o] + outS.shift[o];
-      }
-    }
+    const xs = applyScaler(flat, this.nIn, this.scalers.input);
+    const y = unapplyScaler(this.forward(xs, n), this.nOut, this.scalers.output);
     if (!Array.isArray(x)) return y;
     const rows: number[][] = [];
     for (let s = 0; s < n; s++) rows.push(Array.from(y.subarray(s * this.nOut, (s + 1) * this.nOut)));
@@ -655,31 +608,6 @@ export class Network {
   }
 }
 
-/**
- * The WASM memory of a network: parameters and gradient slot, block activations and gradients, the
- * input block, the coefficient buffers of spline layers that need them, and the jet workspaces for up to
- * 1 + nIn + nIn(nIn+1)/2 channels (value, gradient, full Hessian) when they fit JET_ARENA_BUDGET. Null
- * where WASM is unavailable or the memory cannot be had.
- */
-function createArena(layers: Layer[], paramCount: number, nIn: number, maxWidth: number): WasmArena | null {
-  // The arrays the constructor takes from the arena, by length (the order does not matter).
-  const lengths = [paramCount, paramCount, BLOCK * maxWidth, BLOCK * maxWidth, BLOCK * nIn];
-  for (const l of layers) {
-    lengths.push(BLOCK * l.nOut);
-    if (l instanceof SplineLayer) lengths.push(...l.bufferLengths());
-  }
-  const plain = arenaBytes(lengths, maxWidth, 0);
-  const cMax = 1 + nIn + (nIn * (nIn + 1)) / 2;
-  const jet = [BLOCK * cMax * nIn, BLOCK * cMax * maxWidth, BLOCK * cMax * maxWidth];
-  for (const l of layers) jet.push(BLOCK * cMax * l.nOut);
-  const withJets = arenaBytes([...lengths, ...jet], maxWidth, cMax);
-  if (withJets - plain <= JET_ARENA_BUDGET) {
-    const arena = WasmArena.create(withJets, maxWidth, cMax);
-    if (arena) return arena;
-  }
-  return WasmArena.create(plain, maxWidth, 0);
-}
-
 function isLayer(l: Layer | LayerSpec): l is Layer {
   return typeof (l as Layer).forward === "function";
 }
@@ -699,27 +627,27 @@ export function toFlat(rows: number[][], width: number, name: string): Float64Ar
   return out;
 }
 
-function validateScalers(sc: Scalers, nIn: number, nOut: number): Scalers {
-  const check = (name: string, m: { shift: number[]; scale: number[] } | undefined, width: number) => {
-    if (!m) return;
-    if (
-      !Array.isArray(m.shift) ||
-      m.shift.length !== width ||
-      !Array.isArray(m.scale) ||
-      m.scale.length !== width
-    ) {
-      throw new Error(`scalers.${name} needs shift and scale arrays of length ${width}`);
-    }
-    requireFiniteArray(`scalers.${name}.shift`, m.shift);
-    requireFiniteArray(`scalers.${name}.scale`, m.scale);
-    m.scale.forEach((v, i) => {
-      if (v === 0) throw new Error(`scalers.${name}.scale[${i}] must be nonzero`);
-    });
-  };
-  check("input", sc.input, nIn);
-  check("output", sc.output, nOut);
-  const out: Scalers = {};
-  if (sc.input) out.input = structuredClone(sc.input);
-  if (sc.output) out.output = structuredClone(sc.output);
-  return out;
+/** The reusable slot task of `Network.gradient` (arguments set per call by `gradientTask`). */
+class GradientTask implements SlotTask {
+  x: Float64Array = new Float64Array(0);
+  n = 0;
+  loss: BlockLoss = () => 0;
+  inputGrad: Float64Array | undefined = undefined;
+  constructor(private readonly net: Network) {}
+  runSlot(k: number, g: Float64Array): number {
+    return this.net.gradientSlot(this.x, this.n, this.loss, k, g, this.inputGrad);
+  }
+}
+
+/** The reusable slot task of `Network.jetGradient` (arguments set per call by `jetGradientTask`). */
+class JetGradientTask implements SlotTask {
+  x: Float64Array = new Float64Array(0);
+  n = 0;
+  shape: JetShape | null = null;
+  loss: JetBlockLoss = () => 0;
+  opts: JetOptions = NO_JET_OPTIONS;
+  constructor(private readonly net: Network) {}
+  runSlot(k: number, g: Float64Array): number {
+    return this.net.jetGradientSlot(this.x, this.n, this.shape as JetShape, this.loss, k, g, this.opts);
+  }
 }

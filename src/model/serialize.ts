@@ -5,7 +5,8 @@
  */
 import { createLayer } from "../layers/index.js";
 import type { LayerSpec } from "../layers/layer.js";
-import { MODEL_FORMAT, MODEL_VERSION, type NetworkInit, type Scalers } from "./network.js";
+import { MODEL_FORMAT, MODEL_VERSION, type NetworkInit } from "./network.js";
+import type { Scalers } from "./scalers.js";
 
 export function parseModelJSON(input: unknown): NetworkInit & { kind: string } {
   let json: unknown = input;

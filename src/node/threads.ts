@@ -21,10 +21,9 @@ import {
   type GradientRunner,
   type JetBlockLoss,
   type JetOptions,
-  MAX_SLOTS,
   Network,
-  slotCount,
 } from "../model/network.js";
+import { computeSlots, MAX_SLOTS, slotCount, sumSlots } from "../model/slots.js";
 import { rebuildLoss } from "./loss-replica.js";
 import * as T from "./thread-protocol.js";
 
@@ -132,12 +131,8 @@ export class ThreadPool implements GradientRunner {
     this.post(T.TASK_GRADIENT, n, net, replica.key, flags, 0);
     net.prepare();
     const ig = inputGrad ? st.inputGrad : undefined;
-    const slot = net.slotBuffer();
-    for (let k = 0; k < slotCount(n); k += this.threads) {
-      slot.fill(0);
-      st.losses[k] = net.gradientSlot(st.x, n, replica.local as BlockLoss, k, slot, ig);
-      st.slotViews[k].set(slot);
-    }
+    const task = net.gradientTask(st.x, n, replica.local as BlockLoss, ig);
+    computeSlots(slotCount(n), 0, this.threads, task, net.slotBuffer(), st.slotViews, st.losses);
     const total = this.finish(net, n, grad, replica);
     if (inputGrad) for (let i = 0; i < n * net.nIn; i++) inputGrad[i] = st.inputGrad[i];
     return total;
@@ -163,12 +158,8 @@ export class ThreadPool implements GradientRunner {
     this.post(T.TASK_JET, n, net, replica.key, flags, this.shapeKey(shape));
     net.prepare();
     const local = opts.sides ? { sides: st.sides } : {};
-    const slot = net.slotBuffer();
-    for (let k = 0; k < slotCount(n); k += this.threads) {
-      slot.fill(0);
-      st.losses[k] = net.jetGradientSlot(st.x, n, shape, replica.local as JetBlockLoss, k, slot, local);
-      st.slotViews[k].set(slot);
-    }
+    const task = net.jetGradientTask(st.x, n, shape, replica.local as JetBlockLoss, local);
+    computeSlots(slotCount(n), 0, this.threads, task, net.slotBuffer(), st.slotViews, st.losses);
     return this.finish(net, n, grad, replica);
   }
 
@@ -341,15 +332,7 @@ export class ThreadPool implements GradientRunner {
       throw new Error(`thread pool: ${msgs.join("; ") || "a worker failed"}`);
     }
     const st = this.staging as Staging;
-    const S = slotCount(n);
-    const P = net.paramCount;
-    grad.fill(0);
-    let total = 0;
-    for (let k = 0; k < S; k++) {
-      const v = st.slotViews[k];
-      for (let i = 0; i < P; i++) grad[i] += v[i];
-      total += st.losses[k];
-    }
+    const total = sumSlots(slotCount(n), st.slotViews, st.losses, grad);
     net.finishGradient(grad);
     for (let i = 0; i < replica.outputs.length; i++) replica.targets[i].set(replica.outputs[i]);
     return total;

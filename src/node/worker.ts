@@ -8,7 +8,8 @@
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { JetShape } from "../layers/jet.js";
 import { setWasmOverride } from "../layers/wasm/kernels.js";
-import { type BlockLoss, type JetBlockLoss, Network, slotCount } from "../model/network.js";
+import { type BlockLoss, type JetBlockLoss, Network } from "../model/network.js";
+import { computeSlots, type SlotTask, slotCount } from "../model/slots.js";
 import { rebuildLoss } from "./loss-replica.js";
 import * as T from "./thread-protocol.js";
 
@@ -97,19 +98,15 @@ function run(): void {
   net.prepare();
   const S = slotCount(n);
   const ig = flags & T.FLAG_INPUT_GRAD ? inputGrad : undefined;
-  const slot = net.slotBuffer();
-  for (let k = index; k < S; k += threads) {
-    slot.fill(0);
-    if (kind === T.TASK_GRADIENT) {
-      slotLosses[k] = net.gradientSlot(x, n, loss as BlockLoss, k, slot, ig);
-    } else {
-      const shape = shapes.get(ctl[T.SHAPE]);
-      if (!shape) throw new Error(`worker ${index}: unknown jet shape`);
-      const opts = flags & T.FLAG_SIDES ? { sides } : {};
-      slotLosses[k] = net.jetGradientSlot(x, n, shape, loss as JetBlockLoss, k, slot, opts);
-    }
-    slotViews[k].set(slot);
+  let task: SlotTask;
+  if (kind === T.TASK_GRADIENT) task = net.gradientTask(x, n, loss as BlockLoss, ig);
+  else {
+    const shape = shapes.get(ctl[T.SHAPE]);
+    if (!shape) throw new Error(`worker ${index}: unknown jet shape`);
+    const opts = flags & T.FLAG_SIDES ? { sides } : {};
+    task = net.jetGradientTask(x, n, shape, loss as JetBlockLoss, opts);
   }
+  computeSlots(S, index, threads, task, net.slotBuffer(), slotViews, slotLosses);
 }
 
 let gen = 0;

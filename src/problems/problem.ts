@@ -5,6 +5,7 @@
  * refined one at each level; a problem must not cache anything that depends on the parameter count.
  */
 import type { Network } from "../model/network.js";
+import type { Scalers } from "../model/scalers.js";
 
 export interface Problem {
   /** Short name for reports, e.g. "regression (rotated eq. 26)". */
@@ -44,4 +45,15 @@ export function checkModelFits(problem: Problem, model: Network): void {
       `model has ${model.nIn} inputs and ${model.nOut} outputs, but problem "${problem.name}" needs ${problem.nIn} and ${problem.nOut}`,
     );
   }
+}
+
+/**
+ * A problem that trains in normalised units. A problem that rescales its data (e.g. a
+ * `RegressionProblem` with min-max normalised targets) exposes the affine maps as `scalers`; `fit` and
+ * `trainMultilevel` store them in the model (`Network.scalers`, see model/scalers.ts), so
+ * `model.predict` works in the user's units while the loss and the optimizer see the normalised data.
+ */
+export interface ScaledProblem extends Problem {
+  /** x' = (x - input.shift) / input.scale goes in, y = y' output.scale + output.shift comes out. */
+  readonly scalers: Scalers;
 }

@@ -1,18 +1,18 @@
 /**
- * Regression data sets: `createDataset` (pykan's `create_dataset`, seeded) and `RegressionProblem`, the
- * `Problem` of fitting a network to (input, target) pairs by mean squared error, full batch or with a
- * seeded minibatch per step.
+ * `RegressionProblem`: the `Problem` of fitting a network to (input, target) pairs (a `Dataset`,
+ * problems/dataset.ts) by mean squared error, full batch or with a seeded minibatch per step.
  *
  * Units. A problem may rescale its inputs and targets with affine maps computed from the *training*
- * data (min-max onto an interval, or standardisation). The loss is then the MSE in the scaled units, and
- * the maps are exposed as `scalers`, which `fit` and `trainMultilevel` store in the model so that
- * `model.predict` takes and returns the user's units. Metrics (trainMse, testMse, trainRmse, testRmse)
- * are reported in the scaled units by default (`metricUnits: "scaled"`, as the paper reports its
- * regression MSE on targets normalised to [0, 1]) or in the user's units (`"original"`).
+ * data (min-max onto an interval, or standardisation; model/scalers.ts). The loss is then the MSE in the
+ * scaled units, and the maps are exposed as `scalers`, which `fit` and `trainMultilevel` store in the
+ * model so that `model.predict` takes and returns the user's units. Metrics (trainMse, testMse,
+ * trainRmse, testRmse) are reported in the scaled units by default (`metricUnits: "scaled"`, as the
+ * paper reports its regression MSE on targets normalised to [0, 1]) or in the user's units
+ * (`"original"`).
  */
 import { mseLoss } from "../model/losses.js";
-import type { BlockLoss, Network, Scalers } from "../model/network.js";
-import { Rng } from "../util/random.js";
+import type { BlockLoss, Network } from "../model/network.js";
+import { applyScaler, fitScaler, type Scalers, type Scaling } from "../model/scalers.js";
 import {
   describe,
   rejectUnknownKeys,
@@ -20,268 +20,14 @@ import {
   requireFinite,
   requireInteger,
 } from "../util/validate.js";
+import { checkDataset, type Dataset } from "./dataset.js";
 import { checkModelFits, type Problem } from "./problem.js";
 
-/** Row-major data: `trainInput[s * nIn + p]`, `trainLabel[s * nOut + o]` (likewise for the test set). */
-export interface Dataset {
-  nIn: number;
-  nOut: number;
-  trainNum: number;
-  testNum: number;
-  trainInput: Float64Array;
-  trainLabel: Float64Array;
-  testInput: Float64Array;
-  testLabel: Float64Array;
-}
-
-export interface CreateDatasetOptions {
-  /** Number of input variables. Default 2. */
-  nVar?: number;
-  /** Sampling range: one [lo, hi] for every variable or one per variable. Default [-1, 1]. */
-  ranges?: [number, number] | [number, number][];
-  /** Training points. Default 1000. */
-  trainNum?: number;
-  /** Test points (0 allowed). Default 1000. */
-  testNum?: number;
-  /** Seed of the uniform draw. Default 0. */
-  seed?: number;
-}
-
-const DATASET_KEYS = ["nVar", "ranges", "trainNum", "testNum", "seed"] as const;
-
 /**
- * A data set as pykan's `create_dataset(f, n_var, ranges, train_num, test_num, seed)`: inputs drawn
- * uniformly from the ranges (training points first, then test points, each point's variables in order,
- * from one `Rng(seed)`), targets `f(row)`. `f` receives a reused array of the point's coordinates (do
- * not keep it) and returns a number or an array of numbers (the same length for every point).
+ * Re-exported for src/cli/train.ts, which imports them from here (owned by another change; switch it to
+ * ./dataset.js and drop this line).
  */
-export function createDataset(
-  f: (x: number[]) => number | readonly number[],
-  options: CreateDatasetOptions = {},
-): Dataset {
-  if (typeof f !== "function") throw new Error(`createDataset: f must be a function, got ${describe(f)}`);
-  if (typeof options !== "object" || options === null)
-    throw new Error(`createDataset: options must be an object, got ${describe(options)}`);
-  rejectUnknownKeys("createDataset", options, DATASET_KEYS);
-  const nVar = requireInteger("createDataset: nVar", options.nVar ?? 2, 1);
-  const trainNum = requireInteger("createDataset: trainNum", options.trainNum ?? 1000, 1);
-  const testNum = requireInteger("createDataset: testNum", options.testNum ?? 1000, 0);
-  const seed = requireFinite("createDataset: seed", options.seed ?? 0);
-  const ranges = expandRanges(options.ranges ?? [-1, 1], nVar);
-  const rng = new Rng(seed);
-  const trainInput = new Float64Array(trainNum * nVar);
-  const testInput = new Float64Array(testNum * nVar);
-  for (const arr of [trainInput, testInput]) {
-    for (let i = 0; i < arr.length; i++) {
-      const [lo, hi] = ranges[i % nVar];
-      arr[i] = lo + (hi - lo) * rng.uniform();
-    }
-  }
-  const row = new Array<number>(nVar).fill(0);
-  let nOut = -1;
-  const label = (input: Float64Array, n: number, name: string): Float64Array => {
-    let out = new Float64Array(0);
-    for (let s = 0; s < n; s++) {
-      for (let p = 0; p < nVar; p++) row[p] = input[s * nVar + p];
-      const v = f(row);
-      const vals: readonly number[] = typeof v === "number" ? [v] : v;
-      if (!Array.isArray(vals) || vals.length === 0)
-        throw new Error(`createDataset: f must return a number or a non-empty array, got ${describe(v)}`);
-      if (nOut < 0) nOut = vals.length;
-      if (vals.length !== nOut)
-        throw new Error(
-          `createDataset: f returned ${vals.length} values at ${name} point ${s} but ${nOut} before`,
-        );
-      if (out.length === 0) out = new Float64Array(n * nOut);
-      for (let o = 0; o < nOut; o++) {
-        const y = vals[o];
-        if (typeof y !== "number" || !Number.isFinite(y))
-          throw new Error(
-            `createDataset: f(${row.join(", ")}) gave ${describe(y)} (output ${o}) at ${name} point ${s}; targets must be finite`,
-          );
-        out[s * nOut + o] = y;
-      }
-    }
-    return out;
-  };
-  const trainLabel = label(trainInput, trainNum, "training");
-  const testLabel = testNum > 0 ? label(testInput, testNum, "test") : new Float64Array(0);
-  return { nIn: nVar, nOut, trainNum, testNum, trainInput, trainLabel, testInput, testLabel };
-}
-
-function expandRanges(r: unknown, nVar: number): [number, number][] {
-  if (Array.isArray(r) && r.length === 2 && typeof r[0] === "number") {
-    const d = requireDomain("createDataset: ranges", r);
-    return new Array(nVar).fill(d);
-  }
-  if (!Array.isArray(r) || r.length !== nVar)
-    throw new Error(
-      `createDataset: ranges must be [lo, hi] or one [lo, hi] per variable (${nVar}), got ${describe(r)}`,
-    );
-  return r.map((d, i) => requireDomain(`createDataset: ranges[${i}]`, d));
-}
-
-/**
- * A seeded split of n rows into training and test (or validation) indices: a Fisher-Yates shuffle from
- * `Rng(seed)`, the first round(testFraction n) rows (at least one when the fraction is > 0) held out;
- * both lists in ascending order.
- */
-export function splitIndices(n: number, testFraction: number, seed = 0): { train: number[]; test: number[] } {
-  requireInteger("splitIndices: n", n, 1);
-  if (typeof testFraction !== "number" || !(testFraction >= 0 && testFraction < 1))
-    throw new Error(`testFraction must be a number in [0, 1), got ${describe(testFraction)}`);
-  const idx = Array.from({ length: n }, (_, i) => i);
-  if (testFraction === 0) return { train: idx, test: [] };
-  const rng = new Rng(requireFinite("splitIndices: seed", seed));
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-  }
-  const nTest = Math.max(1, Math.round(testFraction * n));
-  if (n - nTest < 1)
-    throw new Error(
-      `testFraction ${testFraction} of ${n} rows leaves no training rows (use a smaller fraction)`,
-    );
-  return {
-    train: idx.slice(nTest).sort((a, b) => a - b),
-    test: idx.slice(0, nTest).sort((a, b) => a - b),
-  };
-}
-
-/**
- * A data set from the user's rows: `input` (n rows of nIn numbers) and `label` (n numbers, or n rows of
- * nOut numbers), flat row-major arrays or arrays of rows, split into training and test rows by
- * `splitIndices(n, testFraction, seed)` (default: everything is training data).
- */
-export function datasetFromArrays(
-  input: Float64Array | readonly (readonly number[])[],
-  label: Float64Array | readonly number[] | readonly (readonly number[])[],
-  options: { nIn?: number; testFraction?: number; seed?: number } = {},
-): Dataset {
-  rejectUnknownKeys("datasetFromArrays", options, ["nIn", "testFraction", "seed"]);
-  let x: Float64Array;
-  let nIn: number;
-  if (input instanceof Float64Array) {
-    nIn = requireInteger("datasetFromArrays: nIn (needed for a flat input array)", options.nIn, 1);
-    if (input.length % nIn !== 0)
-      throw new Error(`datasetFromArrays: input has length ${input.length}, not a multiple of nIn = ${nIn}`);
-    x = input;
-  } else {
-    if (!Array.isArray(input) || input.length === 0)
-      throw new Error(`datasetFromArrays: input must be a non-empty array of rows, got ${describe(input)}`);
-    nIn = Array.isArray(input[0]) ? input[0].length : 0;
-    if (nIn < 1) throw new Error("datasetFromArrays: input rows must be non-empty arrays of numbers");
-    x = new Float64Array(input.length * nIn);
-    input.forEach((row, s) => {
-      if (!Array.isArray(row) || row.length !== nIn)
-        throw new Error(`datasetFromArrays: input[${s}] must have ${nIn} numbers, got ${describe(row)}`);
-      for (let p = 0; p < nIn; p++) x[s * nIn + p] = row[p];
-    });
-  }
-  const n = x.length / nIn;
-  if (n < 1) throw new Error("datasetFromArrays: no rows");
-  let y: Float64Array;
-  let nOut: number;
-  if (label instanceof Float64Array) {
-    if (label.length === 0 || label.length % n !== 0)
-      throw new Error(`datasetFromArrays: label has length ${label.length}, not a multiple of the ${n} rows`);
-    y = label;
-    nOut = label.length / n;
-  } else {
-    if (!Array.isArray(label) || label.length !== n)
-      throw new Error(
-        `datasetFromArrays: label must have one entry per input row (${n}), got ${describe(label)}`,
-      );
-    nOut = Array.isArray(label[0]) ? (label[0] as readonly number[]).length : 1;
-    y = new Float64Array(n * nOut);
-    label.forEach((v, s) => {
-      const row = Array.isArray(v) ? (v as readonly number[]) : [v as number];
-      if (row.length !== nOut)
-        throw new Error(`datasetFromArrays: label[${s}] must have ${nOut} numbers, got ${describe(v)}`);
-      for (let o = 0; o < nOut; o++) y[s * nOut + o] = row[o];
-    });
-  }
-  const { train, test } = splitIndices(n, options.testFraction ?? 0, options.seed ?? 0);
-  const gather = (m: Float64Array, w: number, rows: number[]) => {
-    const out = new Float64Array(rows.length * w);
-    rows.forEach((r, i) => {
-      for (let j = 0; j < w; j++) out[i * w + j] = m[r * w + j];
-    });
-    return out;
-  };
-  const data: Dataset = {
-    nIn,
-    nOut,
-    trainNum: train.length,
-    testNum: test.length,
-    trainInput: gather(x, nIn, train),
-    trainLabel: gather(y, nOut, train),
-    testInput: gather(x, nIn, test),
-    testLabel: gather(y, nOut, test),
-  };
-  checkDataset(data);
-  return data;
-}
-
-/** How a set of columns is rescaled: not at all, min-max onto `range`, or to mean 0 and deviation 1. */
-export type Scaling = "none" | "minmax" | "standard";
-
-/**
- * The affine map (x' = (x - shift) / scale per column) that takes the columns of `data` (row-major,
- * `width` columns, n rows) onto `range` by min-max, or to mean 0 / sample deviation 1 by
- * standardisation. A constant column gets scale 1 (it maps to the range's lower end, or to 0).
- */
-export function fitScaler(
-  data: Float64Array,
-  n: number,
-  width: number,
-  scaling: Exclude<Scaling, "none">,
-  range: [number, number] = [0, 1],
-): { shift: number[]; scale: number[] } {
-  const shift: number[] = [];
-  const scale: number[] = [];
-  for (let p = 0; p < width; p++) {
-    if (scaling === "minmax") {
-      let lo = Number.POSITIVE_INFINITY;
-      let hi = Number.NEGATIVE_INFINITY;
-      for (let s = 0; s < n; s++) {
-        const v = data[s * width + p];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      const sc = hi > lo ? (hi - lo) / (range[1] - range[0]) : 1;
-      scale.push(sc);
-      shift.push(lo - range[0] * sc);
-    } else {
-      let sum = 0;
-      for (let s = 0; s < n; s++) sum += data[s * width + p];
-      const mean = sum / n;
-      let ss = 0;
-      for (let s = 0; s < n; s++) ss += (data[s * width + p] - mean) ** 2;
-      const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-      shift.push(mean);
-      scale.push(sd > 0 ? sd : 1);
-    }
-  }
-  return { shift, scale };
-}
-
-/** Applies x' = (x - shift) / scale column by column (a new array). */
-export function applyScaler(
-  data: Float64Array,
-  width: number,
-  m: { shift: readonly number[]; scale: readonly number[] } | undefined,
-): Float64Array {
-  const out = Float64Array.from(data);
-  if (!m) return out;
-  for (let i = 0; i < out.length; i++) {
-    const p = i % width;
-    out[i] = (out[i] - m.shift[p]) / m.scale[p];
-  }
-  return out;
-}
+export { type Dataset, datasetFromArrays } from "./dataset.js";
 
 export interface RegressionOptions {
   /** Name for reports. Default "regression". */
@@ -500,32 +246,4 @@ function checkScaling(name: string, v: unknown): Scaling {
   if (v !== "none" && v !== "minmax" && v !== "standard")
     throw new Error(`RegressionProblem: ${name} must be "none", "minmax" or "standard", got ${describe(v)}`);
   return v;
-}
-
-function checkDataset(d: Dataset): void {
-  if (typeof d !== "object" || d === null)
-    throw new Error(`RegressionProblem: data must be a Dataset object, got ${describe(d)}`);
-  requireInteger("dataset nIn", d.nIn, 1);
-  requireInteger("dataset nOut", d.nOut, 1);
-  requireInteger("dataset trainNum", d.trainNum, 1);
-  requireInteger("dataset testNum", d.testNum, 0);
-  const arrays: [string, Float64Array, number][] = [
-    ["trainInput", d.trainInput, d.trainNum * d.nIn],
-    ["trainLabel", d.trainLabel, d.trainNum * d.nOut],
-    ["testInput", d.testInput, d.testNum * d.nIn],
-    ["testLabel", d.testLabel, d.testNum * d.nOut],
-  ];
-  for (const [name, arr, len] of arrays) {
-    if (!(arr instanceof Float64Array))
-      throw new Error(`dataset ${name} must be a Float64Array, got ${describe(arr)}`);
-    if (arr.length !== len) throw new Error(`dataset ${name} has length ${arr.length}, expected ${len}`);
-    for (let i = 0; i < arr.length; i++) {
-      if (!Number.isFinite(arr[i])) {
-        const width = name.endsWith("Input") ? d.nIn : d.nOut;
-        throw new Error(
-          `dataset ${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width}) must be finite, got ${arr[i]}`,
-        );
-      }
-    }
-  }
 }

@@ -14,7 +14,7 @@
  *
  * Output layout for one point: `out[off + d*r + m]` = d-th derivative of basis `span + m`.
  */
-import { findInterval, type KnotVector, MAX_ORDER } from "./knots.js";
+import { findInterval, isUniformCubic, type KnotVector, MAX_ORDER } from "./knots.js";
 
 /** Highest derivative order the kernels return. */
 export const MAX_DERIV = 3;
@@ -71,7 +71,7 @@ const aW = new Float64Array(2 * MAX_ORDER);
  * `out[off + d*r + m]`, and returns the first nonzero basis index (the span). Allocation free.
  */
 export function evalBasisAt(kv: KnotVector, x: number, nd: number, out: Float64Array, off: number): number {
-  if (kv.uniform && kv.order === 4) return cubicUniformAt(kv, x, nd, out, off);
+  if (isUniformCubic(kv)) return cubicUniformAt(kv, x, nd, out, off);
   const r = kv.order;
   const j = findInterval(kv, x);
   // Point where the polynomial piece is evaluated: x itself inside [a, b], else the nearer end.

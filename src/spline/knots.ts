@@ -163,6 +163,14 @@ export function findInterval(kv: KnotVector, x: number): number {
   return lo;
 }
 
+/**
+ * Whether splines on these knots take the fused uniform-cubic paths (`cubicUniformAt`, the cubic and
+ * WASM layer kernels): uniform knots and order r = 4. The one predicate for that choice.
+ */
+export function isUniformCubic(kv: { readonly uniform: boolean; readonly order: number }): boolean {
+  return kv.uniform && kv.order === 4;
+}
+
 /** A short human description, e.g. "uniform G=5 r=4 on [0, 1]". */
 export function describeKnots(kv: KnotVector): string {
   return `${kv.uniform ? "uniform" : "general"} G=${kv.intervals} r=${kv.order} on [${kv.a}, ${kv.b}]`;

@@ -4,5 +4,4 @@
  */
 export * from "./history.js";
 export * from "./progress.js";
-export * from "./scaled.js";
 export * from "./trainer.js";

@@ -23,6 +23,7 @@
  * arrays grow, and `Problem.metrics` returns a fresh record when it is called).
  */
 import type { Network } from "../model/network.js";
+import { hasScalers } from "../model/scalers.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
@@ -30,7 +31,6 @@ import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
-import { hasScalers } from "./scaled.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
 export type LevelGrid = number | { breakpoints: number[] } | (number | { breakpoints: number[] })[];

@@ -38,5 +38,11 @@ describe("npm pack + install", () => {
       `import { uniformKnots, basisCount } from "mlkan";\nconsole.log(basisCount(uniformKnots([0, 1], 5, 4)));\n`,
     );
     expect(run("node", ["check.mjs"], app).trim()).toBe("8");
+    // The ONNX export entry resolves too (with its protobufjs dependency) and writes a model.
+    writeFileSync(
+      join(app, "onnx.mjs"),
+      `import { KAN } from "mlkan";\nimport { exportOnnx } from "mlkan/export";\nconsole.log(exportOnnx(new KAN({ width: [2, 1] })).length > 500);\n`,
+    );
+    expect(run("node", ["onnx.mjs"], app).trim()).toBe("true");
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { KAN } from "../../src/model/kan.js";
 import type { Network } from "../../src/model/network.js";
 import type { Problem } from "../../src/problems/problem.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 import { fit as fitModel, trainMultilevel } from "../../src/train/trainer.js";
 
 function problemWithHooks(): { problem: Problem; begun: number[]; ended: number[] } {

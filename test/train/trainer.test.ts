@@ -5,7 +5,8 @@ import { KAN } from "../../src/model/kan.js";
 import { MLP } from "../../src/model/mlp.js";
 import type { Network } from "../../src/model/network.js";
 import type { Problem } from "../../src/problems/problem.js";
-import { createDataset, RegressionProblem } from "../../src/problems/regression.js";
+import { createDataset } from "../../src/problems/dataset.js";
+import { RegressionProblem } from "../../src/problems/regression.js";
 import { validateHistory } from "../../src/report/result.js";
 // Aliased: Biome's noFocusedTests rule reads a call `fit(...)` as Jasmine's focused test.
 import { fit as fitModel, type TrainProgress, trainMultilevel } from "../../src/train/trainer.js";

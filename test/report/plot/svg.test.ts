@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { renderChart } from "../../src/report/plot/chart.js";
-import { aggregateHistories, levelLines, plotHistory } from "../../src/report/plot/history.js";
-import { decimate } from "../../src/report/plot/series.js";
-import { escapeXml, num } from "../../src/report/plot/svg.js";
-import { resultPlots } from "../../src/report/plots.js";
-import { makeHistory, makeResult } from "./fixtures.js";
-import { checkWellFormed, countClass } from "./xml.js";
+import { renderChart } from "../../../src/report/plot/chart.js";
+import { aggregateHistories, levelLines, plotHistory } from "../../../src/report/plot/history.js";
+import { decimate } from "../../../src/report/plot/series.js";
+import { escapeXml, num } from "../../../src/report/plot/svg.js";
+import { resultPlots } from "../../../src/report/plots.js";
+import { makeHistory, makeResult } from "../fixtures.js";
+import { checkWellFormed, countClass } from "../xml.js";
 
 /** The `d` attributes of elements with a class. */
 function paths(svg: string, cls: string): string[] {

@@ -11,7 +11,7 @@ import {
   logTicks,
   niceLinearDomain,
   niceStep,
-} from "../../src/report/plot/scale.js";
+} from "../../../src/report/plot/scale.js";
 
 describe("linear ticks", () => {
   it("steps are 1, 2 or 5 times a power of ten", () => {

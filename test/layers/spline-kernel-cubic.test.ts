@@ -37,16 +37,56 @@ describe("fused cubic kernels", () => {
       x[2] = 0.5;
       const y1 = new Float64Array(rows * Q);
       const y2 = new Float64Array(rows * Q);
-      cubicForward(kv, P, Q, coef, 0, x, 0, y1, 0, rows);
-      splineForwardGeneric(kv, P, Q, coef, 0, x, 0, y2, 0, rows, new Float64Array(64));
+      cubicForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y: y1, yo: 0, rows, scratch: new Float64Array(0) });
+      splineForwardGeneric({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        y: y2,
+        yo: 0,
+        rows,
+        scratch: new Float64Array(64),
+      });
       expect(Array.from(y1)).toEqual(Array.from(y2));
       const gy = rng.fillNormal(new Float64Array(rows * Q));
       const g1 = new Float64Array(coef.length);
       const g2 = new Float64Array(coef.length);
       const gx1 = new Float64Array(rows * P);
       const gx2 = new Float64Array(rows * P);
-      cubicBackward(kv, P, Q, coef, 0, x, 0, gy, gx1, g1, 0, rows);
-      splineBackwardGeneric(kv, P, Q, coef, 0, x, 0, gy, gx2, g2, 0, rows, new Float64Array(64));
+      cubicBackward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: gx1,
+        g: g1,
+        goff: 0,
+        rows,
+        scratch: new Float64Array(0),
+      });
+      splineBackwardGeneric({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: gx2,
+        g: g2,
+        goff: 0,
+        rows,
+        scratch: new Float64Array(64),
+      });
       expect(Array.from(g1)).toEqual(Array.from(g2));
       expect(Array.from(gx1)).toEqual(Array.from(gx2));
     }
@@ -79,8 +119,38 @@ describe("fused cubic kernels", () => {
       const y1 = new Float64Array(rows * C * Q);
       const y2 = new Float64Array(rows * C * Q);
       const [f1, f2] = q4();
-      cubicJetForward(kv, P, Q, coef, 0, x, 0, y1, 0, rows, shape, sc(), f1, f2);
-      splineJetForwardGeneric(kv, P, Q, coef, 0, x, 0, y2, 0, rows, shape, sc(), f1, f2);
+      cubicJetForward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        y: y1,
+        yo: 0,
+        rows,
+        shape,
+        scratch: sc(),
+        f1,
+        f2,
+      });
+      splineJetForwardGeneric({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        y: y2,
+        yo: 0,
+        rows,
+        shape,
+        scratch: sc(),
+        f1,
+        f2,
+      });
       expect(Array.from(y1)).toEqual(Array.from(y2));
       const gy = rng.fillNormal(new Float64Array(rows * C * Q));
       const g1 = new Float64Array(coef.length);
@@ -88,8 +158,46 @@ describe("fused cubic kernels", () => {
       const gx1 = new Float64Array(rows * C * P);
       const gx2 = new Float64Array(rows * C * P);
       const [b1, b2, b3, b4] = q4();
-      cubicJetBackward(kv, P, Q, coef, 0, x, 0, gy, gx1, g1, 0, rows, shape, sc(), b1, b2, b3, b4);
-      splineJetBackwardGeneric(kv, P, Q, coef, 0, x, 0, gy, gx2, g2, 0, rows, shape, sc(), b1, b2, b3, b4);
+      cubicJetBackward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: gx1,
+        g: g1,
+        goff: 0,
+        rows,
+        shape,
+        scratch: sc(),
+        f1: b1,
+        f2: b2,
+        a1: b3,
+        a2: b4,
+      });
+      splineJetBackwardGeneric({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: gx2,
+        g: g2,
+        goff: 0,
+        rows,
+        shape,
+        scratch: sc(),
+        f1: b1,
+        f2: b2,
+        a1: b3,
+        a2: b4,
+      });
       expect(Array.from(g1)).toEqual(Array.from(g2));
       expect(Array.from(gx1)).toEqual(Array.from(gx2));
     }

@@ -3,7 +3,8 @@ import { normalize } from "../../src/layers/elementwise.js";
 import type { LayerSpec } from "../../src/layers/layer.js";
 import { KAN } from "../../src/model/kan.js";
 import { MLP } from "../../src/model/mlp.js";
-import { BLOCK, MAX_SLOTS, Network, slotBlocks, slotCount } from "../../src/model/network.js";
+import { Network } from "../../src/model/network.js";
+import { BLOCK, MAX_SLOTS, slotBlocks, slotCount } from "../../src/model/slots.js";
 import { Rng } from "../../src/util/random.js";
 import { checkInputGradient, checkParamGradient, lossAt } from "../helpers/gradcheck.js";
 

@@ -6,20 +6,20 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
-import { type JetShape, jetShape } from "../../src/layers/jet.js";
-import {
-  splineBackward,
-  splineBackwardGeneric,
-  splineForward,
-  splineJetBackward,
-  splineJetForward,
-} from "../../src/layers/spline-kernel.js";
+import { type JetShape, jetShape } from "../../../src/layers/jet.js";
+import { splineBackwardGeneric } from "../../../src/layers/spline-kernel.js";
 import {
   cubicBackward,
   cubicForward,
   cubicJetBackward,
   cubicJetForward,
-} from "../../src/layers/spline-kernel-cubic.js";
+} from "../../../src/layers/spline-kernel-cubic.js";
+import {
+  splineBackward,
+  splineForward,
+  splineJetBackward,
+  splineJetForward,
+} from "../../../src/layers/spline-kernels.js";
 import {
   arenaBytes,
   arenaKernels,
@@ -28,11 +28,11 @@ import {
   WasmArena,
   wasmEnabled,
   wasmSupported,
-} from "../../src/layers/wasm/kernels.js";
-import { SPLINE_CUBIC_WASM_BASE64 } from "../../src/layers/wasm/spline-cubic-bytes.js";
-import type { KnotVector } from "../../src/spline/knots.js";
-import { uniformKnots } from "../../src/spline/knots.js";
-import { Rng } from "../../src/util/random.js";
+} from "../../../src/layers/wasm/kernels.js";
+import { SPLINE_CUBIC_WASM_BASE64 } from "../../../src/layers/wasm/spline-cubic-bytes.js";
+import type { KnotVector } from "../../../src/spline/knots.js";
+import { uniformKnots } from "../../../src/spline/knots.js";
+import { Rng } from "../../../src/util/random.js";
 
 function sameBits(a: Float64Array, b: Float64Array): number {
   if (a.length !== b.length) return -2;
@@ -59,7 +59,7 @@ function inputs(rng: Rng, kv: KnotVector, n: number, special = false): Float64Ar
 describe.skipIf(!wasmSupported())("WASM kernels", () => {
   it("the committed bytes are the assembled WAT (npm run build:wasm)", async () => {
     const wabt = await wabtInit();
-    const wat = readFileSync(new URL("../../src/layers/wasm/spline-cubic.wat", import.meta.url), "utf8");
+    const wat = readFileSync(new URL("../../../src/layers/wasm/spline-cubic.wat", import.meta.url), "utf8");
     const mod = wabt.parseWat("spline-cubic.wat", wat, {
       simd: true,
       bulk_memory: true,
@@ -103,10 +103,38 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
       const gxJ = new Float64Array(rows * P);
       const gJ = Float64Array.from(g);
       y.fill(7);
-      cubicForward(kv, P, Q, coef, 0, x, 0, yJ, 0, rows);
-      splineForward(kv, P, Q, coef, 0, x, 0, y, 0, rows, new Float64Array(64));
-      cubicBackward(kv, P, Q, coef, 0, x, 0, gy, wantGx ? gxJ : null, gJ, 0, rows);
-      splineBackward(kv, P, Q, coef, 0, x, 0, gy, wantGx ? gx : null, g, 0, rows, new Float64Array(64));
+      cubicForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y: yJ, yo: 0, rows, scratch: new Float64Array(0) });
+      splineForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y, yo: 0, rows, scratch: new Float64Array(64) });
+      cubicBackward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: wantGx ? gxJ : null,
+        g: gJ,
+        goff: 0,
+        rows,
+        scratch: new Float64Array(0),
+      });
+      splineBackward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: wantGx ? gx : null,
+        g,
+        goff: 0,
+        rows,
+        scratch: new Float64Array(64),
+      });
       const ctx = `case ${c}: P=${P} Q=${Q} G=${G} rows=${rows}`;
       expect(sameBits(y, yJ), ctx).toBe(-1);
       expect(sameBits(g, gJ), ctx).toBe(-1);
@@ -135,10 +163,38 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
     const yJ = new Float64Array(y.length);
     const gJ = Float64Array.from(g);
     const gxJ = new Float64Array(gx.length);
-    cubicForward(kv, P, Q, coef, 7, x, 5, yJ, 3, rows);
-    splineForward(kv, P, Q, coef, 7, x, 5, y, 3, rows, new Float64Array(64));
-    cubicBackward(kv, P, Q, coef, 7, x, 5, gy, gxJ, gJ, 11, rows);
-    splineBackward(kv, P, Q, coef, 7, x, 5, gy, gx, g, 11, rows, new Float64Array(64));
+    cubicForward({ kv, P, Q, coef, coff: 7, x, xo: 5, y: yJ, yo: 3, rows, scratch: new Float64Array(0) });
+    splineForward({ kv, P, Q, coef, coff: 7, x, xo: 5, y, yo: 3, rows, scratch: new Float64Array(64) });
+    cubicBackward({
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 7,
+      x,
+      xo: 5,
+      gy,
+      gx: gxJ,
+      g: gJ,
+      goff: 11,
+      rows,
+      scratch: new Float64Array(0),
+    });
+    splineBackward({
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 7,
+      x,
+      xo: 5,
+      gy,
+      gx,
+      g,
+      goff: 11,
+      rows,
+      scratch: new Float64Array(64),
+    });
     expect(sameBits(y, yJ)).toBe(-1);
     expect(sameBits(g, gJ)).toBe(-1);
     expect(sameBits(gx, gxJ)).toBe(-1);
@@ -211,48 +267,78 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
       const yJ = new Float64Array(y.length);
       const gJ = Float64Array.from(g);
       const gxJ = new Float64Array(gx.length);
-      cubicJetForward(kv, P, Q, coef, 0, x, 0, yJ, 0, rows, shape, sc(), w(), w());
-      splineJetForward(kv, P, Q, coef, 0, x, 0, y, 0, rows, shape, sc(), w(), w());
-      cubicJetBackward(
+      cubicJetForward({
         kv,
         P,
         Q,
         coef,
-        0,
+        coff: 0,
         x,
-        0,
-        gy,
-        wantGx ? gxJ : null,
-        gJ,
-        0,
+        xo: 0,
+        y: yJ,
+        yo: 0,
         rows,
         shape,
-        sc(),
-        w(),
-        w(),
-        w(),
-        w(),
-      );
-      splineJetBackward(
+        scratch: sc(),
+        f1: w(),
+        f2: w(),
+      });
+      splineJetForward({
         kv,
         P,
         Q,
         coef,
-        0,
+        coff: 0,
         x,
-        0,
+        xo: 0,
+        y,
+        yo: 0,
+        rows,
+        shape,
+        scratch: sc(),
+        f1: w(),
+        f2: w(),
+      });
+      cubicJetBackward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
         gy,
-        wantGx ? gx : null,
+        gx: wantGx ? gxJ : null,
+        g: gJ,
+        goff: 0,
+        rows,
+        shape,
+        scratch: sc(),
+        f1: w(),
+        f2: w(),
+        a1: w(),
+        a2: w(),
+      });
+      splineJetBackward({
+        kv,
+        P,
+        Q,
+        coef,
+        coff: 0,
+        x,
+        xo: 0,
+        gy,
+        gx: wantGx ? gx : null,
         g,
-        0,
+        goff: 0,
         rows,
         shape,
-        sc(),
-        w(),
-        w(),
-        w(),
-        w(),
-      );
+        scratch: sc(),
+        f1: w(),
+        f2: w(),
+        a1: w(),
+        a2: w(),
+      });
       const ctx = `case ${c}: C=${C} P=${P} Q=${Q} G=${G} rows=${rows}`;
       expect(sameBits(y, yJ), ctx).toBe(-1);
       expect(sameBits(g, gJ), ctx).toBe(-1);
@@ -273,13 +359,41 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
     gy.set([1, 2, 3]);
     const gx = arena.f64(1);
     const g = arena.f64(nCoef);
-    splineForward(kv, P, Q, coef, 0, x, 0, y, 0, 1, new Float64Array(64));
-    splineBackward(kv, P, Q, coef, 0, x, 0, gy, gx, g, 0, 1, new Float64Array(64));
+    splineForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y, yo: 0, rows: 1, scratch: new Float64Array(64) });
+    splineBackward({
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 0,
+      x,
+      xo: 0,
+      gy,
+      gx,
+      g,
+      goff: 0,
+      rows: 1,
+      scratch: new Float64Array(64),
+    });
     const yJ = new Float64Array(Q);
     const gJ = new Float64Array(nCoef);
     const gxJ = new Float64Array(1);
-    cubicForward(kv, P, Q, coef, 0, x, 0, yJ, 0, 1);
-    cubicBackward(kv, P, Q, coef, 0, x, 0, gy, gxJ, gJ, 0, 1);
+    cubicForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y: yJ, yo: 0, rows: 1, scratch: new Float64Array(0) });
+    cubicBackward({
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 0,
+      x,
+      xo: 0,
+      gy,
+      gx: gxJ,
+      g: gJ,
+      goff: 0,
+      rows: 1,
+      scratch: new Float64Array(0),
+    });
     for (const [yy, gg, xx] of [
       [y, g, gx],
       [yJ, gJ, gxJ],
@@ -306,15 +420,43 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
     expect(arenaKernels(x)).toBe(a2.kernels);
     expect(arenaKernels(new Float64Array(3))).toBeUndefined();
     const yJ = new Float64Array(rows * Q);
-    splineForward(kv, P, Q, coef, 0, x, 0, y, 0, rows, new Float64Array(64));
-    cubicForward(kv, P, Q, coef, 0, x, 0, yJ, 0, rows);
+    splineForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y, yo: 0, rows, scratch: new Float64Array(64) });
+    cubicForward({ kv, P, Q, coef, coff: 0, x, xo: 0, y: yJ, yo: 0, rows, scratch: new Float64Array(0) });
     expect(sameBits(y, yJ)).toBe(-1);
     // and the generic kernel agrees, as always
     const g1 = new Float64Array(nCoef);
     const g2 = new Float64Array(nCoef);
     const gy = rng.fillNormal(new Float64Array(rows * Q));
-    splineBackward(kv, P, Q, coef, 0, x, 0, gy, null, g1, 0, rows, new Float64Array(64));
-    splineBackwardGeneric(kv, P, Q, coef, 0, x, 0, gy, null, g2, 0, rows, new Float64Array(64));
+    splineBackward({
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 0,
+      x,
+      xo: 0,
+      gy,
+      gx: null,
+      g: g1,
+      goff: 0,
+      rows,
+      scratch: new Float64Array(64),
+    });
+    splineBackwardGeneric({
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 0,
+      x,
+      xo: 0,
+      gy,
+      gx: null,
+      g: g2,
+      goff: 0,
+      rows,
+      scratch: new Float64Array(64),
+    });
     expect(sameBits(g1, g2)).toBe(-1);
   });
 
