@@ -131,6 +131,12 @@ export function peerNotes(result: ExperimentResult): string {
   const ml = result.rows.find((r) => peerRowKey(r) === "kan-multilevel");
   if (ml) {
     const perSeed = ml.wallSeconds / Math.max(1, ml.metrics[t.metric]?.values.length ?? 1);
+    const cpu = (ml as { cpuSeconds?: number }).cpuSeconds;
+    const seeds = Math.max(1, ml.metrics[t.metric]?.values.length ?? 1);
+    if (cpu !== undefined)
+      lines.push(
+        `- Work of the multilevel KAN: ${fmt(cpu / seeds)} CPU seconds per seed (all threads; wall time on a loaded machine overstates it).`,
+      );
     lines.push(
       `- Target: ${t.metric} <= ${fmt(t.value)}${t.seconds !== null ? ` within ${t.seconds} s on 2 cores` : ""}. ` +
         `Multilevel KAN: best seed ${fmt(facts.target.best)}, median ${fmt(median(ml.metrics[t.metric]?.values ?? []))}, ` +
@@ -206,6 +212,10 @@ async function peerPdeCommand(name: PeerPdeName, o: PeerPdeCliOptions): Promise<
   const load0 = loadavg()[0];
   const run = runPeerPde(settings, {
     env: collectEnv(),
+    cpuClock: () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    },
     onProgress: progress.onProgress,
     onRun: ({ row, seed, index, total }) =>
       progress.setLabel(`[${index + 1}/${total}] ${row.model} ${row.fidelity} seed ${seed}`),

@@ -25,6 +25,8 @@ import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt } from "./args.js";
 import { registerReproduceAllenCahn } from "./reproduce-allen-cahn.js";
 import { registerReproduceBurgers } from "./reproduce-burgers.js";
+import { registerContinual } from "./reproduce-continual.js";
+import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { registerPeerPde } from "./reproduce-pde.js";
 import { registerReproducePoissonInterface } from "./reproduce-poisson-interface.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
@@ -189,6 +191,8 @@ export function registerReproduce(program: Command): void {
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: RegressionCliOptions) => withThreads(parseThreads(o.threads), () => regressionCommand(o)));
   registerPeerPde(reproduceCommand(program));
+  registerHelloKan(reproduceCommand(program));
+  registerContinual(reproduceCommand(program));
   registerReproduceBurgers(reproduceCommand(program));
   registerReproducePoissonInterface(reproduceCommand(program));
   registerReproduceAllenCahn(reproduceCommand(program));

@@ -184,13 +184,14 @@ export function peerPdeSettings(experiment: PeerPdeName, quick = false): PeerPde
     case "helmholtz":
       return {
         ...common,
-        seeds: quick ? [1] : [1, 2, 3],
+        // One seed by default (jaxKAN's figures are single runs; the full budget takes minutes).
+        seeds: [1],
         width: [2, 8, 8, 1],
-        grids: quick ? [3, 6] : [3, 6, 12, 24],
-        steps: quick ? [60, 60] : [400, 400, 400, 400],
+        grids: quick ? [3, 6] : [4, 8, 16, 32],
+        steps: quick ? [60, 60] : [200, 200, 200, 200],
         optimizer: { type: "adam", lr: 1e-2, warmup: { steps: 20, startLr: 1e-4 } },
-        polish: { optimizer: LBFGS_PYKAN, steps: quick ? [5, 5] : [30, 30, 30, 30] },
-        mlpWidth: quick ? [16, 16] : [48, 48],
+        polish: { optimizer: LBFGS_PYKAN, steps: quick ? [5, 5] : [60, 60, 60, 200] },
+        mlpWidth: quick ? [16, 16] : [32, 32],
         interior: { kind: "sobol", n: quick ? 512 : 4096 },
         boundaryPerEdge: quick ? 64 : 256,
         pdeWeight: 1 / (17 * Math.PI ** 2) ** 2,
@@ -348,6 +349,12 @@ export interface PeerPdeRunOptions {
     total: number;
   }) => void;
   env?: EnvInfo;
+  /**
+   * CPU seconds used so far by the process (all threads), e.g. from Node's `process.cpuUsage()`; when
+   * given, each row records `cpuSeconds` (summed over seeds, metric evaluations included), a measure of
+   * work that a loaded machine does not inflate the way it inflates wall time.
+   */
+  cpuClock?: () => number;
 }
 
 export interface PeerPdeRun {
@@ -382,11 +389,9 @@ export function runPeerPde(s: PeerPdeSettings, options: PeerPdeRunOptions = {}):
   const t0 = performance.now();
   const keys = PEER_PDE_ROWS.filter((k) => s.rows.includes(k));
   if (keys.length === 0) throw new Error(`${s.experiment}: no rows selected`);
-  const per = new Map<
-    PeerPdeRowKey,
-    { m: Record<string, number[]>; wall: number; params: number; h: TrainingHistory[] }
-  >();
-  for (const k of keys) per.set(k, { m: {}, wall: 0, params: 0, h: [] });
+  type Acc = { m: Record<string, number[]>; wall: number; cpu: number; params: number; h: TrainingHistory[] };
+  const per = new Map<PeerPdeRowKey, Acc>();
+  for (const k of keys) per.set(k, { m: {}, wall: 0, cpu: 0, params: 0, h: [] });
   const models: Partial<Record<PeerPdeRowKey, Network>> = {};
   let problem: PdeProblem | null = null;
   const total = keys.length * s.seeds.length;
@@ -396,13 +401,10 @@ export function runPeerPde(s: PeerPdeSettings, options: PeerPdeRunOptions = {}):
       // A fresh problem per run (attention weights and resampled points are per run).
       const pr = peerPdeProblem(s);
       options.onRun?.({ key, row: describePeerRow(key, s), seed, index: index++, total });
+      const c0 = options.cpuClock?.() ?? 0;
       const r = runPeerRow(key, s, seed, pr, options.onProgress);
-      const acc = per.get(key) as {
-        m: Record<string, number[]>;
-        wall: number;
-        params: number;
-        h: TrainingHistory[];
-      };
+      const acc = per.get(key) as Acc;
+      acc.cpu += (options.cpuClock?.() ?? 0) - c0;
       const metrics = { ...r.metrics, loss: lastLoss(r.history), evaluations: r.evaluations };
       for (const [name, v] of Object.entries(metrics)) {
         if (!acc.m[name]) acc.m[name] = [];
@@ -418,17 +420,21 @@ export function runPeerPde(s: PeerPdeSettings, options: PeerPdeRunOptions = {}):
     }
   }
   const rows: ResultRow[] = keys.map((key) => {
-    const acc = per.get(key) as {
-      m: Record<string, number[]>;
-      wall: number;
-      params: number;
-      h: TrainingHistory[];
-    };
+    const acc = per.get(key) as Acc;
     const d = describePeerRow(key, s);
     const metrics: ResultRow["metrics"] = {};
     for (const name of ["relL2", "maxAbsErr", "mse", "loss", "evaluations"])
       if (acc.m[name]) metrics[name] = summarize(acc.m[name]);
-    return { ...d, params: acc.params, wallSeconds: acc.wall, metrics, history: acc.h, key } as ResultRow;
+    const row = {
+      ...d,
+      params: acc.params,
+      wallSeconds: acc.wall,
+      metrics,
+      history: acc.h,
+      key,
+    } as ResultRow;
+    if (options.cpuClock) (row as ResultRow & { cpuSeconds?: number }).cpuSeconds = acc.cpu;
+    return row;
   });
   return {
     result: {

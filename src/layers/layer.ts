@@ -91,6 +91,12 @@ export interface SplineLayerSpec {
   base?: boolean;
   /** Standard deviation of the N(0, std^2) initial spline coefficients (default 0.1). */
   initStd?: number;
+  /**
+   * Pruned edges (pykan's `mask`): nIn * nOut entries `mask[p*nOut + q]`, 1 for a live edge and 0 for a
+   * removed one. A removed edge's coefficients (and base weights) are zero at initialisation and get a
+   * zero gradient, so it computes 0 and stays 0 while training. Absent: every edge is live.
+   */
+  mask?: number[];
 }
 
 export interface LinearLayerSpec {

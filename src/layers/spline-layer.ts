@@ -68,6 +68,8 @@ export class SplineLayer implements Layer {
   readonly basis: Basis;
   readonly base: boolean;
   readonly initStd: number;
+  /** Edge mask `mask[p*nOut + q]` (1 live, 0 pruned), or null when every edge is live. */
+  readonly mask: Uint8Array | null;
   /** Basis functions per edge, G + r - 1. */
   readonly nBasis: number;
   readonly paramCount: number;
@@ -103,6 +105,7 @@ export class SplineLayer implements Layer {
     this.base = spec.base === true;
     this.initStd = spec.initStd === undefined ? DEFAULT_INIT_STD : requirePositive("initStd", spec.initStd);
     this.nBasis = basisCount(this.knots);
+    this.mask = spec.mask === undefined ? null : parseMask(spec.mask, this.nIn, this.nOut);
     const nCoef = this.nIn * this.nBasis * this.nOut;
     this.paramCount = nCoef + (this.base ? 2 * this.nIn * this.nOut : 0);
     this.A = this.basis === "relu" ? changeOfBasis(this.knots) : null;
@@ -164,6 +167,27 @@ export class SplineLayer implements Layer {
       const PQ = this.nIn * this.nOut;
       rng.fillUniform(params, -bound, bound, this.baseOffset, this.baseOffset + PQ);
       params.fill(bound, this.baseOffset + PQ, this.baseOffset + 2 * PQ);
+    }
+    if (this.mask) this.zeroMasked(params);
+  }
+
+  /**
+   * Zeroes the entries of pruned edges (mask 0) in a parameter or gradient vector: their coefficients
+   * (in either basis: w = A^T u is zero with u) and their base weights.
+   */
+  zeroMasked(v: Float64Array): void {
+    const mask = this.mask;
+    if (!mask) return;
+    const { nIn: P, nOut: Q, nBasis: N } = this;
+    for (let p = 0; p < P; p++) {
+      for (let q = 0; q < Q; q++) {
+        if (mask[p * Q + q] !== 0) continue;
+        for (let i = 0; i < N; i++) v[this.offset + (p * N + i) * Q + q] = 0;
+        if (this.base) {
+          v[this.baseOffset + p * Q + q] = 0;
+          v[this.baseOffset + P * Q + p * Q + q] = 0;
+        }
+      }
     }
   }
 
@@ -496,6 +520,7 @@ export class SplineLayer implements Layer {
         }
       }
     }
+    if (this.mask) this.zeroMasked(g);
   }
 
   /**
@@ -581,8 +606,24 @@ export class SplineLayer implements Layer {
     if (!this.knots.uniform) spec.breakpoints = Array.from(breakpoints(this.knots));
     if (this.base) spec.base = true;
     if (this.initStd !== DEFAULT_INIT_STD) spec.initStd = this.initStd;
+    if (this.mask) spec.mask = Array.from(this.mask);
     return spec;
   }
+}
+
+function parseMask(mask: unknown, P: number, Q: number): Uint8Array {
+  if (!Array.isArray(mask) || mask.length !== P * Q) {
+    throw new Error(
+      `spline layer mask must be an array of nIn * nOut = ${P * Q} entries (0 or 1), got ${Array.isArray(mask) ? `length ${mask.length}` : typeof mask}`,
+    );
+  }
+  const out = new Uint8Array(P * Q);
+  mask.forEach((v, i) => {
+    if (v !== 0 && v !== 1)
+      throw new Error(`spline layer mask[${i}] must be 0 or 1, got ${JSON.stringify(v)}`);
+    out[i] = v;
+  });
+  return out;
 }
 
 function checkBreakpointDomain(kv: KnotVector, domain: [number, number]): KnotVector {

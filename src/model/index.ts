@@ -7,9 +7,12 @@ export * from "./kan.js";
 export * from "./losses.js";
 export * from "./mlp.js";
 export * from "./network.js";
+export * from "./prune.js";
+export * from "./regrid.js";
 export * from "./scalers.js";
 export * from "./serialize.js";
 export * from "./slots.js";
+export * from "./sparsity.js";
 export * from "./transform.js";
 
 /** Rebuilds any saved model with its class (KAN, MLP or Network). */

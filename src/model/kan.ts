@@ -6,8 +6,11 @@
 
 import { type NormalizeFn, normalize } from "../layers/elementwise.js";
 import type { Basis, LayerSpec } from "../layers/layer.js";
+import type { GridSpec } from "../layers/spline-layer.js";
 import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
+import { type PruneOptions, pruneModel } from "./prune.js";
+import { regridModel, type UpdateGridOptions, updateGridModel } from "./regrid.js";
 import { parseModelJSON } from "./serialize.js";
 
 export interface KANOptions {
@@ -74,6 +77,31 @@ export class KAN extends Network {
 
   override get kind(): string {
     return "KAN";
+  }
+
+  /**
+   * A smaller model without the hidden nodes and edges whose scores (mean |phi| on the samples `x`) fall
+   * below the threshold (pykan's `model.prune()`; see model/prune.ts, `pruneModel` for the details).
+   */
+  prune(options: PruneOptions): this {
+    return pruneModel(this, options).model;
+  }
+
+  /**
+   * The model on any grid (a size G, or `{ breakpoints }`, for every spline layer or one per layer) by
+   * least-squares projection of each edge's spline: approximate, unlike the exact `refine`; the projection
+   * errors come from `regridModel` (model/regrid.ts).
+   */
+  regrid(grids: GridSpec | GridSpec[]): this {
+    return regridModel(this, grids).model;
+  }
+
+  /**
+   * Knots moved to the data (pykan's `update_grid_from_samples`): quantiles of each layer's inputs on
+   * the samples `x` (user units) blended with a uniform grid by `gridEps`; see `updateGridModel`.
+   */
+  updateGrid(x: number[][] | Float64Array, options: UpdateGridOptions = {}): this {
+    return updateGridModel(this, x, options).model;
   }
 
   /** Rebuilds a saved model (see `Network.toJSON`). */

@@ -18,7 +18,8 @@ export interface PdeHeatmapOptions {
 /**
  * An SVG figure with three panels (solution, reference, error = solution - reference) on the problem's
  * evaluation grid, or null when the problem has no exact/reference solution or its evaluation points are
- * not a 2-D tensor grid.
+ * not a 2-D tensor grid. Solution and reference share the reference's colour range (values outside it
+ * take the end colours); the error is on a diverging scale symmetric about 0.
  */
 export function pdeHeatmaps(
   problem: PdeProblem,
@@ -37,6 +38,15 @@ export function pdeHeatmaps(
   };
   const d = problem.domain;
   const label = opts.label ?? "model";
+  // Solution and reference share the reference's colour range, so equal colours mean equal values.
+  const ref = pick(ev.reference);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of ref) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range: [number, number] | undefined = lo < hi ? [lo, hi] : undefined;
   return renderHeatmaps({
     title: opts.title ?? problem.name,
     nx,
@@ -46,8 +56,8 @@ export function pdeHeatmaps(
     xLabel: d.names[0],
     yLabel: d.names[1],
     panels: [
-      { title: `${label} solution`, values: pick(ev.u) },
-      { title: "reference", values: pick(ev.reference) },
+      { title: `${label} solution`, values: pick(ev.u), ...(range ? { range } : {}) },
+      { title: "reference", values: ref, ...(range ? { range } : {}) },
       { title: `error (${label} - reference)`, values: pick(ev.error), colorMap: "diverging" },
     ],
   });

@@ -1,4 +1,5 @@
 export * from "./basis.js";
 export * from "./change-of-basis.js";
+export * from "./gauss.js";
 export * from "./knots.js";
 export * from "./refine.js";

@@ -18,6 +18,12 @@ export interface LevelRecord {
   initialLoss?: number;
   /** Training loss of the level's final parameters (evaluated once more at the end of the level). */
   finalLoss?: number;
+  /**
+   * Relative L2 error of the least-squares projection that moved the model onto this level's grid
+   * (`trainMultilevel` with `transfer: "project"` onto a grid that does not nest; see `regridModel`).
+   * Absent when the level was reached by exact refinement.
+   */
+  transferRelL2?: number;
 }
 
 export interface TrainingHistory {

@@ -4,4 +4,5 @@
  */
 export * from "./history.js";
 export * from "./progress.js";
+export * from "./sparsity.js";
 export * from "./trainer.js";

@@ -23,6 +23,7 @@
  * arrays grow, and `Problem.metrics` returns a fresh record when it is called).
  */
 import type { Network } from "../model/network.js";
+import { refineOrProject } from "../model/regrid.js";
 import { hasScalers } from "../model/scalers.js";
 import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
@@ -31,6 +32,7 @@ import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
 import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
+import { SPARSITY_KEYS, type SparsityOptions, withSparsity } from "./sparsity.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
 export type LevelGrid = number | { breakpoints: number[] } | (number | { breakpoints: number[] })[];
@@ -97,14 +99,14 @@ export interface PolishOptions {
   steps: number | number[];
 }
 
-export interface FitOptions extends CommonTrainOptions {
+export interface FitOptions extends CommonTrainOptions, SparsityOptions {
   /** The optimizer, created fresh for this run (see `createOptimizer`). */
   optimizer: OptimizerSpec;
   /** Optimizer steps (see the module comment for what a step is). */
   steps: number;
 }
 
-export interface MultilevelOptions extends CommonTrainOptions {
+export interface MultilevelOptions extends CommonTrainOptions, SparsityOptions {
   /**
    * One grid per level, coarse to fine, each nested in the previous one (e.g. [5, 10, 20, 40]); a level's
    * grid is a size G or breakpoints, for every spline layer or one per spline layer. If the model is not
@@ -115,6 +117,13 @@ export interface MultilevelOptions extends CommonTrainOptions {
   steps: number | number[];
   /** The optimizer spec, or one per level; re-created at every level (with its warm-up ramp, if any). */
   optimizer: OptimizerSpec | OptimizerSpec[];
+  /**
+   * How the model moves to the next grid: "exact" (default) refines and requires nested grids;
+   * "project" also accepts grids that do not nest, moving onto them by least-squares projection of every
+   * edge (`regridModel`, approximate: the next level starts at a slightly different loss), and still
+   * refines exactly where the grids nest.
+   */
+  transfer?: "exact" | "project";
 }
 
 export type TrainStatus = "completed" | "diverged";
@@ -139,18 +148,37 @@ export interface TrainResult<M extends Network = Network> {
   metricsSeconds: number;
 }
 
-const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel", "polish"] as const;
-const ML_KEYS = ["grids", "steps", "optimizer", "metricsEvery", "onProgress", "onLevel", "polish"] as const;
+const FIT_KEYS = [
+  "optimizer",
+  "steps",
+  "metricsEvery",
+  "onProgress",
+  "onLevel",
+  "polish",
+  ...SPARSITY_KEYS,
+] as const;
+const ML_KEYS = [
+  "grids",
+  "steps",
+  "optimizer",
+  "metricsEvery",
+  "onProgress",
+  "onLevel",
+  "polish",
+  "transfer",
+  ...SPARSITY_KEYS,
+] as const;
 
 /**
  * Trains `model` in place on `problem` for `steps` optimizer steps (one level, no refinement). If the
  * problem carries scalers (e.g. a `RegressionProblem` with normalised targets) they are stored in the
  * model so that `model.predict` works in the user's units.
  */
-export function fit<M extends Network>(model: M, problem: Problem, options: FitOptions): TrainResult<M> {
+export function fit<M extends Network>(model: M, task: Problem, options: FitOptions): TrainResult<M> {
   if (typeof options !== "object" || options === null)
     throw new Error(`fit: options must be an object, got ${describe(options)}`);
   rejectUnknownKeys("fit", options, FIT_KEYS);
+  const problem = withSparsity(task, options, "fit");
   const steps = requireInteger("fit: steps", options.steps, 0);
   createOptimizer(options.optimizer); // validates the spec before any work
   checkModelFits(problem, model);
@@ -173,12 +201,13 @@ export function fit<M extends Network>(model: M, problem: Problem, options: FitO
  */
 export function trainMultilevel<M extends Network>(
   model: M,
-  problem: Problem,
+  task: Problem,
   options: MultilevelOptions,
 ): TrainResult<M> {
   if (typeof options !== "object" || options === null)
     throw new Error(`trainMultilevel: options must be an object, got ${describe(options)}`);
   rejectUnknownKeys("trainMultilevel", options, ML_KEYS);
+  const problem = withSparsity(task, options, "trainMultilevel");
   const { grids } = options;
   if (!Array.isArray(grids) || grids.length === 0)
     throw new Error(`trainMultilevel: grids must be a non-empty array of grids, got ${describe(grids)}`);
@@ -192,8 +221,20 @@ export function trainMultilevel<M extends Network>(
   checkModelFits(problem, model);
   if (model.splineLayers.length === 0)
     throw new Error("trainMultilevel: the model has no spline layers to refine (use fit for an MLP)");
-  checkNesting(model.grids, grids);
-  let current: M = sameGrid(model.grids, grids[0]) ? model : model.refine(grids[0]);
+  const transfer = options.transfer ?? "exact";
+  if (transfer !== "exact" && transfer !== "project")
+    throw new Error(`trainMultilevel: transfer must be "exact" or "project", got ${describe(transfer)}`);
+  /** Projection error of the last move onto a grid that does not nest (null: exact or no move). */
+  let projected: number | null = null;
+  const move = (m: M, g: LevelGrid): M => {
+    projected = null;
+    if (transfer === "exact") return m.refine(g);
+    const r = refineOrProject(m, g);
+    if (!r.exact) projected = r.relL2;
+    return r.model;
+  };
+  if (transfer === "exact") checkNesting(model.grids, grids);
+  let current: M = sameGrid(model.grids, grids[0]) ? model : move(model, grids[0]);
   const run = new Run(
     problem,
     options,
@@ -202,8 +243,13 @@ export function trainMultilevel<M extends Network>(
   );
   run.attachScalers(current);
   for (let k = 0; k < L; k++) {
-    if (k > 0) current = current.refine(grids[k]);
-    if (!run.runLevel(current, k, specs[k], steps[k], polish.spec, polish.steps[k])) break;
+    if (k > 0) current = move(current, grids[k]);
+    const at = run.history.levels.length;
+    const ok = run.runLevel(current, k, specs[k], steps[k], polish.spec, polish.steps[k]);
+    const record = run.history.levels[at];
+    if (projected !== null && record) record.transferRelL2 = projected;
+    projected = null;
+    if (!ok) break;
   }
   return run.result(current);
 }
@@ -254,10 +300,14 @@ function checkNesting(start: number[], grids: LevelGrid[]): void {
       : start.map(() => (typeof grid === "number" ? grid : null));
     sizes.forEach((g, l) => {
       const p = prev[l] ?? null;
-      if (g !== null && p !== null && !gridsNest(p, g))
+      if (g !== null && p !== null && !gridsNest(p, g)) {
+        const lower = Math.floor(g / p) * p;
+        const upper = Math.max(p, Math.ceil(g / p) * p);
+        const near = lower >= p && lower !== upper ? `${lower} or ${upper}` : `${upper}`;
         throw new Error(
-          `trainMultilevel: grids[${k}] = ${JSON.stringify(grid)} does not nest in the previous grid ${p} of spline layer ${l} (each grid must be a multiple of the one before)`,
+          `trainMultilevel: grids[${k}] = ${JSON.stringify(grid)} does not nest in the previous grid ${p} of spline layer ${l} (each grid must be a multiple of the one before; nearest nested grids: ${near}). Pass transfer: "project" to move onto it by least-squares projection (approximate)`,
         );
+      }
     });
     prev = sizes;
   });

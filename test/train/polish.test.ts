@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { KAN } from "../../src/model/kan.js";
 import type { Network } from "../../src/model/network.js";
-import type { Problem } from "../../src/problems/problem.js";
 import { createDataset } from "../../src/problems/dataset.js";
+import type { Problem } from "../../src/problems/problem.js";
 import { RegressionProblem } from "../../src/problems/regression.js";
 import { fit as fitModel, trainMultilevel } from "../../src/train/trainer.js";
 

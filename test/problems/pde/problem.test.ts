@@ -256,6 +256,17 @@ describe("PdeProblem", () => {
     expect(levels[1]).toBeLessThan(0.5);
   });
 
+  it("a run that diverges stops with the trainer's message naming the term and point", () => {
+    const problem = poisson({ residual: (e, p) => e.u().pow(16).exp().sub(p.fn(f)) });
+    const res = fitModel(new KAN({ width: [2, 2, 1], grid: 3, seed: 1 }), problem, {
+      steps: 50,
+      optimizer: { type: "gd", lr: 1e3 },
+      metricsEvery: 0,
+    });
+    expect(res.status).toBe("diverged");
+    expect(res.message).toMatch(/Cause: term "pde": residual (NaN|-?Infinity) at point \d+ \(x = /);
+  });
+
   it("bad input gets clear errors", () => {
     const net = new KAN({ width: [2, 2, 1], grid: 3 });
     expect(() => poisson({ points: gridPoints(sq, 3), resampleEvery: 5 })).toThrow(/fixed/);
