@@ -8,6 +8,7 @@ export * from "./model/index.js";
 export * from "./optim/index.js";
 export * from "./problems/dataset.js";
 export * from "./problems/pde/index.js";
+export * from "./problems/pde/paper.js";
 export * from "./problems/problem.js";
 export * from "./problems/regression.js";
 export * from "./problems/residual.js";

@@ -23,10 +23,13 @@ import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
 import { finiteNumber, intAtLeast, positiveInt, seedList } from "./args.js";
+import { registerReproduceAllenCahn } from "./reproduce-allen-cahn.js";
+import { registerReproduceBurgers } from "./reproduce-burgers.js";
 import { registerContinual } from "./reproduce-continual.js";
 import { registerReproduceFreeKnots } from "./reproduce-free-knots.js";
 import { registerHelloKan } from "./reproduce-hello-kan.js";
 import { registerPeerPde } from "./reproduce-pde.js";
+import { registerReproducePoissonInterface } from "./reproduce-poisson-interface.js";
 import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Finds the `reproduce` command (another engineer's experiments may have created it) or creates it. */
@@ -190,6 +193,9 @@ export function registerReproduce(program: Command): void {
   registerPeerPde(reproduceCommand(program));
   registerHelloKan(reproduceCommand(program));
   registerContinual(reproduceCommand(program));
+  registerReproduceBurgers(reproduceCommand(program));
+  registerReproducePoissonInterface(reproduceCommand(program));
+  registerReproduceAllenCahn(reproduceCommand(program));
 }
 
 async function regressionCommand(o: RegressionCliOptions): Promise<void> {

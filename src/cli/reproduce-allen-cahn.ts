@@ -1,0 +1,99 @@
+/** `mlkan reproduce allen-cahn`: the paper's Allen-Cahn PINN, Figs. 7-9 (src/experiments/allen-cahn.ts). */
+import type { Command } from "commander";
+import {
+  ALLEN_CAHN_ROWS,
+  type AllenCahnRowKey,
+  type AllenCahnSettings,
+  allenCahnNotes,
+  allenCahnSettings,
+  type LevelSpectrum,
+  runAllenCahn,
+} from "../experiments/allen-cahn.js";
+import { renderChart } from "../report/plot/chart.js";
+import { finiteNumber, positiveInt } from "./args.js";
+import { type PinnCliOptions, pinnSeeds, runWithProgress, writePinnReport } from "./reproduce-pinn.js";
+import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
+
+interface AllenCahnCliOptions extends PinnCliOptions {
+  rows?: string;
+  steps?: string;
+  points?: string;
+  lr?: string;
+}
+
+export function allenCahnSettingsFromCli(o: AllenCahnCliOptions): AllenCahnSettings {
+  const s = allenCahnSettings(o.quick === true);
+  const seeds = pinnSeeds(o);
+  if (seeds) s.seeds = seeds;
+  if (o.rows !== undefined) {
+    const picked = o.rows.split(",").map((p) => p.trim());
+    for (const k of picked)
+      if (!(ALLEN_CAHN_ROWS as readonly string[]).includes(k))
+        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${ALLEN_CAHN_ROWS.join(", ")})`);
+    s.rows = picked as AllenCahnRowKey[];
+  }
+  if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
+  if (o.points !== undefined) s.problem.points = positiveInt("--points", o.points);
+  if (o.lr !== undefined) {
+    const lr = finiteNumber("--lr", o.lr);
+    if (!(lr > 0)) throw new Error(`--lr must be > 0, got ${JSON.stringify(o.lr)}`);
+    s.optimizer = { ...s.optimizer, lr };
+  }
+  return s;
+}
+
+/** Residual spectra per level (paper Figs. 8-9): energy against Fourier mode, one line per level. */
+export function spectrumPlots(spectra: Record<string, LevelSpectrum[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, levels] of Object.entries(spectra)) {
+    if (levels.length === 0) continue;
+    out[`spectrum-${key}`] = renderChart({
+      title: `allen-cahn: residual spectrum per level, ${key}`,
+      xLabel: "Fourier mode k (in x)",
+      yLabel: "mean |R_k|^2",
+      yScale: "log",
+      series: levels.map((l) => ({
+        label: l.grid > 0 ? `G=${l.grid}` : "final",
+        x: l.energy.map((_, k) => k),
+        y: l.energy.map((v) => (v > 0 ? v : Number.NaN)),
+      })),
+    });
+  }
+  return out;
+}
+
+export function registerReproduceAllenCahn(reproduce: Command): void {
+  reproduce
+    .command("allen-cahn")
+    .description(
+      "the paper's Allen-Cahn PINN, Figs. 7-9, against a Fourier ETDRK4 reference, with residual spectra",
+    )
+    .option("--quick", "smoke budget (1000 points, 50 steps per level, 2 rows)")
+    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
+    .option("--out <dir>", "output directory", "mlkan-out")
+    .option("--json <file>", "also write the result JSON to this file")
+    .option("--rows <list>", `rows to run, comma separated: ${ALLEN_CAHN_ROWS.join(", ")}`)
+    .option("--steps <n>", "Adam steps per level (default 2500)")
+    .option("--points <n>", "random collocation points (default 20000)")
+    .option("--lr <v>", "Adam learning rate (default 1e-2 as the appendix; the text says 1e-3)")
+    .option("--no-png", "do not render PNG copies of the plots")
+    .option(THREADS_FLAGS, THREADS_HELP)
+    .action((o: AllenCahnCliOptions) =>
+      withThreads(parseThreads(o.threads), async () => {
+        const s = allenCahnSettingsFromCli(o);
+        let spectra: Record<string, LevelSpectrum[]> = {};
+        const out = runWithProgress((opts) => {
+          const r = runAllenCahn(s, opts);
+          spectra = r.spectra;
+          return r;
+        });
+        await writePinnReport(o, out, {
+          title: `Allen-Cahn PINN (paper Figs. 7-9)${s.quick ? ", quick budget" : ""}`,
+          notes: allenCahnNotes(out.result),
+          paperHeader: "paper",
+          paper: () => null,
+          extraPlots: spectrumPlots(spectra),
+        });
+      }),
+    );
+}

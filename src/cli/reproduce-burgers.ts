@@ -1,0 +1,70 @@
+/** `mlkan reproduce burgers`: the paper's Burgers PINN, Table 3 (src/experiments/burgers.ts). */
+import type { Command } from "commander";
+import {
+  BURGERS_ROWS,
+  type BurgersRowKey,
+  type BurgersSettings,
+  burgersNotes,
+  burgersPaperValue,
+  burgersSettings,
+  runBurgers,
+} from "../experiments/burgers.js";
+import { finiteNumber } from "./args.js";
+import { type PinnCliOptions, pinnSeeds, runWithProgress, writePinnReport } from "./reproduce-pinn.js";
+import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
+
+interface BurgersCliOptions extends PinnCliOptions {
+  nu?: string;
+  rows?: string;
+}
+
+/** Settings from the command line. */
+export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
+  const s = burgersSettings(o.quick === true);
+  const seeds = pinnSeeds(o);
+  if (seeds) s.seeds = seeds;
+  if (o.nu !== undefined) {
+    const nu = o.nu === "0.01/pi" ? 0.01 / Math.PI : finiteNumber("--nu", o.nu);
+    if (!(nu > 0)) throw new Error(`--nu must be > 0, got ${JSON.stringify(o.nu)}`);
+    s.problem.nu = nu;
+  }
+  if (o.rows !== undefined) {
+    const picked = o.rows.split(",").map((p) => p.trim());
+    for (const k of picked)
+      if (!(BURGERS_ROWS as readonly string[]).includes(k))
+        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${BURGERS_ROWS.join(", ")})`);
+    s.rows = picked as BurgersRowKey[];
+  }
+  if (o.best && !s.rows.includes("best")) s.rows.push("best");
+  return s;
+}
+
+/** Registers `reproduce burgers` on the `reproduce` command. */
+export function registerReproduceBurgers(reproduce: Command): void {
+  reproduce
+    .command("burgers")
+    .description(
+      "the paper's Burgers PINN, Table 3 (multilevel KAN vs coarse, fine, MLPs), with a Cole-Hopf reference",
+    )
+    .option("--quick", "smoke budget (16 x 16 points, few steps, 4 rows)")
+    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
+    .option("--out <dir>", "output directory", "mlkan-out")
+    .option("--json <file>", "also write the result JSON to this file")
+    .option("--nu <v>", "viscosity (default 0.01/pi; the paper prints 0.01)")
+    .option("--rows <list>", `rows to run, comma separated: ${BURGERS_ROWS.join(", ")}`)
+    .option("--best", "add mlkan's best setting (more levels, resampled points, L-BFGS polish)")
+    .option("--no-png", "do not render PNG copies of the plots")
+    .option(THREADS_FLAGS, THREADS_HELP)
+    .action((o: BurgersCliOptions) =>
+      withThreads(parseThreads(o.threads), async () => {
+        const s = burgersSettingsFromCli(o);
+        const out = runWithProgress((opts) => runBurgers(s, opts));
+        await writePinnReport(o, out, {
+          title: `Burgers PINN (paper Table 3), nu = ${s.problem.nu?.toPrecision(4)}${s.quick ? ", quick budget" : ""}`,
+          notes: burgersNotes(out.result),
+          paperHeader: "paper loss",
+          paper: burgersPaperValue,
+        });
+      }),
+    );
+}

@@ -1,0 +1,151 @@
+/**
+ * What the three paper-PINN reproduce commands (burgers, poisson-interface, allen-cahn) share: running
+ * with a progress line, printing the table beside the paper's numbers, and writing the report (markdown,
+ * JSON, CSV, loss and error curves with level changes marked, heat maps of solution / reference / error,
+ * and any extra plots such as Allen-Cahn's residual spectra) as SVG and PNG.
+ */
+import { basename, resolve } from "node:path";
+import type { PinnExperimentOutput, PinnFields, PinnRowDescription } from "../experiments/pinn-runner.js";
+import { pinnRowKey } from "../experiments/pinn-runner.js";
+import { writeFileAtomic } from "../node/fs.js";
+import { collectEnv } from "../node/env.js";
+import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
+import { renderHeatmaps } from "../report/plot/heatmap.js";
+import { resultPlots } from "../report/plots.js";
+import { type ExperimentResult, resultToJson } from "../report/result.js";
+import { writeReport } from "../node/write.js";
+import type { TrainProgress } from "../train/trainer.js";
+import { progressReporter } from "../train/progress.js";
+import { positiveInt } from "./args.js";
+
+/** Options every PINN reproduce command takes. */
+export interface PinnCliOptions {
+  quick?: boolean;
+  seeds?: string;
+  out: string;
+  json?: string;
+  threads?: string;
+  best?: boolean;
+  png?: boolean;
+}
+
+/** Seeds from `--seeds N`: first, first + 10, ... (the paper's seeds, +10 per run). */
+export function pinnSeeds(o: PinnCliOptions, first = 1234): number[] | undefined {
+  if (o.seeds === undefined) return undefined;
+  const n = positiveInt("--seeds", o.seeds);
+  return Array.from({ length: n }, (_, i) => first + 10 * i);
+}
+
+/** Runs an experiment with a progress line on stderr (quiet when stderr is not a terminal). */
+export function runWithProgress(
+  run: (opts: {
+    env: ReturnType<typeof collectEnv>;
+    onProgress: (p: TrainProgress) => void;
+    onRun: (i: { row: PinnRowDescription; seed: number; index: number; total: number }) => void;
+  }) => PinnExperimentOutput,
+): PinnExperimentOutput {
+  const progress = progressReporter(process.stderr);
+  const out = run({
+    env: collectEnv(),
+    onProgress: progress.onProgress,
+    onRun: ({ row, seed, index, total }) =>
+      progress.setLabel(
+        `[${index + 1}/${total}] ${row.model} ${row.basis} ${row.fidelity.split(" (")[0]} seed ${seed}`,
+      ),
+  });
+  progress.clear();
+  return out;
+}
+
+/** Table options of the PINN reports. */
+export function pinnTableOptions(paperHeader: string, paper: (key: string) => number | null) {
+  return {
+    metrics: ["loss", "relL2", "maxAbsErr", "evalResidual", "evaluations"],
+    metricHeaders: {
+      loss: "training loss",
+      relL2: "rel. L2 vs reference",
+      maxAbsErr: "max abs error",
+      evalResidual: "residual^2 (fine grid)",
+      evaluations: "evals/run",
+    },
+    paper: {
+      header: paperHeader,
+      value: (row: Parameters<typeof pinnRowKey>[0]) => paper(pinnRowKey(row) ?? ""),
+    },
+  };
+}
+
+/** Prints and writes the report of a PINN experiment. */
+export async function writePinnReport(
+  o: PinnCliOptions,
+  out: PinnExperimentOutput,
+  spec: {
+    title: string;
+    notes: string;
+    paperHeader: string;
+    paper: (key: string) => number | null;
+    extraPlots?: Record<string, string>;
+  },
+): Promise<void> {
+  const result: ExperimentResult = out.result;
+  const tableOptions = pinnTableOptions(spec.paperHeader, spec.paper);
+  const table = resultTable(result, tableOptions);
+  process.stdout.write(`${spec.title}\n\n${table}\n\n${spec.notes}\n\n`);
+  const plots: Record<string, string> = {
+    ...resultPlots(result, { quantities: ["loss", "relL2", "evalResidual"] }),
+  };
+  for (const [key, f] of Object.entries(out.fields)) {
+    const row = result.rows.find((r) => pinnRowKey(r) === key);
+    const label = row ? `${row.model} ${row.basis} ${row.fidelity.split(" (")[0]}` : key;
+    plots[`heatmap-${key}`] = fieldHeatmaps(f, `${result.experiment}: ${label} (first seed)`);
+  }
+  Object.assign(plots, spec.extraPlots ?? {});
+  const intro = spec.notes.split("\n### ")[0].trim();
+  const sections = spec.notes.includes("\n### ")
+    ? `### ${spec.notes.split("\n### ").slice(1).join("\n### ")}`
+    : "";
+  const markdown = { ...tableOptions, title: spec.title, notes: intro };
+  const paths = await writeReport(o.out, result, { plots, png: o.png === false ? false : "auto", markdown });
+  const page = resultMarkdown(result, { ...markdown, plots: paths.svg.map((f) => basename(f)) });
+  const at = page.indexOf("\n## Settings");
+  await writeFileAtomic(
+    paths.markdown,
+    at < 0 || sections === ""
+      ? `${page}\n${sections}\n`
+      : `${page.slice(0, at)}\n${sections.replace(/^###/gm, "##")}\n${page.slice(at)}`,
+  );
+  if (o.json) await writeFileAtomic(o.json, resultToJson(result));
+  const files = [paths.markdown, paths.json, paths.csv, ...paths.svg, ...paths.png];
+  if (o.json) files.push(resolve(o.json));
+  process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);
+  for (const w of paths.warnings) process.stderr.write(`mlkan: ${w}\n`);
+}
+
+/** Solution, reference and signed error as three heat-map panels (x across, the second coordinate up). */
+export function fieldHeatmaps(f: PinnFields, title: string): string {
+  const { xs, ys, names } = f.solution;
+  const nx = xs.length;
+  const ny = ys.length;
+  // The fields are stored second-coordinate major; the renderer wants x index slowest.
+  const xMajor = (v: ArrayLike<number>) => {
+    const out = new Float64Array(nx * ny);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[i * ny + j] = v[j * nx + i];
+    return out;
+  };
+  const err = new Float64Array(nx * ny);
+  for (let s = 0; s < nx * ny; s++) err[s] = f.solution.values[s] - f.reference.values[s];
+  return renderHeatmaps({
+    title,
+    nx,
+    ny,
+    x: [xs[0], xs[nx - 1]],
+    y: [ys[0], ys[ny - 1]],
+    xLabel: names[0],
+    yLabel: names[1],
+    panels: [
+      { title: "network u", values: xMajor(f.solution.values), colorMap: "diverging" },
+      { title: "reference u*", values: xMajor(f.reference.values), colorMap: "diverging" },
+      { title: "error u - u*", values: xMajor(err), colorMap: "diverging" },
+    ],
+  });
+}

@@ -1,0 +1,70 @@
+/** `mlkan reproduce poisson-interface`: the paper's Poisson problem with a discontinuous coefficient, Fig. 6. */
+import type { Command } from "commander";
+import {
+  POISSON_ROWS,
+  type PoissonRowKey,
+  type PoissonSettings,
+  poissonNotes,
+  poissonSettings,
+  runPoissonInterface,
+} from "../experiments/poisson-interface.js";
+import { positiveInt } from "./args.js";
+import { type PinnCliOptions, pinnSeeds, runWithProgress, writePinnReport } from "./reproduce-pinn.js";
+import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
+
+interface PoissonCliOptions extends PinnCliOptions {
+  rows?: string;
+  steps?: string;
+  normalize?: string;
+}
+
+/** Settings from the command line. */
+export function poissonSettingsFromCli(o: PoissonCliOptions): PoissonSettings {
+  const s = poissonSettings(o.quick === true);
+  const seeds = pinnSeeds(o);
+  if (seeds) s.seeds = seeds;
+  if (o.rows !== undefined) {
+    const picked = o.rows.split(",").map((p) => p.trim());
+    for (const k of picked)
+      if (!(POISSON_ROWS as readonly string[]).includes(k))
+        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${POISSON_ROWS.join(", ")})`);
+    s.rows = picked as PoissonRowKey[];
+  }
+  if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
+  if (o.normalize !== undefined) {
+    if (o.normalize !== "tanh" && o.normalize !== "none")
+      throw new Error(`--normalize must be "tanh" or "none", got ${JSON.stringify(o.normalize)}`);
+    s.normalize = o.normalize;
+  }
+  return s;
+}
+
+/** Registers `reproduce poisson-interface`. */
+export function registerReproducePoissonInterface(reproduce: Command): void {
+  reproduce
+    .command("poisson-interface")
+    .description(
+      "the paper's Poisson problem with a discontinuous coefficient, Fig. 6 (interface, |x| feature, RBA)",
+    )
+    .option("--quick", "smoke budget (21 x 21 grid, 60 steps per level, 4 rows)")
+    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
+    .option("--out <dir>", "output directory", "mlkan-out")
+    .option("--json <file>", "also write the result JSON to this file")
+    .option("--rows <list>", `rows to run, comma separated: ${POISSON_ROWS.join(", ")}`)
+    .option("--steps <n>", "Adam steps per level (default 1250)")
+    .option("--normalize <fn>", "map between the spline layers: tanh (default) or none")
+    .option("--no-png", "do not render PNG copies of the plots")
+    .option(THREADS_FLAGS, THREADS_HELP)
+    .action((o: PoissonCliOptions) =>
+      withThreads(parseThreads(o.threads), async () => {
+        const s = poissonSettingsFromCli(o);
+        const out = runWithProgress((opts) => runPoissonInterface(s, opts));
+        await writePinnReport(o, out, {
+          title: `Poisson with discontinuous coefficient (paper Fig. 6)${s.quick ? ", quick budget" : ""}`,
+          notes: poissonNotes(out.result),
+          paperHeader: "paper",
+          paper: () => null,
+        });
+      }),
+    );
+}

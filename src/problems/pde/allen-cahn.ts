@@ -1,0 +1,253 @@
+/**
+ * The paper's Allen-Cahn PINN (section 5.2.3, Figs. 7-9; digest section 5.4 with the sign erratum
+ * resolved; DESIGN.md section 5), in the standard periodic form
+ *
+ *   u_t - eps u_xx + 5 u^3 - 5 u = 0,  x in [-1, 1] periodic,  t in [0, 1],  u(x, 0) = x^2 cos(pi x),
+ *
+ * eps = 1e-4. Loss (means): Gamma_V mean_V (lambda_i r_i)^2 + Gamma_B [mean_IC (u - u0)^2
+ * + mean_P (u(-1, t) - u(1, t))^2 + mean_P (u_x(-1, t) - u_x(1, t))^2], Gamma_V = 0.1, Gamma_B = 1, with
+ * V random collocation points (20000, drawn once from the seed), 501 initial points, 101 periodic pairs
+ * in t, and residual-based attention lambda on V (rate `rbaMu`).
+ *
+ * Metrics against the Fourier-ETDRK4 reference (./reference/allen-cahn.ts, n = 2048, dt = 1e-3) on an
+ * evaluation grid of 256 x-points (every 8th spectral point) x 101 times: relL2, maxAbsErr, evalResidual.
+ * `residualSpectrum` gives the mean energy of the residual's Fourier modes in x (the paper's Fig. 8).
+ */
+import { jetShape } from "../../layers/jet.js";
+import type { Network } from "../../model/network.js";
+import { Rng } from "../../util/random.js";
+import { rejectUnknownKeys, requireInteger } from "../../util/validate.js";
+import type { Problem } from "../problem.js";
+import { jetTermLoss, residual } from "../residual.js";
+import {
+  errorNorms,
+  type GridField,
+  gridPoints,
+  type JetTerm,
+  linspace,
+  sumJetTerms,
+  updateRba,
+} from "./jet-terms.js";
+import { type AllenCahnSolution, allenCahnReference } from "./reference/allen-cahn.js";
+import { fft } from "./reference/fft.js";
+
+export interface AllenCahnOptions {
+  /** Diffusion coefficient (default 1e-4). */
+  eps?: number;
+  /** Random collocation points (default 20000). */
+  points?: number;
+  /** Initial points (default 501) and periodic pairs in t (default 101). */
+  nInitial?: number;
+  nPeriodic?: number;
+  /** Loss weights (defaults 0.1 and 1). */
+  gammaV?: number;
+  gammaB?: number;
+  /** Residual-based attention rate (default 1e-4; 0 off). */
+  rbaMu?: number;
+  /** Evaluation grid: every `evalStride`-th reference x point (default 8 of 2048), `evalNt` times (101). */
+  evalStride?: number;
+  evalNt?: number;
+  /** Reference resolution (default 2048 points). */
+  refN?: number;
+  seed?: number;
+}
+
+const KEYS = [
+  "eps",
+  "points",
+  "nInitial",
+  "nPeriodic",
+  "gammaV",
+  "gammaB",
+  "rbaMu",
+  "evalStride",
+  "evalNt",
+  "refN",
+  "seed",
+] as const;
+
+const refCache = new Map<string, AllenCahnSolution>();
+
+/** The Allen-Cahn PINN problem (see the module comment). */
+export class AllenCahnProblem implements Problem {
+  readonly name = "Allen-Cahn (periodic)";
+  readonly nIn = 2;
+  readonly nOut = 1;
+  readonly options: Required<AllenCahnOptions>;
+  readonly terms: JetTerm[];
+  readonly lambda: Float64Array;
+  private readonly residuals: Float64Array;
+  private readonly scratch = { g: new Float64Array(0) };
+  private readonly shape = jetShape({ dims: [0, 1], pairs: [[0, 0]] }, 2);
+  readonly evalXs: Float64Array;
+  readonly evalTs: Float64Array;
+  private readonly evalPts: Float64Array;
+  readonly evalRef: Float64Array;
+
+  constructor(options: AllenCahnOptions = {}) {
+    rejectUnknownKeys("AllenCahnProblem", options, KEYS);
+    const o: Required<AllenCahnOptions> = {
+      eps: options.eps ?? 1e-4,
+      points: requireInteger("Allen-Cahn points", options.points ?? 20000, 1),
+      nInitial: requireInteger("Allen-Cahn nInitial", options.nInitial ?? 501, 2),
+      nPeriodic: requireInteger("Allen-Cahn nPeriodic", options.nPeriodic ?? 101, 2),
+      gammaV: options.gammaV ?? 0.1,
+      gammaB: options.gammaB ?? 1,
+      rbaMu: options.rbaMu ?? 1e-4,
+      evalStride: requireInteger("Allen-Cahn evalStride", options.evalStride ?? 8, 1),
+      evalNt: requireInteger("Allen-Cahn evalNt", options.evalNt ?? 101, 2),
+      refN: requireInteger("Allen-Cahn refN", options.refN ?? 2048, 16),
+      seed: requireInteger("Allen-Cahn seed", options.seed ?? 0, 0),
+    };
+    if (!(o.rbaMu >= 0 && o.rbaMu < 1)) throw new Error(`Allen-Cahn rbaMu must be in [0, 1), got ${o.rbaMu}`);
+    this.options = o;
+    const rng = new Rng(o.seed + 99);
+    const nV = o.points;
+    const xV = new Float64Array(2 * nV);
+    for (let s = 0; s < nV; s++) {
+      xV[2 * s] = rng.range(-1, 1);
+      xV[2 * s + 1] = rng.range(0, 1);
+    }
+    this.lambda = new Float64Array(nV).fill(1);
+    this.residuals = new Float64Array(nV);
+    const e = residual(this.shape);
+    const r = e.d(1).sub(e.d2(0, 0).mul(o.eps)).add(e.u().pow(3).mul(5)).sub(e.u().mul(5));
+    const vol = jetTermLoss({
+      shape: this.shape,
+      nOut: 1,
+      n: nV,
+      residual: r,
+      weight: o.gammaV,
+      ...(o.rbaMu > 0 && { pointWeights: this.lambda }),
+      residualOut: this.residuals,
+    });
+    const val = jetShape({ dims: [0], pairs: [] }, 2);
+    const xi = linspace(-1, 1, o.nInitial);
+    const xI = new Float64Array(2 * o.nInitial);
+    const u0 = new Float64Array(o.nInitial);
+    for (let i = 0; i < o.nInitial; i++) {
+      xI[2 * i] = xi[i];
+      u0[i] = xi[i] * xi[i] * Math.cos(Math.PI * xi[i]);
+    }
+    const b = residual(val);
+    const ic = jetTermLoss({
+      shape: val,
+      nOut: 1,
+      n: o.nInitial,
+      residual: b.u().sub(b.data(u0)),
+      weight: o.gammaB,
+    });
+    const tp = linspace(0, 1, o.nPeriodic);
+    const xP = new Float64Array(4 * o.nPeriodic);
+    for (let k = 0; k < o.nPeriodic; k++) {
+      xP[4 * k] = -1;
+      xP[4 * k + 1] = tp[k];
+      xP[4 * k + 2] = 1;
+      xP[4 * k + 3] = tp[k];
+    }
+    const p = residual(val);
+    const n2 = 2 * o.nPeriodic;
+    const perU = jetTermLoss({
+      shape: val,
+      nOut: 1,
+      n: n2,
+      group: 2,
+      residual: p.u(0, 0).sub(p.u(0, 1)),
+      weight: o.gammaB,
+    });
+    const q = residual(val);
+    const perUx = jetTermLoss({
+      shape: val,
+      nOut: 1,
+      n: n2,
+      group: 2,
+      residual: q.d(0, 0, 0).sub(q.d(0, 0, 1)),
+      weight: o.gammaB,
+    });
+    this.terms = [
+      { name: "residual", x: xV, n: nV, shape: this.shape, loss: vol },
+      { name: "initial", x: xI, n: o.nInitial, shape: val, loss: ic },
+      { name: "periodic u", x: xP, n: n2, shape: val, loss: perU },
+      { name: "periodic u_x", x: xP, n: n2, shape: val, loss: perUx },
+    ];
+    const key = `${o.eps}:${o.refN}:${o.evalNt}`;
+    let ref = refCache.get(key);
+    if (!ref) {
+      ref = allenCahnReference({ eps: o.eps, n: o.refN, nt: o.evalNt });
+      refCache.set(key, ref);
+    }
+    const nx = Math.floor(o.refN / o.evalStride);
+    this.evalXs = new Float64Array(nx);
+    for (let i = 0; i < nx; i++) this.evalXs[i] = ref.x[i * o.evalStride];
+    this.evalTs = ref.t;
+    this.evalPts = gridPoints(this.evalXs, this.evalTs);
+    this.evalRef = new Float64Array(nx * o.evalNt);
+    for (let j = 0; j < o.evalNt; j++)
+      for (let i = 0; i < nx; i++) this.evalRef[j * nx + i] = ref.u[j * o.refN + i * o.evalStride];
+  }
+
+  lossAndGradient(model: Network, grad: Float64Array): number {
+    return sumJetTerms(model, this.terms, grad, this.scratch);
+  }
+
+  endStep(_model: Network, _step: number): void {
+    if (this.options.rbaMu > 0) updateRba(this.lambda, this.residuals, this.options.rbaMu);
+  }
+
+  /** The PDE residual on the evaluation grid (time-major rows of the x points). */
+  evalResidualField(model: Network): Float64Array {
+    const m = this.evalXs.length * this.evalTs.length;
+    const J = model.jets(this.evalPts, m, this.shape);
+    const out = new Float64Array(m);
+    const eps = this.options.eps;
+    for (let s = 0; s < m; s++) {
+      const u = J[4 * s];
+      out[s] = J[4 * s + 2] - eps * J[4 * s + 3] + 5 * u * u * u - 5 * u;
+    }
+    return out;
+  }
+
+  metrics(model: Network): Record<string, number> {
+    const m = this.evalXs.length * this.evalTs.length;
+    const u = model.forward(this.evalPts, m);
+    const r = this.evalResidualField(model);
+    let rr = 0;
+    for (let s = 0; s < m; s++) rr += r[s] * r[s];
+    return { ...errorNorms(u.subarray(0, m), this.evalRef), evalResidual: rr / m };
+  }
+
+  /**
+   * Mean energy of the residual's Fourier modes in x, averaged over the evaluation times (the paper's
+   * Fig. 8): entry k is mean_t |R_k(t)|^2 / nx^2 for modes k = 0 .. nx/2 (nx a power of two).
+   */
+  residualSpectrum(model: Network): Float64Array {
+    const nx = this.evalXs.length;
+    const nt = this.evalTs.length;
+    const r = this.evalResidualField(model);
+    const re = new Float64Array(nx);
+    const im = new Float64Array(nx);
+    const out = new Float64Array(nx / 2 + 1);
+    for (let j = 0; j < nt; j++) {
+      re.set(r.subarray(j * nx, (j + 1) * nx));
+      im.fill(0);
+      fft(re, im);
+      for (let k = 0; k <= nx / 2; k++) out[k] += (re[k] * re[k] + im[k] * im[k]) / (nx * nx * nt);
+    }
+    return out;
+  }
+
+  /** Solution, reference and |error| on the evaluation grid for heat maps. */
+  fields(model: Network): { solution: GridField; reference: GridField; error: GridField } {
+    const m = this.evalXs.length * this.evalTs.length;
+    const u = model.forward(this.evalPts, m).slice(0, m);
+    const err = new Float64Array(m);
+    for (let s = 0; s < m; s++) err[s] = Math.abs(u[s] - this.evalRef[s]);
+    const f = (values: Float64Array): GridField => ({
+      xs: this.evalXs,
+      ys: this.evalTs,
+      names: ["x", "t"],
+      values,
+    });
+    return { solution: f(u), reference: f(this.evalRef), error: f(err) };
+  }
+}

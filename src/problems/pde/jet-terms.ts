@@ -1,0 +1,137 @@
+/**
+ * Small building blocks shared by the paper's PINN problems (Burgers, Poisson with a discontinuous
+ * coefficient, Allen-Cahn): a loss made of several jet terms, each a point set with its own jet shape,
+ * compiled residual loss and optional one-sided derivative sides, summed with one gradient buffer per
+ * term size; residual-based attention (RBA) weights; and the error metrics against a reference.
+ *
+ * A term's loss closure comes from `jetTermLoss` (problems/residual.ts) and so runs on worker threads
+ * when a thread pool is installed, point weights and residual outputs included.
+ */
+import type { JetShape } from "../../layers/jet.js";
+import type { JetBlockLoss, Network } from "../../model/network.js";
+
+/** One loss term: `loss` evaluated on the output jets of the n points `x` (row-major, nIn per point). */
+export interface JetTerm {
+  /** Label for reports ("residual", "initial", "boundary", "interface", ...). */
+  readonly name: string;
+  x: Float64Array;
+  n: number;
+  readonly shape: JetShape;
+  loss: JetBlockLoss;
+  /** Per-point side (-1 left, +1 right) for one-sided derivatives at kinks. */
+  sides?: Int8Array;
+}
+
+/**
+ * Sums the terms' losses and writes the gradient of the sum into `grad`. `scratch` holds one buffer
+ * reused across calls (reallocated only when the parameter count changes, i.e. at a level change).
+ * Returns the total loss; `parts` (if given) receives each term's loss in order.
+ */
+export function sumJetTerms(
+  model: Network,
+  terms: readonly JetTerm[],
+  grad: Float64Array,
+  scratch: { g: Float64Array },
+  parts?: Float64Array,
+): number {
+  if (scratch.g.length !== grad.length) scratch.g = new Float64Array(grad.length);
+  const g = scratch.g;
+  grad.fill(0);
+  let total = 0;
+  for (let t = 0; t < terms.length; t++) {
+    const term = terms[t];
+    const l = model.jetGradient(
+      term.x,
+      term.n,
+      term.shape,
+      term.loss,
+      g,
+      term.sides ? { sides: term.sides } : undefined,
+    );
+    if (parts) parts[t] = l;
+    total += l;
+    for (let i = 0; i < g.length; i++) grad[i] += g[i];
+  }
+  return total;
+}
+
+/**
+ * Residual-based attention (digest section 5.2, Anagnostopoulos et al.): after each step,
+ * `lambda_i <- (1 - mu) lambda_i + mu |r_i| / max_j |r_j|`, starting from lambda_i = 1; the weighted
+ * term uses (lambda_i r_i)^2. Updates `lambda` in place from the residuals of the last evaluation.
+ */
+export function updateRba(
+  lambda: Float64Array,
+  residuals: Float64Array,
+  mu: number,
+  count = lambda.length,
+): void {
+  let max = 0;
+  for (let i = 0; i < count; i++) {
+    const a = Math.abs(residuals[i]);
+    if (a > max) max = a;
+  }
+  if (!(max > 0) || !Number.isFinite(max)) return;
+  const k = mu / max;
+  for (let i = 0; i < count; i++) lambda[i] = (1 - mu) * lambda[i] + k * Math.abs(residuals[i]);
+}
+
+/** n equally spaced values from a to b inclusive (n >= 2; n = 1 gives a). */
+export function linspace(a: number, b: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  if (n === 1) {
+    out[0] = a;
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = a + ((b - a) * i) / (n - 1);
+  out[n - 1] = b;
+  return out;
+}
+
+/** Relative L2 error ||u - ref|| / ||ref|| and max |u - ref| over paired values. */
+export function errorNorms(
+  u: ArrayLike<number>,
+  ref: ArrayLike<number>,
+): { relL2: number; maxAbsErr: number } {
+  let num = 0;
+  let den = 0;
+  let max = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const e = u[i] - ref[i];
+    num += e * e;
+    den += ref[i] * ref[i];
+    const a = Math.abs(e);
+    if (a > max || Number.isNaN(a)) max = a;
+  }
+  return { relL2: Math.sqrt(num / den), maxAbsErr: max };
+}
+
+/**
+ * A field sampled on a tensor grid for heat maps: `values[j * nx + i]` at (xs[i], ys[j]), row j = the
+ * second coordinate (y or t).
+ */
+export interface GridField {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Axis names, e.g. ["x", "t"]. */
+  names: [string, string];
+  values: Float64Array;
+}
+
+/** The model's output on a tensor grid (second coordinate major). */
+export function modelOnGrid(model: Network, xs: Float64Array, ys: Float64Array): Float64Array {
+  const n = xs.length * ys.length;
+  return model.forward(gridPoints(xs, ys), n).slice(0, n);
+}
+
+/** Points of a tensor grid, second coordinate major: (xs[i], ys[j]) at row j * nx + i. */
+export function gridPoints(xs: ArrayLike<number>, ys: ArrayLike<number>): Float64Array {
+  const pts = new Float64Array(2 * xs.length * ys.length);
+  for (let j = 0; j < ys.length; j++)
+    for (let i = 0; i < xs.length; i++) {
+      const s = j * xs.length + i;
+      pts[2 * s] = xs[i];
+      pts[2 * s + 1] = ys[j];
+    }
+  return pts;
+}

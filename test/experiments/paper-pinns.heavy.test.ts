@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { allenCahnSettings, runAllenCahn } from "../../src/experiments/allen-cahn.js";
+import { burgersSettings, runBurgers } from "../../src/experiments/burgers.js";
+import { levelFacts, pinnRowKey } from "../../src/experiments/pinn-runner.js";
+import { poissonSettings, runPoissonInterface } from "../../src/experiments/poisson-interface.js";
+import type { ExperimentResult } from "../../src/report/result.js";
+import { validateResult } from "../../src/report/result.js";
+
+/** The robust facts of a multilevel row: refinement keeps the loss, and the loss falls across levels. */
+function checkMultilevel(result: ExperimentResult, key: string): void {
+  const row = result.rows.find((r) => pinnRowKey(r) === key);
+  expect(row).toBeDefined();
+  const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
+  expect(h).toBeDefined();
+  if (!h) return;
+  const f = levelFacts(h);
+  expect(f.levelFinal.length).toBe(h.levels.length);
+  expect(f.refinementJump).toBeLessThan(1e-9);
+  expect(f.levelFinal[f.levelFinal.length - 1]).toBeLessThan(f.levelFinal[0]);
+  for (const m of ["loss", "relL2", "maxAbsErr", "evalResidual"])
+    expect(Number.isFinite(row?.metrics[m].mean)).toBe(true);
+}
+
+describe("paper PINN experiments, --quick budgets", () => {
+  it("burgers --quick (with the best row): valid result, exact refinement, loss falls across levels", () => {
+    const s = burgersSettings(true);
+    s.rows.push("best");
+    const { result, fields } = runBurgers(s);
+    validateResult(result);
+    checkMultilevel(result, "multilevel");
+    checkMultilevel(result, "best");
+    expect(Object.keys(fields)).toContain("multilevel");
+    const f = fields.multilevel;
+    expect(f.solution.values.length).toBe(f.solution.xs.length * f.solution.ys.length);
+  }, 120_000);
+
+  it("poisson-interface --quick: valid result, exact refinement (ReLU basis too), loss falls", () => {
+    const { result } = runPoissonInterface(poissonSettings(true));
+    validateResult(result);
+    checkMultilevel(result, "multilevel");
+    checkMultilevel(result, "relu-multilevel");
+  }, 120_000);
+
+  it("allen-cahn --quick: valid result, exact refinement, one residual spectrum per level", () => {
+    const s = allenCahnSettings(true);
+    const out = runAllenCahn(s);
+    validateResult(out.result);
+    checkMultilevel(out.result, "multilevel");
+    expect(out.spectra.multilevel.map((l) => l.grid)).toEqual(s.grids);
+  }, 120_000);
+});
