@@ -106,7 +106,9 @@ export class FreeKnotLayer implements Layer {
   private readonly touched: Uint8Array;
   private readonly touchedList: Int32Array;
   private nTouched = 0;
-  private dStale = true;
+  /** Prepare counter, and the counter at which each cell's D table was last built (lazy D). */
+  private epoch = 1;
+  private readonly dEpoch: Int32Array;
   private readonly pw = new Float64Array(16);
 
   constructor(spec: Omit<FreeKnotLayerSpec, "type">) {
@@ -176,6 +178,7 @@ export class FreeKnotLayer implements Layer {
     this.M = new Float64Array(cells * r * r);
     this.touched = new Uint8Array(cells);
     this.touchedList = new Int32Array(cells);
+    this.dEpoch = new Int32Array(cells);
   }
 
   /** Offset of the logits in the network's parameter vector. */
@@ -243,7 +246,8 @@ export class FreeKnotLayer implements Layer {
       if (this.uBuf) changeOfBasisInto(this.kvs[k], this.As[k]);
       if (this.useTables) buildKnotTables(this.kvs[k], this.V, k * G * r * r, null, 0);
     }
-    this.dStale = true;
+    this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
+    if (this.epoch === 1) this.dEpoch.fill(0);
   }
 
   /** Writes B-spline coefficients u (layout of the parameters) into params at `at`, in the layer's basis. */
@@ -655,31 +659,38 @@ export class FreeKnotLayer implements Layer {
     return j;
   }
 
-  /** Contracts the moments of the touched intervals with the knot-derivative tables into g (and clears them). */
+  /**
+   * Contracts the moments of the touched intervals with the knot-derivative tables into g (and clears them).
+   * D is built lazily, per touched interval, once per prepare (a cell's table does not depend on which cells
+   * are built). b_{j+m} depends only on the knots j+m .. j+m+r, so D is zero outside kk in [m, m + r]
+   * (exactly: the reverse sweep never reaches those knots) and those terms are skipped.
+   */
   private contractMoments(g: Float64Array, lo: number): void {
     const r = this.order;
     const G = this.grid;
     const r2 = 2 * r;
-    if (this.dStale) {
-      for (let k = 0; k < this.groups; k++) {
-        buildKnotTables(this.kvs[k], null, 0, this.D, k * G * r * r2 * r);
-      }
-      this.dStale = false;
-    }
     const M = this.M;
     const D = this.D;
+    const dEpoch = this.dEpoch;
+    const epoch = this.epoch;
     for (let c = 0; c < this.nTouched; c++) {
       const cell = this.touchedList[c];
       this.touched[cell] = 0;
       const k = Math.floor(cell / G);
       const j = cell - k * G;
+      if (dEpoch[cell] !== epoch) {
+        buildKnotTables(this.kvs[k], null, 0, D, k * G * r * r2 * r, j, j + 1);
+        dEpoch[cell] = epoch;
+      }
       const mb = cell * r * r;
       const db = cell * r * r2 * r;
       for (let kk = 0; kk < r2; kk++) {
         const i = j + kk - r + 1; // breakpoint index of knot j + kk
         if (i < 1 || i > G - 1) continue;
         let acc = 0;
-        for (let m = 0; m < r; m++) {
+        const m0 = kk > r ? kk - r : 0;
+        const m1 = kk < r - 1 ? kk : r - 1;
+        for (let m = m0; m <= m1; m++) {
           const dm = db + (m * r2 + kk) * r;
           const mm = mb + m * r;
           for (let e = 0; e < r; e++) acc += M[mm + e] * D[dm + e];
