@@ -110,6 +110,13 @@ export class FreeKnotLayer implements Layer {
   private epoch = 1;
   private readonly dEpoch: Int32Array;
   private readonly pw = new Float64Array(16);
+  /**
+   * Interval lookup (table kernels): [a, b] cut into 2G equal buckets; bucketStart[k*2G + i] is the interval
+   * of group k holding the bucket's left end, from which a short walk finds the interval of x (the same
+   * interval as the binary search, at a few comparisons: knots are at least minGap (b - a)/G apart).
+   */
+  private readonly bucketStart: Int32Array;
+  private readonly bucketScale: number;
 
   constructor(spec: Omit<FreeKnotLayerSpec, "type">) {
     this.nIn = requireInteger("free-knot layer nIn", spec.nIn, 1);
@@ -179,6 +186,8 @@ export class FreeKnotLayer implements Layer {
     this.touched = new Uint8Array(cells);
     this.touchedList = new Int32Array(cells);
     this.dEpoch = new Int32Array(cells);
+    this.bucketStart = new Int32Array(this.useTables ? this.groups * 2 * G : 0);
+    this.bucketScale = (2 * G) / (b - a);
   }
 
   /** Offset of the logits in the network's parameter vector. */
@@ -244,7 +253,12 @@ export class FreeKnotLayer implements Layer {
       const t = this.kvs[k].t;
       for (let i = 1; i < G; i++) t[r - 1 + i] = this.bp[i];
       if (this.uBuf) changeOfBasisInto(this.kvs[k], this.As[k]);
-      if (this.useTables) buildKnotTables(this.kvs[k], this.V, k * G * r * r, null, 0);
+      if (this.useTables) {
+        buildKnotTables(this.kvs[k], this.V, k * G * r * r, null, 0);
+        const kv = this.kvs[k];
+        const nb = 2 * G;
+        for (let i = 0; i < nb; i++) this.bucketStart[k * nb + i] = findInterval(kv, a + (i * (b - a)) / nb);
+      }
     }
     this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
     if (this.epoch === 1) this.dEpoch.fill(0);
@@ -548,14 +562,7 @@ export class FreeKnotLayer implements Layer {
           xe = kv.b;
           ext = v - kv.b;
         }
-        // Interval of xe: binary search among the breakpoints t[r-1 .. G+r-1].
-        let j = 0;
-        let hi = G - 1;
-        while (j < hi) {
-          const mid = (j + hi + 1) >> 1;
-          if (t[r - 1 + mid] <= xe) j = mid;
-          else hi = mid - 1;
-        }
+        const j = this.span(k, xe);
         const lo = t[j + r - 1];
         const ih = 1 / (t[j + r] - lo);
         const u = (xe - lo) * ih;
@@ -602,6 +609,24 @@ export class FreeKnotLayer implements Layer {
   }
 
   /**
+   * The interval j in [0, G) of group k holding xe in [a, b] (or NaN): the largest j with t_j <= xe,
+   * 0 if none, exactly as `findInterval`, by the bucket table and a walk.
+   */
+  private span(k: number, xe: number): number {
+    const G = this.grid;
+    const nb = 2 * G;
+    const t = this.kvs[k].t;
+    const off = this.order - 1;
+    let bkt = Math.floor((xe - this.domain[0]) * this.bucketScale);
+    if (!(bkt >= 0)) bkt = 0;
+    else if (bkt >= nb) bkt = nb - 1;
+    let j = this.bucketStart[k * nb + bkt];
+    while (j > 0 && t[off + j] > xe) j--;
+    while (j < G - 1 && t[off + j + 1] <= xe) j++;
+    return j;
+  }
+
+  /**
    * Table evaluation at x for group k: values into sc[0 .. r), slopes into sc[r .. 2r) (linear
    * continuation outside [a, b]); with `moments`, the u-weights of the knot derivatives of the effective
    * values into this.pw (u^e, plus ext * e u^(e-1) / h outside). Returns the span j.
@@ -619,7 +644,7 @@ export class FreeKnotLayer implements Layer {
       xe = kv.b;
       ext = x - kv.b;
     }
-    const j = findInterval(kv, xe);
+    const j = this.span(k, xe);
     const lo = t[j + r - 1];
     const ih = 1 / (t[j + r] - lo);
     const u = (xe - lo) * ih;
