@@ -361,9 +361,17 @@ export class FreeKnotLayer implements Layer {
     const pw = this.pw;
     const touched = this.touched;
     const touchedList = this.touchedList;
-    for (let s = 0; s < rows; s++) {
-      const gys = s * Q;
-      for (let p = 0; p < P; p++) {
+    // Inputs outer, samples inner (input p's coefficient rows stay in cache) when the knot groups of
+    // different inputs are disjoint: every gradient entry then receives its terms in the same order as
+    // samples outer (same bits). Knots shared by the layer keep samples outer.
+    const pOuter = this.share !== "layer";
+    const nOuter = pOuter ? P : rows;
+    const nInner = pOuter ? rows : P;
+    for (let io = 0; io < nOuter; io++) {
+      for (let ii = 0; ii < nInner; ii++) {
+        const s = pOuter ? ii : io;
+        const p = pOuter ? io : ii;
+        const gys = s * Q;
         const v = x[xo + s * P + p];
         let dx = 0;
         if (this.useTables && perEdge) {
@@ -545,10 +553,12 @@ export class FreeKnotLayer implements Layer {
       }
       return;
     }
-    for (let s = 0; s < rows; s++) {
-      const ys = yo + s * Q;
-      for (let q = 0; q < Q; q++) y[ys + q] = 0;
-      for (let p = 0; p < P; p++) {
+    // Inputs outer, samples inner (input p's coefficient rows stay in cache); every output still sums
+    // its inputs in order p = 0 .. P-1 (same bits as samples outer).
+    y.fill(0, yo, yo + rows * Q);
+    for (let p = 0; p < P; p++) {
+      for (let s = 0; s < rows; s++) {
+        const ys = yo + s * Q;
         const v = x[xo + s * P + p];
         const k = perInput ? p : 0;
         const kv = kvs[k];
