@@ -725,14 +725,25 @@ export class FreeKnotLayer implements Layer {
         let acc = 0;
         const m0 = kk > r ? kk - r : 0;
         const m1 = kk < r - 1 ? kk : r - 1;
-        for (let m = m0; m <= m1; m++) {
-          const dm = db + (m * r2 + kk) * r;
-          const mm = mb + m * r;
-          for (let e = 0; e < r; e++) acc += M[mm + e] * D[dm + e];
+        if (r === 4) {
+          for (let m = m0; m <= m1; m++) {
+            const dm = db + (m * 8 + kk) * 4;
+            const mm = mb + m * 4;
+            acc += M[mm] * D[dm];
+            acc += M[mm + 1] * D[dm + 1];
+            acc += M[mm + 2] * D[dm + 2];
+            acc += M[mm + 3] * D[dm + 3];
+          }
+        } else {
+          for (let m = m0; m <= m1; m++) {
+            const dm = db + (m * r2 + kk) * r;
+            const mm = mb + m * r;
+            for (let e = 0; e < r; e++) acc += M[mm + e] * D[dm + e];
+          }
         }
         g[lo + k * G + i] += acc;
       }
-      M.fill(0, mb, mb + r * r);
+      for (let e = mb; e < mb + r * r; e++) M[e] = 0;
     }
     this.nTouched = 0;
   }
