@@ -26,3 +26,16 @@ export function finiteNumber(name: string, v: string): number {
     throw new Error(`${name} must be a number, got ${JSON.stringify(v)}`);
   return n;
 }
+
+/** A comma-separated list of integers >= min, each written in digits (e.g. `--grids 5,10,20`). */
+export function intList(name: string, v: string, min: number): number[] {
+  const parts = v.split(",").map((s) => s.trim());
+  return parts.map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < min)
+      throw new Error(
+        `${name} must be a comma-separated list of integers >= ${min}, got ${JSON.stringify(v)}`,
+      );
+    return n;
+  });
+}

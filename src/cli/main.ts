@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { VERSION } from "../node/version.js";
 import { registerBench } from "./bench.js";
 import { registerDemo } from "./demo.js";
+import { err, installPipeGuard, PipeClosed } from "./output.js";
 import { registerExport } from "./export.js";
 import { registerPlot } from "./plot.js";
 import { registerPredict } from "./predict.js";
@@ -28,9 +29,12 @@ export function buildProgram(): Command {
   return program;
 }
 
+installPipeGuard();
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    process.stderr.write(`mlkan: ${err instanceof Error ? err.message : String(err)}\n`);
+  .catch((e: unknown) => {
+    // A reader that went away (`| head`) ends the command quietly.
+    if (e instanceof PipeClosed) return;
+    err(`mlkan: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   });

@@ -5,7 +5,7 @@
  */
 
 import type { Rng } from "../util/random.js";
-import { requireInteger } from "../util/validate.js";
+import { requireInteger, requireParamCount } from "../util/validate.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Layer, LinearLayerSpec } from "./layer.js";
 
@@ -24,7 +24,10 @@ export class LinearLayer implements Layer {
     if (typeof spec.bias !== "boolean")
       throw new Error(`linear layer bias must be true or false, got ${spec.bias}`);
     this.bias = spec.bias;
-    this.paramCount = this.nIn * this.nOut + (this.bias ? this.nOut : 0);
+    this.paramCount = requireParamCount(
+      `linear layer ${this.nIn} -> ${this.nOut}`,
+      this.nIn * this.nOut + (this.bias ? this.nOut : 0),
+    );
   }
 
   init(params: Float64Array, rng: Rng): void {

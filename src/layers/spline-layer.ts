@@ -28,7 +28,7 @@ import {
 } from "../spline/knots.js";
 import { applyProlongation, prolongation } from "../spline/refine.js";
 import type { Rng } from "../util/random.js";
-import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
+import { requireDomain, requireInteger, requireParamCount, requirePositive } from "../util/validate.js";
 import { activationDerivs, sigmoid } from "./elementwise.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, Layer, SplineLayerSpec } from "./layer.js";
@@ -106,6 +106,14 @@ export class SplineLayer implements Layer {
     this.nOut = requireInteger("spline layer nOut", spec.nOut, 1);
     const domain = requireDomain("spline layer domain", spec.domain);
     const r = requireInteger("spline order", spec.order, 1, 12);
+    if (!spec.breakpoints) {
+      const G = requireInteger("grid size G", spec.grid, 1);
+      const per = G + r - 1 + (spec.base === true ? 2 : 0);
+      requireParamCount(
+        `spline layer ${this.nIn} -> ${this.nOut} with grid ${G}`,
+        this.nIn * this.nOut * per,
+      );
+    }
     this.knots = spec.breakpoints
       ? checkBreakpointDomain(generalKnots(spec.breakpoints, r), domain)
       : uniformKnots(domain, requireInteger("grid size G", spec.grid, 1), r);

@@ -7,7 +7,13 @@
 import { type NormalizeFn, normalize } from "../layers/elementwise.js";
 import type { Basis, LayerSpec } from "../layers/layer.js";
 import type { GridSpec } from "../layers/spline-layer.js";
-import { rejectUnknownKeys, requireDomain, requireInteger } from "../util/validate.js";
+import {
+  rejectUnknownKeys,
+  requireDomain,
+  requireInteger,
+  requireObject,
+  requireParamCount,
+} from "../util/validate.js";
 import { Network, type NetworkInit } from "./network.js";
 import { type PruneOptions, pruneModel } from "./prune.js";
 import { regridModel, type UpdateGridOptions, updateGridModel } from "./regrid.js";
@@ -37,8 +43,9 @@ export interface KANOptions {
 
 const KAN_KEYS = ["width", "grid", "k", "domain", "basis", "base", "normalize", "initStd", "seed"] as const;
 
-/** The layer descriptions of a KAN with these options (validated; unknown keys rejected). */
+/** The layer descriptions of a KAN with these options (validated; unknown keys rejected; the parameter count checked against MAX_PARAMS before anything is allocated). */
 export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
+  requireObject("KAN: options", opts);
   rejectUnknownKeys("KAN", opts, KAN_KEYS);
   const { width } = opts;
   if (!Array.isArray(width) || width.length < 2) {
@@ -51,7 +58,17 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
   if (grids.length !== nLayers) throw new Error(`KAN grid lists ${grids.length} sizes for ${nLayers} layers`);
   const k = requireInteger("KAN k (spline degree)", opts.k ?? 3, 0, 11);
   const domain = requireDomain("KAN domain", opts.domain ?? [-1, 1]);
+  if (opts.base !== undefined && typeof opts.base !== "boolean")
+    throw new Error(`KAN base must be true or false, got ${JSON.stringify(opts.base)}`);
   const norm = opts.normalize ?? "none";
+  // Parameter count of the uniform spline layers (G + k coefficients per edge, 2 more with the base
+  // term), checked before any layer is built.
+  let count = 0;
+  for (let l = 0; l < nLayers; l++) {
+    const g = requireInteger(`KAN grid[${l}]`, grids[l], 1);
+    count += width[l] * width[l + 1] * (g + k + (opts.base ? 2 : 0));
+  }
+  requireParamCount(`KAN [${width.join(",")}]`, count);
   const specs: LayerSpec[] = [];
   for (let l = 0; l < nLayers; l++) {
     if (l > 0 && norm !== "none") specs.push(normalize(norm, width[l], domain).toSpec());
@@ -74,6 +91,7 @@ export function kanLayerSpecs(opts: KANOptions): LayerSpec[] {
 /** A spline Kolmogorov-Arnold network (paper eq. 6 layers, optional normalisation between them). */
 export class KAN extends Network {
   constructor(opts: KANOptions | NetworkInit) {
+    requireObject("KAN: options", opts);
     if ("layers" in opts) super(opts);
     else super({ layers: kanLayerSpecs(opts), seed: opts.seed ?? 0 });
   }
@@ -109,6 +127,11 @@ export class KAN extends Network {
 
   /** Rebuilds a saved model (see `Network.toJSON`). */
   static fromJSON(json: unknown): KAN {
-    return new KAN(parseModelJSON(json));
+    const init = parseModelJSON(json);
+    if (init.kind !== "KAN")
+      throw new Error(
+        `KAN.fromJSON: the saved model is a ${init.kind}, not a KAN (use loadModel to rebuild any kind)`,
+      );
+    return new KAN(init);
   }
 }

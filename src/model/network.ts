@@ -27,7 +27,7 @@ import { type JetContext, type JetShape, type JetSpec, jetShape } from "../layer
 import type { SplineKernelName } from "../layers/spline-kernels.js";
 import { type KernelBackend, type WasmArena, wasmEnabled } from "../layers/wasm/kernels.js";
 import { Rng } from "../util/random.js";
-import { requireFiniteArray, requireInteger } from "../util/validate.js";
+import { describe, requireFiniteArray, requireInteger, requireParamCount } from "../util/validate.js";
 import { createArena } from "./arena.js";
 import { allocJetWorkspace, type JetWorkspace, JetWorkspaces, seedJet } from "./jet-workspace.js";
 import { applyScaler, type Scalers, unapplyScaler, validateScalers } from "./scalers.js";
@@ -151,7 +151,12 @@ export class Network {
   private readonly jetTask = new JetGradientTask(this);
 
   constructor(init: NetworkInit) {
-    if (!init || !Array.isArray(init.layers) || init.layers.length === 0) {
+    if (
+      typeof init !== "object" ||
+      init === null ||
+      !Array.isArray(init.layers) ||
+      init.layers.length === 0
+    ) {
       throw new Error("a network needs a non-empty list of layers");
     }
     const layers = init.layers.map((l) => (isLayer(l) ? l : createLayer(l)));
@@ -165,6 +170,7 @@ export class Network {
       layers[l].offset = offset;
       offset += layers[l].paramCount;
     }
+    requireParamCount("the network", offset);
     this.layers = layers;
     this.paramCount = offset;
     this.nIn = layers[0].nIn;
@@ -199,6 +205,16 @@ export class Network {
       const seed = init.seed ?? 0;
       const rng = new Rng(seed);
       for (const layer of layers) layer.init(this.params, rng);
+      // A basis whose conditioning overflows on this domain (e.g. the power-ReLU basis on an
+      // extremely narrow domain) would start from non-finite parameters: refuse it here.
+      for (let l = 0; l < layers.length; l++) {
+        const { offset: o, paramCount: c } = layers[l];
+        for (let i = o; i < o + c; i++)
+          if (!Number.isFinite(this.params[i]))
+            throw new Error(
+              `layer ${l} (${layers[l].type}) gets non-finite initial parameters (params[${i}] = ${this.params[i]}): its domain or grid is too extreme for its basis (${JSON.stringify(layers[l].toSpec())})`,
+            );
+      }
     }
     this.scalers = init.scalers ? validateScalers(init.scalers, this.nIn, this.nOut) : {};
   }
@@ -540,6 +556,8 @@ export class Network {
   predict(x: number[][]): number[][];
   predict(x: Float64Array): Float64Array;
   predict(x: number[][] | Float64Array): number[][] | Float64Array {
+    if (!Array.isArray(x) && !(x instanceof Float64Array))
+      throw new Error(`predict: x must be an array of rows or a Float64Array, got ${describe(x)}`);
     const flat = Array.isArray(x) ? toFlat(x, this.nIn, "x") : x;
     if (!Array.isArray(x) && x.length % this.nIn !== 0) {
       throw new Error(`x has length ${x.length}, not a multiple of the ${this.nIn} inputs`);
@@ -634,7 +652,12 @@ export function toFlat(rows: number[][], width: number, name: string): Float64Ar
         `${name}[${s}] must have ${width} entries, got ${Array.isArray(row) ? row.length : typeof row}`,
       );
     }
-    for (let p = 0; p < width; p++) out[s * width + p] = row[p];
+    for (let p = 0; p < width; p++) {
+      const v: unknown = row[p];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new Error(`${name}[${s}][${p}] must be finite, got ${describe(v)}`);
+      out[s * width + p] = v;
+    }
   }
   return out;
 }

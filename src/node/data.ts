@@ -4,8 +4,9 @@
  * line breaks inside quoted fields) and JSON (an array of row objects, or an object of column arrays).
  * Every error names the file, the line (CSV) or row, the column and the offending value.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { extname } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 /** A cell as read: CSV cells are strings, JSON cells keep their JSON type. */
 export type Cell = string | number | boolean | null;
@@ -21,95 +22,267 @@ export interface DataTable {
   where: string[];
 }
 
-/** Parses CSV text with a header row (RFC 4180). Blank lines are skipped; a BOM is ignored. */
-export function parseCsv(text: string, source = "CSV data"): DataTable {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: { fields: string[]; line: number }[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  const n = text.length;
-  let quotedField = false;
-  let atFieldStart = true;
-  const endRecord = () => {
-    fields.push(field);
-    // A line with a single empty unquoted field is a blank line.
-    if (!(fields.length === 1 && fields[0] === "" && !quotedField))
-      records.push({ fields, line: recordLine });
-    fields = [];
-    field = "";
-    quotedField = false;
-    atFieldStart = true;
-  };
-  while (i < n) {
-    const ch = text[i];
-    if (atFieldStart && ch === '"') {
-      // Quoted field: runs to the next quote that is not doubled.
-      const openLine = line;
-      quotedField = true;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = text[i];
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
+/** Called with each CSV record (its fields) and the line it starts on (1-based). */
+export type CsvRecordSink = (fields: string[], line: number) => void;
+
+/**
+ * An incremental CSV record parser (RFC 4180 as described at the top of this file): text goes in by
+ * `push` in pieces of any size (a piece may end inside a field, a quoted field or a CRLF pair), complete
+ * records come out through the sink in order, and `end()` flushes the last record. Memory holds only the
+ * record being parsed. Blank lines are skipped; a BOM at the very start is ignored. Errors name the
+ * source and the line.
+ */
+export class CsvParser {
+  private buf = "";
+  private line = 1;
+  private started = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: CsvRecordSink,
+  ) {}
+
+  /** Parses the records completed by `text`. */
+  push(text: string): void {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.buf = this.buf.length === 0 ? text : this.buf + text;
+    this.drain(false);
+  }
+
+  /** Parses what is left (the last record may lack a line end). */
+  end(): void {
+    this.drain(true);
+    this.buf = "";
+  }
+
+  private drain(final: boolean): void {
+    const s = this.buf;
+    const n = s.length;
+    let p = 0;
+    while (p < n) {
+      const next = this.record(s, p, final);
+      if (next < 0) break;
+      p = next;
+    }
+    this.buf = p === 0 ? s : s.slice(p);
+  }
+
+  /** Parses one record starting at p; returns the position after it, or -1 when it is incomplete. */
+  private record(s: string, p: number, final: boolean): number {
+    const n = s.length;
+    const fields: string[] = [];
+    let line = this.line;
+    const recordLine = line;
+    for (;;) {
+      let field: string;
+      let quoted = false;
+      if (p < n && s.charCodeAt(p) === 34) {
+        // Quoted field: runs to the next quote that is not doubled.
+        const openLine = line;
+        const start = p;
+        let q = p + 1;
+        let seg = q;
+        field = "";
+        for (;;) {
+          const close = s.indexOf('"', q);
+          if (close < 0) {
+            if (!final) return -1;
+            throw new Error(`${this.source}: line ${openLine}: a quoted field is never closed (missing '"')`);
+          }
+          if (close + 1 >= n && !final) return -1;
+          if (s.charCodeAt(close + 1) === 34) {
+            field += `${s.slice(seg, close)}"`;
+            q = close + 2;
+            seg = q;
             continue;
           }
-          closed = true;
-          i++;
+          field += s.slice(seg, close);
+          p = close + 1;
           break;
         }
-        if (c === "\n") line++;
-        field += c;
-        i++;
+        for (let i = start; i < p; i++) if (s.charCodeAt(i) === 10) line++;
+        quoted = true;
+        if (p < n) {
+          const c = s.charCodeAt(p);
+          if (c !== 44 && c !== 10 && c !== 13)
+            throw new Error(
+              `${this.source}: line ${line}: unexpected ${JSON.stringify(s[p])} after a closing quote (a field with quotes must be entirely quoted)`,
+            );
+        }
+      } else {
+        let e = p;
+        while (e < n) {
+          const c = s.charCodeAt(e);
+          if (c === 44 || c === 10 || c === 13) break;
+          e++;
+        }
+        if (e >= n && !final) return -1;
+        field = s.slice(p, e);
+        p = e;
       }
-      if (!closed)
-        throw new Error(`${source}: line ${openLine}: a quoted field is never closed (missing '"')`);
-      atFieldStart = false;
-      if (i < n && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r")
-        throw new Error(
-          `${source}: line ${line}: unexpected ${JSON.stringify(text[i])} after a closing quote (a field with quotes must be entirely quoted)`,
-        );
-      continue;
-    }
-    atFieldStart = false;
-    if (ch === ",") {
       fields.push(field);
-      field = "";
-      quotedField = false;
-      atFieldStart = true;
-      i++;
-    } else if (ch === "\r" || ch === "\n") {
-      endRecord();
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      i++;
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-      i++;
+      if (p >= n) {
+        this.emit(fields, quoted, recordLine, line);
+        return n;
+      }
+      const c = s.charCodeAt(p);
+      if (c === 44) {
+        p++;
+        if (p >= n) {
+          if (!final) return -1;
+          fields.push("");
+          this.emit(fields, false, recordLine, line);
+          return n;
+        }
+        continue;
+      }
+      if (c === 13) {
+        if (p + 1 >= n && !final) return -1;
+        p += s.charCodeAt(p + 1) === 10 ? 2 : 1;
+      } else p++;
+      this.emit(fields, quoted, recordLine, line + 1);
+      return p;
     }
   }
-  if (field !== "" || fields.length > 0 || quotedField) endRecord();
+
+  private emit(fields: string[], lastQuoted: boolean, recordLine: number, nextLine: number): void {
+    this.line = nextLine;
+    // A line with a single empty unquoted field is a blank line.
+    if (fields.length === 1 && fields[0] === "" && !lastQuoted) return;
+    this.sink(fields, recordLine);
+  }
+}
+
+/** Parses CSV text with a header row (RFC 4180). Blank lines are skipped; a BOM is ignored. */
+export function parseCsv(text: string, source = "CSV data"): DataTable {
+  // The whole text is parsed before the header and the field counts are checked, so a syntax error
+  // anywhere is reported first.
+  const records: [string[], number][] = [];
+  const parser = new CsvParser(source, (fields, line) => records.push([fields, line]));
+  parser.push(text);
+  parser.end();
   if (records.length === 0) throw new Error(`${source}: the file is empty (expected a header row)`);
-  const header = records[0].fields.map((h) => h.trim());
-  const columns = checkColumns(header, source);
+  const columns = checkColumns(
+    records[0][0].map((h) => h.trim()),
+    source,
+  );
   const rows: Cell[][] = [];
   const where: string[] = [];
   for (let r = 1; r < records.length; r++) {
-    const rec = records[r];
-    if (rec.fields.length !== columns.length)
-      throw new Error(
-        `${source}: line ${rec.line} has ${rec.fields.length} field${rec.fields.length === 1 ? "" : "s"}, but the header has ${columns.length} columns`,
-      );
-    rows.push(rec.fields);
-    where.push(`line ${rec.line}`);
+    const [fields, line] = records[r];
+    checkFieldCount(source, fields, columns.length, line);
+    rows.push(fields);
+    where.push(`line ${line}`);
   }
   return { source, columns, rows, where };
+}
+
+function checkFieldCount(source: string, fields: string[], width: number, line: number): void {
+  if (fields.length !== width)
+    throw new Error(
+      `${source}: line ${line} has ${fields.length} field${fields.length === 1 ? "" : "s"}, but the header has ${width} columns`,
+    );
+}
+
+/** One batch of a streamed CSV file: the header's columns, the rows, and where each row is. */
+export interface CsvBatch {
+  columns: string[];
+  rows: string[][];
+  /** Where each row is in the file, e.g. "line 7". */
+  where: string[];
+}
+
+/**
+ * Reads a CSV file (with a header row) in batches of at most `batchRows` data rows, as a generator:
+ * memory holds one batch and one read buffer (1 MiB), however long the file. A file with a header and
+ * no rows yields nothing. Errors name the path and the line.
+ */
+export function* csvFileBatches(path: string, batchRows = 4096): Generator<CsvBatch> {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    throw new Error(`cannot read data file ${path}: ${readError(e)}`);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new Error(`cannot read data file ${path}: it is a directory`);
+    let columns: string[] | null = null;
+    let rows: string[][] = [];
+    let where: string[] = [];
+    const ready: CsvBatch[] = [];
+    const parser = new CsvParser(path, (fields, line) => {
+      if (columns === null) {
+        columns = checkColumns(
+          fields.map((h) => h.trim()),
+          path,
+        );
+        return;
+      }
+      checkFieldCount(path, fields, columns.length, line);
+      rows.push(fields);
+      where.push(`line ${line}`);
+      if (rows.length >= batchRows) {
+        ready.push({ columns, rows, where });
+        rows = [];
+        where = [];
+      }
+    });
+    const decoder = new StringDecoder("utf8");
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      let got: number;
+      try {
+        got = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        throw new Error(`cannot read data file ${path}: ${readError(e)}`);
+      }
+      if (got === 0) break;
+      parser.push(decoder.write(buf.subarray(0, got)));
+      while (ready.length > 0) yield ready.shift() as CsvBatch;
+    }
+    parser.push(decoder.end());
+    parser.end();
+    while (ready.length > 0) yield ready.shift() as CsvBatch;
+    if (columns === null) throw new Error(`${path}: the file is empty (expected a header row)`);
+    if (rows.length > 0) yield { columns, rows, where };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * `csvFileBatches` with callbacks: `onHeader` receives the column names (once, before any batch),
+ * `onBatch` each batch's rows and where they are. Returns the number of data rows.
+ */
+export function streamCsvFile(
+  path: string,
+  onHeader: (columns: string[]) => void,
+  onBatch: (rows: string[][], where: string[]) => void,
+  batchRows = 4096,
+): { rows: number } {
+  let total = 0;
+  let first = true;
+  for (const b of csvFileBatches(path, batchRows)) {
+    if (first) onHeader(b.columns);
+    first = false;
+    onBatch(b.rows, b.where);
+    total += b.rows.length;
+  }
+  return { rows: total };
+}
+
+function readError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT"
+    ? "no such file"
+    : code === "EISDIR"
+      ? "it is a directory"
+      : code === "EACCES"
+        ? "permission denied"
+        : (e as Error).message;
 }
 
 function checkColumns(header: string[], source: string): string[] {
@@ -128,6 +301,7 @@ function checkColumns(header: string[], source: string): string[] {
  * (`{"x": [1, 2], "y": [3, 4]}`).
  */
 export function parseJsonTable(text: string, source = "JSON data"): DataTable {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -208,16 +382,7 @@ export function readTable(path: string, format?: "csv" | "json"): DataTable {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "it is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : (e as Error).message;
-    throw new Error(`cannot read data file ${path}: ${why}`);
+    throw new Error(`cannot read data file ${path}: ${readError(e)}`);
   }
   return fmt === "json" ? parseJsonTable(text, path) : parseCsv(text, path);
 }

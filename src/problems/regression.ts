@@ -27,7 +27,6 @@ import { checkModelFits, type Problem } from "./problem.js";
  * Re-exported for src/cli/train.ts, which imports them from here (owned by another change; switch it to
  * ./dataset.js and drop this line).
  */
-export { type Dataset, datasetFromArrays } from "./dataset.js";
 
 /** Options of `RegressionProblem`: name, input and target scaling, minibatches, metric units. */
 export interface RegressionOptions {

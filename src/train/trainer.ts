@@ -15,9 +15,11 @@
  * evaluation except one at the end of each level. With minibatches, the loss is on the batch of the step
  * that evaluated it.
  *
- * Divergence: a non-finite loss stops training (status "diverged", the message names the step and the
- * value) and the model keeps the last parameters whose loss was finite (those of the last step left in
- * the history, or the level's starting parameters).
+ * Divergence (train/divergence.ts): a non-finite loss, parameters that became non-finite (a NaN
+ * gradient with a finite loss), or a finite loss over `blowUpFactor` (1e4) times the run's starting loss
+ * stops training with status "diverged" and a message naming the step and the value. The model keeps
+ * the last parameters whose loss was finite (those of the last step left in the history, or the level's
+ * starting parameters); after a blow-up, those with the lowest loss of the level.
  *
  * Allocation: buffers are allocated once per level; a step allocates nothing in the trainer (the history
  * arrays grow, and `Problem.metrics` returns a fresh record when it is called).
@@ -31,8 +33,19 @@ import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
 import { gridsNest } from "../spline/knots.js";
 import { fmt } from "../util/format.js";
-import { describe, rejectUnknownKeys, requireInteger } from "../util/validate.js";
-import { emptyHistory, type LevelRecord, type TrainingHistory } from "./history.js";
+import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../util/validate.js";
+import {
+  allFinite,
+  BLOW_UP_FACTOR,
+  blewUp,
+  blowUpMessage,
+  nonFiniteLossMessage,
+  nonFiniteParamsMessage,
+  nonFiniteStartMessage,
+  type StepPlace,
+} from "./divergence.js";
+import type { TrainingHistory } from "./history.js";
+import { HistoryRecorder } from "./recorder.js";
 import { SPARSITY_KEYS, type SparsityOptions, withSparsity } from "./sparsity.js";
 
 /** A grid for `Network.refine`: a size G or general breakpoints, or one per spline layer. */
@@ -85,6 +98,16 @@ export interface CommonTrainOptions {
   onProgress?: (progress: TrainProgress) => void;
   /** Called after each level that finished normally (e.g. to save a checkpoint). */
   onLevel?: (end: LevelEnd) => void;
+  /**
+   * A finite loss above this many times the reference loss counts as a blow-up and stops training
+   * (train/divergence.ts). Default `BLOW_UP_FACTOR` (1e4); `Infinity` turns the check off.
+   */
+  blowUpFactor?: number;
+  /**
+   * The loss a blow-up is measured against. Default: the loss at the start of the run (the initial loss
+   * of its first level). A resumed run passes the original run's starting loss to behave identically.
+   */
+  lossReference?: number;
 }
 
 /** Options of `fit`: the optimizer, the number of steps on one grid, and the optional sparsity terms. */
@@ -115,6 +138,14 @@ export interface MultilevelOptions extends CommonTrainOptions, SparsityOptions {
    * level; false freezes them for that level). Default: the layers' own `trainKnots`.
    */
   trainKnots?: boolean | boolean[];
+  /**
+   * Resume an interrupted run: the number of levels already finished (default 0). The model must hold
+   * the result of level `startLevel - 1` (on `grids[startLevel - 1]`); training continues at level
+   * `startLevel` with the global step count, minibatch draws and metric cadence of an uninterrupted
+   * run, so the levels it trains are bit-identical to those of the uninterrupted run (given the same
+   * `lossReference`). The history then holds only the levels trained in this call.
+   */
+  startLevel?: number;
   /**
    * How the model moves to the next grid: "exact" (default) refines and requires nested grids;
    * "project" also accepts grids that do not nest, moving onto them by least-squares projection of every
@@ -148,16 +179,16 @@ export interface TrainResult<M extends Network = Network> {
   metricsSeconds: number;
 }
 
-const FIT_KEYS = ["optimizer", "steps", "metricsEvery", "onProgress", "onLevel", ...SPARSITY_KEYS] as const;
+const COMMON_KEYS = ["metricsEvery", "onProgress", "onLevel", "blowUpFactor", "lossReference"] as const;
+const FIT_KEYS = ["optimizer", "steps", ...COMMON_KEYS, ...SPARSITY_KEYS] as const;
 const ML_KEYS = [
   "grids",
   "steps",
   "optimizer",
-  "metricsEvery",
-  "onProgress",
-  "onLevel",
   "trainKnots",
+  "startLevel",
   "transfer",
+  ...COMMON_KEYS,
   ...SPARSITY_KEYS,
 ] as const;
 
@@ -227,16 +258,32 @@ export function trainMultilevel<M extends Network>(
     if (!r.exact) projected = r.relL2;
     return r.model;
   };
-  if (transfer === "exact") checkNesting(model.grids, grids);
-  let current: M = sameGrid(model.grids, grids[0]) ? model : move(model, grids[0]);
+  const startLevel = requireInteger("trainMultilevel: startLevel", options.startLevel ?? 0, 0, L - 1);
+  let current: M;
+  if (startLevel === 0) {
+    if (transfer === "exact") checkNesting(model.grids, grids);
+    current = sameGrid(model.grids, grids[0]) ? model : move(model, grids[0]);
+  } else {
+    if (!sameGrid(model.grids, grids[startLevel - 1]))
+      throw new Error(
+        `trainMultilevel: to resume at level ${startLevel + 1} the model must be on the grid of level ${startLevel} (${JSON.stringify(grids[startLevel - 1])}), but its grids are ${JSON.stringify(model.grids)}`,
+      );
+    if (transfer === "exact") checkNesting(model.grids, grids.slice(startLevel));
+    current = model;
+  }
   const run = new Run(
     problem,
     options,
     L,
     steps.reduce((a, b) => a + b, 0),
+    steps.slice(0, startLevel).reduce((a, b) => a + b, 0),
   );
   run.attachScalers(current);
-  for (let k = 0; k < L; k++) {
+  // A resumed run starts with the minibatch an uninterrupted run would hold here (that of the last
+  // step before this level), so that even the level's initial loss is the same.
+  const before = steps.slice(0, startLevel).reduce((a, b) => a + b, 0);
+  if (startLevel > 0 && before > 0) problem.beginStep?.(before - 1);
+  for (let k = startLevel; k < L; k++) {
     if (k > 0) current = move(current, grids[k]);
     if (knotFlags)
       for (const l of current.layers) if (l instanceof FreeKnotLayer) l.trainKnots = knotFlags[k];
@@ -302,102 +349,65 @@ export function gridOf(model: Network): number | number[] | null {
 
 /** State shared by the levels of one run. */
 class Run {
-  readonly history: TrainingHistory = emptyHistory();
-  private readonly t0 = performance.now();
-  private metricsTime = 0;
+  private readonly rec: HistoryRecorder;
   private evaluations = 0;
   private globalStep = 0;
   private status: TrainStatus = "completed";
   private message = "";
-  private lastMetrics: Record<string, number> = {};
   private readonly metricsEvery: number;
-  private readonly evalCounts: number[] = [];
+  private readonly blowUpFactor: number;
+  /** The loss a blow-up is measured against (the run's first initial loss unless given). */
+  private reference: number;
+  private levelInitialLoss = Number.NaN;
 
   constructor(
     private readonly problem: Problem,
     private readonly options: CommonTrainOptions,
     private readonly levelCount: number,
     private readonly totalSteps: number,
+    startStep = 0,
   ) {
     this.metricsEvery = requireInteger("metricsEvery", options.metricsEvery ?? 1, 0);
     if (options.onProgress !== undefined && typeof options.onProgress !== "function")
       throw new Error(`onProgress must be a function, got ${describe(options.onProgress)}`);
     if (options.onLevel !== undefined && typeof options.onLevel !== "function")
       throw new Error(`onLevel must be a function, got ${describe(options.onLevel)}`);
-    this.history.evaluations = this.evalCounts;
+    const factor = options.blowUpFactor ?? BLOW_UP_FACTOR;
+    if (typeof factor !== "number" || !(factor > 1))
+      throw new Error(
+        `blowUpFactor must be a number > 1 (Infinity turns the check off), got ${describe(factor)}`,
+      );
+    this.blowUpFactor = factor;
+    this.reference =
+      options.lossReference === undefined
+        ? Number.NaN
+        : requireFinite("lossReference", options.lossReference);
+    this.globalStep = startStep;
+    this.rec = new HistoryRecorder(problem);
   }
 
-  private elapsed(): number {
-    return (performance.now() - this.t0) / 1000;
+  /** The history so far. */
+  get history(): TrainingHistory {
+    return this.rec.history;
   }
 
   attachScalers(model: Network): void {
     if (hasScalers(this.problem)) model.scalers = structuredClone(this.problem.scalers);
   }
 
-  private pushRecord(): number {
-    const h = this.history;
-    h.step.push(this.globalStep);
-    h.loss.push(Number.NaN);
-    h.wallSeconds.push(this.elapsed());
-    this.evalCounts.push(0);
-    for (const k of Object.keys(h.metrics)) h.metrics[k].push(Number.NaN);
-    return h.step.length - 1;
-  }
-
-  private popRecord(): void {
-    const h = this.history;
-    h.step.pop();
-    h.loss.pop();
-    h.wallSeconds.pop();
-    this.evalCounts.pop();
-    for (const k of Object.keys(h.metrics)) h.metrics[k].pop();
-  }
-
-  private recordMetrics(model: Network, index: number): void {
-    const t = performance.now();
-    const m = this.problem.metrics(model);
-    this.metricsTime += performance.now() - t;
-    this.lastMetrics = m;
-    if (index < 0) return;
-    const h = this.history;
-    for (const [k, v] of Object.entries(m)) {
-      let arr = h.metrics[k];
-      if (!arr) {
-        arr = new Array<number>(h.step.length).fill(Number.NaN);
-        h.metrics[k] = arr;
-      }
-      arr[index] = v;
-    }
-  }
-
-  private diverge(value: number, step: number, level: number, grid: number | number[] | null): void {
-    const h = this.history;
-    const last = h.step.length;
-    const kept = last > 0 && h.step[last - 1] >= this.levelStartStep ? `step ${h.step[last - 1]}` : null;
-    const keptLoss = last > 0 ? h.loss[last - 1] : this.levelInitialLoss;
-    this.status = "diverged";
-    this.message =
-      `training diverged: the loss is ${value} (non-finite) at step ${step}` +
-      `${this.levelCount > 1 ? ` (level ${level + 1} of ${this.levelCount}${grid !== null ? `, grid ${gridText(grid)}` : ""})` : ""}; ` +
-      `stopped and kept the last parameters with a finite loss (${kept ?? `the start of level ${level + 1}`}, loss ${fmt(keptLoss)}). ` +
-      "Try a smaller learning rate, a different optimizer or a smaller initialisation.";
-  }
-
-  private levelStartStep = 0;
-  private levelInitialLoss = Number.NaN;
-
   /**
    * Trains one level in place. Returns false when training diverged (the model then holds the last
-   * parameters with a finite loss) and the run must stop.
+   * parameters with a finite loss, or after a blow-up those with the lowest loss) and the run must stop.
    */
   runLevel(model: Network, level: number, spec: OptimizerSpec, steps: number): boolean {
     const problem = this.problem;
-    const h = this.history;
+    const rec = this.rec;
+    const h = rec.history;
     const grid = gridOf(model);
     const n = model.paramCount;
     const x = Float64Array.from(model.params);
     const good = Float64Array.from(model.params);
+    const best = Float64Array.from(model.params);
     const prevX = new Float64Array(n);
     const lastX = new Float64Array(n);
     const scratchGrad = new Float64Array(n);
@@ -419,18 +429,19 @@ class Run {
       return problem.lossAndGradient(model, scratchGrad);
     };
 
-    const record: LevelRecord | null =
-      grid === null ? null : { grid, startStep: h.step.length, params: n, steps: 0 };
-    if (record) h.levels.push(record);
-    this.levelStartStep = this.globalStep + 1;
+    const record = rec.beginLevel(grid, n);
+    const levelStartStep = this.globalStep + 1;
     const initialLoss = evaluateAt(x);
     this.levelInitialLoss = initialLoss;
     if (record) record.initialLoss = initialLoss;
     if (!Number.isFinite(initialLoss)) {
       this.status = "diverged";
-      this.message = `the loss at the start of ${this.levelCount > 1 ? `level ${level + 1}` : "training"} is ${initialLoss} (non-finite): check the data and the initialisation`;
+      this.message = nonFiniteStartMessage(initialLoss, level, this.levelCount);
       return false;
     }
+    if (Number.isNaN(this.reference)) this.reference = initialLoss;
+    let bestLoss = initialLoss;
+    let bestStep: number | null = null;
 
     const optimizer: Optimizer = createOptimizer(spec);
     const onProgress = this.options.onProgress;
@@ -449,15 +460,40 @@ class Run {
         elapsed: h.wallSeconds[index],
       });
     };
-    /** Index of the record whose loss is not known yet (Adam, GD), or -1. */
-    let pending = -1;
-    const fail = (value: number, step: number): false => {
-      x.set(good);
-      model.params.set(good);
-      this.diverge(value, step, level, grid);
+    const place = (step: number): StepPlace => ({ step, level, levels: this.levelCount, grid });
+    /** The step whose parameters are kept after a non-finite value (the last record of this level). */
+    const keptGood = (): [string | null, number] => {
+      const last = h.step.length;
+      const kept = last > 0 && h.step[last - 1] >= levelStartStep ? `step ${h.step[last - 1]}` : null;
+      return [kept, last > 0 ? h.loss[last - 1] : this.levelInitialLoss];
+    };
+    const stop = (message: string, keep: Float64Array): false => {
+      x.set(keep);
+      model.params.set(keep);
+      this.status = "diverged";
+      this.message = message;
       if (record) record.steps = h.step.length - record.startStep;
       return false;
     };
+    /** A non-finite loss at `step`: keep the last parameters with a finite loss. */
+    const fail = (value: number, step: number): false => {
+      const [kept, keptLoss] = keptGood();
+      return stop(nonFiniteLossMessage(value, place(step), kept, keptLoss), good);
+    };
+    /** A known finite loss of parameters `p` at `step`: tracks the best; false after a blow-up. */
+    const known = (loss: number, p: Float64Array, step: number): boolean => {
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        bestStep = step;
+        best.set(p);
+      }
+      if (!blewUp(loss, this.reference, this.blowUpFactor)) return true;
+      const kept = bestStep === null ? null : `step ${bestStep}`;
+      stop(blowUpMessage(loss, place(step), this.blowUpFactor, this.reference, kept, bestLoss), best);
+      return false;
+    };
+    /** Index of the record whose loss is not known yet (Adam, GD), or -1. */
+    let pending = -1;
 
     for (let s = 1; s <= steps; s++) {
       this.globalStep++;
@@ -470,34 +506,39 @@ class Run {
       // The step's first evaluation is at its starting point: it resolves the previous step's loss.
       if (pending >= 0) {
         if (!Number.isFinite(firstLoss)) {
-          this.popRecord();
+          rec.pop();
           this.globalStep--;
           return fail(firstLoss, this.globalStep);
         }
         h.loss[pending] = firstLoss;
         good.set(prevX);
+        if (!known(firstLoss, prevX, h.step[pending])) return false;
         progress(pending);
         pending = -1;
       } else if (stepEvals > 0 && !Number.isFinite(firstLoss)) {
         return fail(firstLoss, this.globalStep);
       }
+      if (!allFinite(x)) {
+        const [kept, keptLoss] = keptGood();
+        return stop(nonFiniteParamsMessage(place(this.globalStep), kept, keptLoss), good);
+      }
       problem.endStep?.(model, this.globalStep - 1);
-      const index = this.pushRecord();
-      this.evalCounts[index] = stepEvals;
+      const index = rec.push(this.globalStep, stepEvals);
       let after = res.finalLoss;
       if (Number.isNaN(after) && stepEvals > 0 && equalBits(x, lastX)) after = lastLoss;
       if (Number.isNaN(after) && !(stepEvals > 0 && equalBits(x, lastX))) {
         pending = index;
       } else if (!Number.isFinite(after)) {
-        this.popRecord();
+        rec.pop();
         return fail(after, this.globalStep);
       } else {
         h.loss[index] = after;
         good.set(x);
+        if (!known(after, x, this.globalStep)) return false;
       }
       if (this.metricsEvery > 0 && this.globalStep % this.metricsEvery === 0 && s < steps) {
         model.params.set(x);
-        this.recordMetrics(model, index);
+        rec.recordMetrics(model, index);
       }
       if (pending < 0) progress(index);
     }
@@ -506,20 +547,21 @@ class Run {
     // pending loss and is the value the next level's initial loss is compared with).
     const finalLoss = evaluateAt(x);
     if (!Number.isFinite(finalLoss)) {
-      if (pending >= 0) this.popRecord();
+      if (pending >= 0) rec.pop();
       return fail(finalLoss, this.globalStep);
     }
     if (pending >= 0) {
       h.loss[pending] = finalLoss;
+      if (!known(finalLoss, x, h.step[pending])) return false;
       progress(pending);
-    }
+    } else if (!known(finalLoss, x, this.globalStep)) return false;
     good.set(x);
     model.params.set(x);
     if (record) {
       record.finalLoss = finalLoss;
       record.steps = h.step.length - record.startStep;
     }
-    this.recordMetrics(model, steps > 0 ? h.step.length - 1 : -1);
+    const metrics = rec.recordMetrics(model, steps > 0 ? h.step.length - 1 : -1);
     this.options.onLevel?.({
       level,
       levels: this.levelCount,
@@ -527,39 +569,36 @@ class Run {
       model,
       history: h,
       loss: finalLoss,
-      metrics: this.lastMetrics,
-      elapsed: this.elapsed(),
+      metrics,
+      elapsed: rec.elapsed(),
     });
     return true;
   }
 
   result<M extends Network>(model: M): TrainResult<M> {
-    const seconds = this.elapsed();
+    const rec = this.rec;
+    const seconds = rec.elapsed();
     if (this.status === "completed") {
-      const h = this.history;
+      const h = rec.history;
       const lastLoss = h.loss.length > 0 ? h.loss[h.loss.length - 1] : this.levelInitialLoss;
       this.message =
         `completed ${this.globalStep} steps${this.levelCount > 1 ? ` over ${this.levelCount} levels` : ""} ` +
         `(${this.evaluations} evaluations) in ${fmt(seconds)} s; final loss ${fmt(lastLoss)}`;
     } else {
       // Metrics of the model actually returned (the last parameters with a finite loss).
-      this.recordMetrics(model, -1);
+      rec.recordMetrics(model, -1);
     }
     return {
       model,
-      history: this.history,
+      history: rec.history,
       status: this.status,
       message: this.message,
-      metrics: this.lastMetrics,
+      metrics: rec.lastMetrics,
       evaluations: this.evaluations,
       seconds,
-      metricsSeconds: this.metricsTime / 1000,
+      metricsSeconds: rec.metricsSeconds,
     };
   }
-}
-
-function gridText(grid: number | number[]): string {
-  return typeof grid === "number" ? String(grid) : grid.join(",");
 }
 
 function equalBits(a: Float64Array, b: Float64Array): boolean {

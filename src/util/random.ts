@@ -9,22 +9,41 @@ export class Rng {
   private s3: number;
   private spare = Number.NaN;
 
+  /** `seed`: any safe integer (|seed| <= 2^53 - 1); every bit of it selects the stream. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    // splitmix32 over the low and high 32 bits of the seed fills the 128-bit state.
-    const whole = Math.trunc(seed);
-    let x = (whole >>> 0) ^ Math.imul(Math.floor(whole / 4294967296) >>> 0, 0x9e3779b9);
-    const next = (): number => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
+    if (typeof seed !== "number" || !Number.isSafeInteger(seed))
+      throw new Error(
+        `Rng: seed must be an integer in [-${Number.MAX_SAFE_INTEGER}, ${Number.MAX_SAFE_INTEGER}] (used whole, all 53 bits), got ${typeof seed === "number" ? seed : JSON.stringify(seed)}`,
+      );
+    // splitmix32 over the low 32 bits of the seed fills the 128-bit state; the high bits (two's
+    // complement, so negative seeds too) are mixed into the four words by a second splitmix32
+    // stream, which is injective in them: distinct safe-integer seeds give distinct states. Seeds in
+    // [0, 2^32) have no high bits and keep the streams they always had.
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / 4294967296) >>> 0;
+    const stream = (start: number): (() => number) => {
+      let x = start | 0;
+      return (): number => {
+        x = (x + 0x9e3779b9) | 0;
+        let z = x;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        return (z ^ (z >>> 16)) >>> 0;
+      };
     };
+    const next = stream(lo);
     this.s0 = next();
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+    if (hi !== 0) {
+      // A start distinct from the low stream's for equal words (odd multiply and xor: still injective).
+      const high = stream(Math.imul(hi, 0x2545f491) ^ 0x6a09e667);
+      this.s0 = (this.s0 ^ high()) >>> 0;
+      this.s1 = (this.s1 ^ high()) >>> 0;
+      this.s2 = (this.s2 ^ high()) >>> 0;
+      this.s3 = (this.s3 ^ high()) >>> 0;
+    }
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 

@@ -1,5 +1,28 @@
 /** Input validation at the library boundary: every failure names the bad value. */
 
+/**
+ * The largest trainable parameter count a model may have: 2^24 = 16,777,216 (128 MiB of Float64
+ * parameters; the optimizers keep several vectors of this size, and a saved model stays well below
+ * V8's string limit of 2^29 - 24 characters). Constructors refuse larger models before allocating.
+ */
+export const MAX_PARAMS = 2 ** 24;
+
+/** Throws when `count` parameters exceed `MAX_PARAMS`; `what` names the model or layer. */
+export function requireParamCount(what: string, count: number): number {
+  if (!(count <= MAX_PARAMS))
+    throw new Error(
+      `${what} would have ${count} parameters, over the limit of ${MAX_PARAMS} (MAX_PARAMS); use smaller widths or grids`,
+    );
+  return count;
+}
+
+/** Throws unless `v` is a non-null object (not an array); for option records. */
+export function requireObject(name: string, v: unknown): void {
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new Error(`${name} must be an object, got ${describe(v)}`);
+}
+
+/** A short description of a value for error messages (strings quoted, arrays by length). */
 export function describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);

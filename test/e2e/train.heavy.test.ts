@@ -278,7 +278,7 @@ describe("mlkan train and predict", () => {
     expect(train("data.csv", "--grids", "5,7")).toMatch(/--grids must nest/);
     expect(train("data.csv", "--val", "1")).toMatch(/--val must be a fraction in \[0, 1\), got "1"/);
     expect(failure("train", "--data", "data.csv", "--target", "z")).toMatch(
-      /required option '--save <file>'/,
+      /--save is required \(where to save the model\)/,
     );
     expect(failure("predict", "nope.json", "--data", "data.csv")).toMatch(
       /cannot read model file nope\.json: no such file/,

@@ -137,7 +137,7 @@ describe("model construction", () => {
     expect(() => net.forward(new Float64Array(3), 2)).toThrow(/x has length 3, need n \* nIn = 2 \* 2 = 4/);
     expect(() => net.forward(new Float64Array(4), 0)).toThrow(/batch size must be an integer >= 1, got 0/);
     expect(() => net.predict([[1, 2], [3]])).toThrow(/x\[1\] must have 2 entries, got 1/);
-    expect(() => net.predict([[1, Number.NaN]])).toThrow(/x\[1\] must be finite, got NaN/);
+    expect(() => net.predict([[1, Number.NaN]])).toThrow(/x\[0\]\[1\] must be finite, got NaN/);
   });
 
   it("predict applies the scalers in the user's units and accepts rows", () => {

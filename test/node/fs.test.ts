@@ -81,3 +81,74 @@ describe("writeFileAtomic under concurrency", () => {
     expect(readdirSync(dir)).toEqual(["race.txt"]);
   });
 });
+
+describe("reliability helpers (issue 12)", () => {
+  it("removes the temp files of interrupted writes whose process is gone, keeping live ones", async () => {
+    const { removeStaleTemps } = await import("../../src/node/fs.js");
+    const dir = freshDir();
+    const target = join(dir, "m.json");
+    writeFileSync(target, "{}");
+    // pid 2^22 + 12345 is above Linux's default pid_max: no such process.
+    const dead = join(dir, `.m.json.${2 ** 22 + 12345}.0123456789ab.tmp`);
+    const live = join(dir, `.m.json.${process.pid}.0123456789ab.tmp`);
+    const other = join(dir, ".other.json.99999999.0123456789ab.tmp");
+    for (const f of [dead, live, other]) writeFileSync(f, "partial");
+    writeFileAtomicSync(target, '{"a":1}');
+    expect(readdirSync(dir).sort()).toEqual(
+      [`.m.json.${process.pid}.0123456789ab.tmp`, ".other.json.99999999.0123456789ab.tmp", "m.json"].sort(),
+    );
+    expect(removeStaleTemps(target)).toEqual([]);
+  });
+
+  it("checkWritable fails before any work for a parent that is a file, a directory target, or no permission", async () => {
+    const { checkWritable } = await import("../../src/node/fs.js");
+    const dir = freshDir();
+    writeFileSync(join(dir, "file"), "x");
+    expect(() => checkWritable(join(dir, "file", "m.json"), "--save")).toThrow(
+      /--save .*file\/m.json: cannot write there: a parent of it is a file/,
+    );
+    expect(() => checkWritable(dir, "--save")).toThrow(/cannot write there: it is a directory/);
+    checkWritable(join(dir, "new", "m.json"), "--save");
+    expect(readdirSync(join(dir, "new"))).toEqual([]);
+    if (process.getuid?.() !== 0) {
+      mkdirSync(join(dir, "ro"), { mode: 0o500 });
+      expect(() => checkWritable(join(dir, "ro", "m.json"), "--save")).toThrow(/permission denied/);
+    }
+  });
+
+  it("samePath and refuseClashes see through relative parts and symbolic links", async () => {
+    const { refuseClashes, samePath } = await import("../../src/node/fs.js");
+    const { symlinkSync } = await import("node:fs");
+    const dir = freshDir();
+    writeFileSync(join(dir, "a.json"), "{}");
+    symlinkSync(join(dir, "a.json"), join(dir, "link.json"));
+    expect(samePath(join(dir, "a.json"), join(dir, "sub", "..", "a.json"))).toBe(true);
+    expect(samePath(join(dir, "a.json"), join(dir, "link.json"))).toBe(true);
+    expect(samePath(join(dir, "a.json"), join(dir, "b.json"))).toBe(false);
+    expect(() =>
+      refuseClashes([
+        ["--save", join(dir, "a.json")],
+        ["--plot", undefined],
+        ["--data", join(dir, "link.json")],
+      ]),
+    ).toThrow(/--save and --data name the same file/);
+  });
+
+  it("AtomicFileWriter streams chunks and publishes only on commit", async () => {
+    const { AtomicFileWriter } = await import("../../src/node/fs.js");
+    const dir = freshDir();
+    const target = join(dir, "out.csv");
+    writeFileSync(target, "old");
+    const w = new AtomicFileWriter(target);
+    w.write("a,b\n");
+    w.write(new Uint8Array([49, 44, 50, 10]));
+    expect(readFileSync(target, "utf8")).toBe("old");
+    w.commit();
+    expect(readFileSync(target, "utf8")).toBe("a,b\n1,2\n");
+    const w2 = new AtomicFileWriter(target);
+    w2.write("partial");
+    w2.abort();
+    expect(readFileSync(target, "utf8")).toBe("a,b\n1,2\n");
+    expect(readdirSync(dir)).toEqual(["out.csv"]);
+  });
+});

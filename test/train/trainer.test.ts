@@ -352,3 +352,98 @@ describe("divergence", () => {
     expect(r.message).toMatch(/loss at the start of training is NaN/);
   });
 });
+
+describe("divergence: finite blow-ups and non-finite gradients (issue 12, defect 4)", () => {
+  it("stops a finite blow-up (Adam, lr 1e6) and restores the parameters with the lowest loss", () => {
+    const problem = smallProblem();
+    const model = paperLike(3, 2);
+    const g = new Float64Array(model.paramCount);
+    const start = problem.lossAndGradient(model, g);
+    const r = fitModel(model, problem, { optimizer: { type: "adam", lr: 1e6 }, steps: 30 });
+    expect(r.status).toBe("diverged");
+    expect(r.message).toMatch(/blew up: the loss is .* at step \d+, over 10000 times the loss at the start/);
+    const end = problem.lossAndGradient(model, g);
+    expect(end).toBeLessThanOrEqual(start);
+    expect(Math.max(...r.history.loss)).toBeGreaterThan(1e4 * start);
+  });
+
+  it("does not end 'completed' with NaN parameters when the loss is finite but the gradient is NaN", () => {
+    // Loss sum_{i>=1} p_i^2 ignores p_0, whose gradient is NaN from step 3 on: the loss stays finite
+    // while p_0 turns NaN.
+    let step = -1;
+    const nanGrad: Problem = {
+      name: "NaN gradient of an unused parameter from step 3",
+      nIn: 2,
+      nOut: 1,
+      beginStep: (s) => {
+        step = s;
+      },
+      lossAndGradient: (m, g) => {
+        let f = 0;
+        for (let i = 1; i < g.length; i++) {
+          f += m.params[i] ** 2;
+          g[i] = 2 * m.params[i];
+        }
+        g[0] = step >= 2 ? Number.NaN : 0;
+        return f;
+      },
+      metrics: () => ({}),
+    };
+    for (const optimizer of [{ type: "adam", lr: 1e-2 } as const, { type: "gd", lr: 0.1 } as const]) {
+      const m = paperLike(3, 2);
+      const r = fitModel(m, nanGrad, { optimizer, steps: 6 });
+      expect(r.status).toBe("diverged");
+      expect(r.message).toMatch(/parameters became non-finite at step 3 although the loss was finite/);
+      expect(Array.from(m.params).every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it("turns the blow-up check off with blowUpFactor Infinity and rejects factors <= 1", () => {
+    const problem = smallProblem();
+    const r = fitModel(paperLike(3, 2), problem, {
+      optimizer: { type: "adam", lr: 1e6 },
+      steps: 3,
+      blowUpFactor: Number.POSITIVE_INFINITY,
+    });
+    expect(r.message).not.toMatch(/blew up/);
+    expect(() => fitModel(paperLike(3, 2), problem, { optimizer: LBFGS, steps: 1, blowUpFactor: 1 })).toThrow(
+      /blowUpFactor must be a number > 1/,
+    );
+  });
+});
+
+describe("trainMultilevel startLevel (resume)", () => {
+  it("continues a run from a saved level with the same bits as the uninterrupted run (minibatches too)", () => {
+    const data = createDataset((p) => Math.sin(Math.PI * p[0]) + p[1] * p[1], {
+      nVar: 2,
+      ranges: [0, 1],
+      trainNum: 300,
+      testNum: 50,
+      seed: 5,
+    });
+    const problem = new RegressionProblem(data, { targetScaling: "minmax", batchSize: 64, seed: 9 });
+    const opts = { grids: [3, 6, 12], steps: [4, 3, 2], optimizer: { type: "adam", lr: 1e-2 } as const };
+    let saved = "";
+    const full = trainMultilevel(paperLike(3, 3), problem, {
+      ...opts,
+      onLevel: (e) => {
+        if (e.level === 0) saved = JSON.stringify(e.model.toJSON());
+      },
+    });
+    const resumed = trainMultilevel(KAN.fromJSON(saved), problem, {
+      ...opts,
+      startLevel: 1,
+      lossReference: full.history.levels[0].initialLoss,
+    });
+    expect(resumed.status).toBe("completed");
+    expect(Array.from(resumed.model.params)).toEqual(Array.from(full.model.params));
+    expect(resumed.history.step[0]).toBe(5);
+    expect(resumed.history.loss).toEqual(full.history.loss.slice(4));
+    expect(resumed.history.levels.map((l) => l.initialLoss)).toEqual(
+      full.history.levels.slice(1).map((l) => l.initialLoss),
+    );
+    expect(() => trainMultilevel(paperLike(3, 3), problem, { ...opts, startLevel: 2 })).toThrow(
+      /must be on the grid of level 2/,
+    );
+  });
+});
