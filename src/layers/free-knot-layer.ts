@@ -627,6 +627,17 @@ export class FreeKnotLayer implements Layer {
     const nb = 2 * G;
     const t = this.kvs[k].t;
     const off = this.order - 1;
+    if (G <= 8) {
+      // Few intervals: the plain binary search is as fast.
+      let j = 0;
+      let hi = G - 1;
+      while (j < hi) {
+        const mid = (j + hi + 1) >> 1;
+        if (t[off + mid] <= xe) j = mid;
+        else hi = mid - 1;
+      }
+      return j;
+    }
     let bkt = Math.floor((xe - this.domain[0]) * this.bucketScale);
     if (!(bkt >= 0)) bkt = 0;
     else if (bkt >= nb) bkt = nb - 1;
