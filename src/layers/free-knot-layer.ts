@@ -106,8 +106,17 @@ export class FreeKnotLayer implements Layer {
   private readonly touched: Uint8Array;
   private readonly touchedList: Int32Array;
   private nTouched = 0;
-  private dStale = true;
+  /** Prepare counter, and the counter at which each cell's D table was last built (lazy D). */
+  private epoch = 1;
+  private readonly dEpoch: Int32Array;
   private readonly pw = new Float64Array(16);
+  /**
+   * Interval lookup (table kernels): [a, b] cut into 2G equal buckets; bucketStart[k*2G + i] is the interval
+   * of group k holding the bucket's left end, from which a short walk finds the interval of x (the same
+   * interval as the binary search, at a few comparisons: knots are at least minGap (b - a)/G apart).
+   */
+  private readonly bucketStart: Int32Array;
+  private readonly bucketScale: number;
 
   constructor(spec: Omit<FreeKnotLayerSpec, "type">) {
     this.nIn = requireInteger("free-knot layer nIn", spec.nIn, 1);
@@ -176,6 +185,9 @@ export class FreeKnotLayer implements Layer {
     this.M = new Float64Array(cells * r * r);
     this.touched = new Uint8Array(cells);
     this.touchedList = new Int32Array(cells);
+    this.dEpoch = new Int32Array(cells);
+    this.bucketStart = new Int32Array(this.useTables ? this.groups * 2 * G : 0);
+    this.bucketScale = (2 * G) / (b - a);
   }
 
   /** Offset of the logits in the network's parameter vector. */
@@ -241,9 +253,15 @@ export class FreeKnotLayer implements Layer {
       const t = this.kvs[k].t;
       for (let i = 1; i < G; i++) t[r - 1 + i] = this.bp[i];
       if (this.uBuf) changeOfBasisInto(this.kvs[k], this.As[k]);
-      if (this.useTables) buildKnotTables(this.kvs[k], this.V, k * G * r * r, null, 0);
+      if (this.useTables) {
+        buildKnotTables(this.kvs[k], this.V, k * G * r * r, null, 0);
+        const kv = this.kvs[k];
+        const nb = 2 * G;
+        for (let i = 0; i < nb; i++) this.bucketStart[k * nb + i] = findInterval(kv, a + (i * (b - a)) / nb);
+      }
     }
-    this.dStale = true;
+    this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
+    if (this.epoch === 1) this.dEpoch.fill(0);
   }
 
   /** Writes B-spline coefficients u (layout of the parameters) into params at `at`, in the layer's basis. */
@@ -343,9 +361,17 @@ export class FreeKnotLayer implements Layer {
     const pw = this.pw;
     const touched = this.touched;
     const touchedList = this.touchedList;
-    for (let s = 0; s < rows; s++) {
-      const gys = s * Q;
-      for (let p = 0; p < P; p++) {
+    // Inputs outer, samples inner (input p's coefficient rows stay in cache) when the knot groups of
+    // different inputs are disjoint: every gradient entry then receives its terms in the same order as
+    // samples outer (same bits). Knots shared by the layer keep samples outer.
+    const pOuter = this.share !== "layer";
+    const nOuter = pOuter ? P : rows;
+    const nInner = pOuter ? rows : P;
+    for (let io = 0; io < nOuter; io++) {
+      for (let ii = 0; ii < nInner; ii++) {
+        const s = pOuter ? ii : io;
+        const p = pOuter ? io : ii;
+        const gys = s * Q;
         const v = x[xo + s * P + p];
         let dx = 0;
         if (this.useTables && perEdge) {
@@ -527,10 +553,12 @@ export class FreeKnotLayer implements Layer {
       }
       return;
     }
-    for (let s = 0; s < rows; s++) {
-      const ys = yo + s * Q;
-      for (let q = 0; q < Q; q++) y[ys + q] = 0;
-      for (let p = 0; p < P; p++) {
+    // Inputs outer, samples inner (input p's coefficient rows stay in cache); every output still sums
+    // its inputs in order p = 0 .. P-1 (same bits as samples outer).
+    y.fill(0, yo, yo + rows * Q);
+    for (let p = 0; p < P; p++) {
+      for (let s = 0; s < rows; s++) {
+        const ys = yo + s * Q;
         const v = x[xo + s * P + p];
         const k = perInput ? p : 0;
         const kv = kvs[k];
@@ -544,14 +572,7 @@ export class FreeKnotLayer implements Layer {
           xe = kv.b;
           ext = v - kv.b;
         }
-        // Interval of xe: binary search among the breakpoints t[r-1 .. G+r-1].
-        let j = 0;
-        let hi = G - 1;
-        while (j < hi) {
-          const mid = (j + hi + 1) >> 1;
-          if (t[r - 1 + mid] <= xe) j = mid;
-          else hi = mid - 1;
-        }
+        const j = this.span(k, xe);
         const lo = t[j + r - 1];
         const ih = 1 / (t[j + r] - lo);
         const u = (xe - lo) * ih;
@@ -598,6 +619,35 @@ export class FreeKnotLayer implements Layer {
   }
 
   /**
+   * The interval j in [0, G) of group k holding xe in [a, b] (or NaN): the largest j with t_j <= xe,
+   * 0 if none, exactly as `findInterval`, by the bucket table and a walk.
+   */
+  private span(k: number, xe: number): number {
+    const G = this.grid;
+    const nb = 2 * G;
+    const t = this.kvs[k].t;
+    const off = this.order - 1;
+    if (G <= 8) {
+      // Few intervals: the plain binary search is as fast.
+      let j = 0;
+      let hi = G - 1;
+      while (j < hi) {
+        const mid = (j + hi + 1) >> 1;
+        if (t[off + mid] <= xe) j = mid;
+        else hi = mid - 1;
+      }
+      return j;
+    }
+    let bkt = Math.floor((xe - this.domain[0]) * this.bucketScale);
+    if (!(bkt >= 0)) bkt = 0;
+    else if (bkt >= nb) bkt = nb - 1;
+    let j = this.bucketStart[k * nb + bkt];
+    while (j > 0 && t[off + j] > xe) j--;
+    while (j < G - 1 && t[off + j + 1] <= xe) j++;
+    return j;
+  }
+
+  /**
    * Table evaluation at x for group k: values into sc[0 .. r), slopes into sc[r .. 2r) (linear
    * continuation outside [a, b]); with `moments`, the u-weights of the knot derivatives of the effective
    * values into this.pw (u^e, plus ext * e u^(e-1) / h outside). Returns the span j.
@@ -615,7 +665,7 @@ export class FreeKnotLayer implements Layer {
       xe = kv.b;
       ext = x - kv.b;
     }
-    const j = findInterval(kv, xe);
+    const j = this.span(k, xe);
     const lo = t[j + r - 1];
     const ih = 1 / (t[j + r] - lo);
     const u = (xe - lo) * ih;
@@ -655,38 +705,56 @@ export class FreeKnotLayer implements Layer {
     return j;
   }
 
-  /** Contracts the moments of the touched intervals with the knot-derivative tables into g (and clears them). */
+  /**
+   * Contracts the moments of the touched intervals with the knot-derivative tables into g (and clears them).
+   * D is built lazily, per touched interval, once per prepare (a cell's table does not depend on which cells
+   * are built). b_{j+m} depends only on the knots j+m .. j+m+r, so D is zero outside kk in [m, m + r]
+   * (exactly: the reverse sweep never reaches those knots) and those terms are skipped.
+   */
   private contractMoments(g: Float64Array, lo: number): void {
     const r = this.order;
     const G = this.grid;
     const r2 = 2 * r;
-    if (this.dStale) {
-      for (let k = 0; k < this.groups; k++) {
-        buildKnotTables(this.kvs[k], null, 0, this.D, k * G * r * r2 * r);
-      }
-      this.dStale = false;
-    }
     const M = this.M;
     const D = this.D;
+    const dEpoch = this.dEpoch;
+    const epoch = this.epoch;
     for (let c = 0; c < this.nTouched; c++) {
       const cell = this.touchedList[c];
       this.touched[cell] = 0;
       const k = Math.floor(cell / G);
       const j = cell - k * G;
+      if (dEpoch[cell] !== epoch) {
+        buildKnotTables(this.kvs[k], null, 0, D, k * G * r * r2 * r, j, j + 1);
+        dEpoch[cell] = epoch;
+      }
       const mb = cell * r * r;
       const db = cell * r * r2 * r;
       for (let kk = 0; kk < r2; kk++) {
         const i = j + kk - r + 1; // breakpoint index of knot j + kk
         if (i < 1 || i > G - 1) continue;
         let acc = 0;
-        for (let m = 0; m < r; m++) {
-          const dm = db + (m * r2 + kk) * r;
-          const mm = mb + m * r;
-          for (let e = 0; e < r; e++) acc += M[mm + e] * D[dm + e];
+        const m0 = kk > r ? kk - r : 0;
+        const m1 = kk < r - 1 ? kk : r - 1;
+        if (r === 4) {
+          for (let m = m0; m <= m1; m++) {
+            const dm = db + (m * 8 + kk) * 4;
+            const mm = mb + m * 4;
+            acc += M[mm] * D[dm];
+            acc += M[mm + 1] * D[dm + 1];
+            acc += M[mm + 2] * D[dm + 2];
+            acc += M[mm + 3] * D[dm + 3];
+          }
+        } else {
+          for (let m = m0; m <= m1; m++) {
+            const dm = db + (m * r2 + kk) * r;
+            const mm = mb + m * r;
+            for (let e = 0; e < r; e++) acc += M[mm + e] * D[dm + e];
+          }
         }
         g[lo + k * G + i] += acc;
       }
-      M.fill(0, mb, mb + r * r);
+      for (let e = mb; e < mb + r * r; e++) M[e] = 0;
     }
     this.nTouched = 0;
   }

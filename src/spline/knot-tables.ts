@@ -71,9 +71,11 @@ const taylor = new Float64Array(4 * 16);
 const nodeJac = new Float64Array(16 * 16 * 32);
 
 /**
- * Fills the value table `V` and/or the knot-derivative table `D` (either may be null) of every interval
- * of `kv` (order r <= TABLE_MAX_ORDER). Values come from a Taylor expansion by de Boor's derivatives for
- * r <= 4, by interpolation above. Allocation free after the first call for an order.
+ * Fills the value table `V` and/or the knot-derivative table `D` (either may be null) of the intervals
+ * j0 <= j < j1 (default: every interval) of `kv` (order r <= TABLE_MAX_ORDER), at the offsets of the full
+ * layout (interval j at `vo + j*r*r`, `dO + j*r*2r*r`). Values come from a Taylor expansion by de Boor's
+ * derivatives for r <= 4, by interpolation above. An interval's entries do not depend on the range asked
+ * for (callers may build the intervals they need lazily). Allocation free after the first call for an order.
  */
 export function buildKnotTables(
   kv: KnotVector,
@@ -81,17 +83,21 @@ export function buildKnotTables(
   vo: number,
   D: Float64Array | null,
   dO: number,
+  j0 = 0,
+  j1 = kv.intervals,
 ): void {
   const r = kv.order;
   if (r > TABLE_MAX_ORDER) throw new Error(`knot tables support order r <= ${TABLE_MAX_ORDER}, got ${r}`);
   const { nodes, inv } = interp(r);
   const t = kv.t;
-  const n = kv.intervals;
+  if (!Number.isInteger(j0) || !Number.isInteger(j1) || j0 < 0 || j1 > kv.intervals || j0 > j1) {
+    throw new Error(`knot table interval range [${j0}, ${j1}) is not inside [0, ${kv.intervals})`);
+  }
   const r2 = 2 * r;
   if (V && r - 1 <= MAX_DERIV) {
     // Values by Taylor expansion at the left end of each interval: the coefficient of u^e is
     // b^(e)(t_j) h^e / e! (de Boor's derivatives, one evaluation per interval, no interpolation error).
-    for (let j = 0; j < n; j++) {
+    for (let j = j0; j < j1; j++) {
       const lo = t[j + r - 1];
       const h = t[j + r] - lo;
       evalBasisAt(kv, lo, r - 1, taylor, 0);
@@ -104,7 +110,7 @@ export function buildKnotTables(
     V = null;
   }
   if (!V && !D) return;
-  for (let j = 0; j < n; j++) {
+  for (let j = j0; j < j1; j++) {
     const lo = t[j + r - 1];
     const h = t[j + r] - lo;
     for (let i = 0; i < r; i++) {

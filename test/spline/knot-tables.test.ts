@@ -39,4 +39,26 @@ describe("per-interval polynomial tables of the basis and its knot derivatives",
       }
     }
   });
+
+  it("build one interval at a time exactly as all at once, D zero outside the support, bad ranges refused", () => {
+    const rng = new Rng(13);
+    for (const r of [2, 3, 4, 5]) {
+      const kv = randomKnots(rng, -1, 1, 9, r);
+      const n = kv.intervals;
+      const size = r * 2 * r * r;
+      const all = new Float64Array(n * size);
+      const lazy = new Float64Array(n * size).fill(Number.NaN);
+      buildKnotTables(kv, null, 0, all, 0);
+      for (const j of [3, 0, n - 1, 1, 2, 4, 5, 6, 7, 8]) buildKnotTables(kv, null, 0, lazy, 0, j, j + 1);
+      expect(Array.from(lazy)).toEqual(Array.from(all));
+      // b_{j+m} on interval j depends on knots j+m .. j+m+r only (what the layer's contraction skips).
+      for (let j = 0; j < n; j++)
+        for (let m = 0; m < r; m++)
+          for (let kk = 0; kk < 2 * r; kk++)
+            if (kk < m || kk > m + r)
+              for (let e = 0; e < r; e++) expect(all[j * size + (m * 2 * r + kk) * r + e]).toBe(0);
+      expect(() => buildKnotTables(kv, null, 0, all, 0, 2, n + 1)).toThrow(/interval range \[2, 10\)/);
+      expect(() => buildKnotTables(kv, null, 0, all, 0, 3, 2)).toThrow(/interval range/);
+    }
+  });
 });
