@@ -20,16 +20,17 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec } from "../optim/factory.js";
 import { type AllenCahnOptions, AllenCahnProblem } from "../problems/pde/allen-cahn.js";
-import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 import {
-  levelFacts,
+  checkTableLines,
+  type PinnCheck,
   type PinnExperimentOutput,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
-  pinnRowKey,
+  refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
 
@@ -231,10 +232,8 @@ export function allenCahnSettingsRecord(s: AllenCahnSettings): Record<string, un
   };
 }
 
-export function allenCahnChecks(
-  result: ExperimentResult,
-): { target: string; value: string; met: boolean | null }[] {
-  const out: { target: string; value: string; met: boolean | null }[] = [];
+export function allenCahnChecks(result: ExperimentResult): PinnCheck[] {
+  const out: PinnCheck[] = [];
   const ml = pinnMean(result, "multilevel", "relL2");
   const relu = pinnMean(result, "relu-multilevel", "relL2");
   const mlp = pinnMean(result, "mlp-2-32-32-1", "relL2");
@@ -253,22 +252,14 @@ export function allenCahnChecks(
     value: `${fmt(ml)} vs ${fmt(mlp)}`,
     met: ml === null || mlp === null ? null : ml < mlp,
   });
-  const row = result.rows.find((r) => pinnRowKey(r) === "multilevel");
-  const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
-  if (h) {
-    const f = levelFacts(h);
-    out.push({
-      target: "refinement keeps the loss (max relative jump <= 1e-9)",
-      value: fmt(f.refinementJump),
-      met: f.refinementJump <= 1e-9,
-    });
-    const drops = f.levelFinal.slice(1).map((v, i) => f.levelFinal[i] / v);
-    out.push({
-      target: "the loss drops at every refinement (paper Fig. 7)",
-      value: drops.map((d) => `${fmt(d)}x`).join(", "),
-      met: drops.length > 0 && drops.every((d) => d > 1),
-    });
-  }
+  out.push(
+    ...refinementChecks(
+      result,
+      "multilevel",
+      "refinement keeps the loss (max relative jump <= 1e-9)",
+      "the loss drops at every refinement (paper Fig. 7)",
+    ),
+  );
   return out;
 }
 
@@ -279,10 +270,6 @@ export function allenCahnNotes(result: ExperimentResult): string {
     "",
     "### Targets",
     "",
-    "| target | measured | met |",
-    "|---|---|---|",
-    ...allenCahnChecks(result).map(
-      (c) => `| ${c.target} | ${c.value} | ${c.met === null ? "-" : c.met ? "yes" : "**no**"} |`,
-    ),
+    ...checkTableLines(allenCahnChecks(result)),
   ].join("\n");
 }

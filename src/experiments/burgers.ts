@@ -26,16 +26,18 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec, OptimizerSpec } from "../optim/factory.js";
 import { BurgersProblem, type BurgersProblemOptions } from "../problems/pde/burgers.js";
-import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, type TrainProgress, trainMultilevel } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 import {
-  levelFacts,
+  checkTableLines,
+  levelLossLines,
+  type PinnCheck,
   type PinnExperimentOutput,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
-  pinnRowKey,
+  refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
 
@@ -322,10 +324,8 @@ export function runBurgers(s: BurgersSettings, options: PinnRunOptions = {}): Pi
 }
 
 /** The robust facts and the paper comparisons of a result. */
-export function burgersChecks(
-  result: ExperimentResult,
-): { target: string; value: string; met: boolean | null }[] {
-  const checks: { target: string; value: string; met: boolean | null }[] = [];
+export function burgersChecks(result: ExperimentResult): PinnCheck[] {
+  const checks: PinnCheck[] = [];
   const ml = pinnMean(result, "multilevel", "loss");
   checks.push({
     target: "multilevel training loss <= 2.4e-5 (paper Table 3)",
@@ -342,17 +342,13 @@ export function burgersChecks(
       met: paper === null ? null : o / ml >= 100,
     });
   }
-  const row = result.rows.find((r) => pinnRowKey(r) === "multilevel");
-  const h = row?.history;
-  const first = Array.isArray(h) ? h[0] : h;
-  if (first) {
-    const f = levelFacts(first);
-    checks.push({
-      target: "refinement keeps the loss (max relative jump at a level change <= 1e-9)",
-      value: fmt(f.refinementJump),
-      met: f.refinementJump <= 1e-9,
-    });
-  }
+  checks.push(
+    ...refinementChecks(
+      result,
+      "multilevel",
+      "refinement keeps the loss (max relative jump at a level change <= 1e-9)",
+    ),
+  );
   const best = pinnMean(result, "best", "relL2");
   if (best !== null)
     checks.push({ target: "best: relative L2 < 1e-2 (issue target)", value: fmt(best), met: best < 1e-2 });
@@ -368,26 +364,14 @@ export function burgersNotes(result: ExperimentResult): string {
     "",
     "### Targets and margins",
     "",
-    "| target | measured | met |",
-    "|---|---|---|",
-    ...burgersChecks(result).map(
-      (c) => `| ${c.target} | ${c.value} | ${c.met === null ? "-" : c.met ? "yes" : "**no**"} |`,
-    ),
+    ...checkTableLines(burgersChecks(result)),
     "",
     "### Loss at the end of each level (first seed)",
     "",
     "| row | per level |",
     "|---|---|",
+    ...levelLossLines(result),
   ];
-  for (const r of result.rows) {
-    const h = Array.isArray(r.history) ? r.history[0] : r.history;
-    if (!h || h.levels.length < 2) continue;
-    lines.push(
-      `| ${pinnRowKey(r)} | ${levelFacts(h)
-        .levelFinal.map((v) => fmt(v))
-        .join(" -> ")} |`,
-    );
-  }
   return lines.join("\n");
 }
 
