@@ -30,6 +30,7 @@ import {
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
+  pinnSplineSpec,
   refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
@@ -87,16 +88,7 @@ export function allenCahnModel(
   basis: Basis = "spline",
 ): KAN {
   const h = s.hidden;
-  const spline = (nIn: number, nOut: number) => ({
-    type: "spline" as const,
-    nIn,
-    nOut,
-    order: 4,
-    grid,
-    domain: [-1, 1] as [number, number],
-    basis,
-    initStd: s.initStd,
-  });
+  const spline = (nIn: number, nOut: number) => pinnSplineSpec(nIn, nOut, grid, s.initStd, basis);
   const norm = { type: "elementwise" as const, width: h, fn: "sigmoid" as const, scale: 2, shift: -1 };
   return new KAN({
     layers: [

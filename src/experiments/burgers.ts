@@ -37,6 +37,7 @@ import {
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
+  pinnSplineSpec,
   refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
@@ -144,16 +145,7 @@ export function burgersSettings(quick = false): BurgersSettings {
 
 /** Linear(2 -> width, no bias) -> tanh -> spline(width -> width) -> tanh -> spline(width -> 1), cubic, [-1, 1]. */
 export function burgersModel(width: number, grid: number, initStd: number, seed: number): KAN {
-  const spline = (nIn: number, nOut: number) => ({
-    type: "spline" as const,
-    nIn,
-    nOut,
-    order: 4,
-    grid,
-    domain: [-1, 1] as [number, number],
-    basis: "spline" as const,
-    initStd,
-  });
+  const spline = (nIn: number, nOut: number) => pinnSplineSpec(nIn, nOut, grid, initStd);
   return new KAN({
     layers: [
       { type: "linear", nIn: 2, nOut: width, bias: false },

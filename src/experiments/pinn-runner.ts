@@ -6,6 +6,7 @@
  * the first seed's fields (solution, reference, error) of chosen rows for heat maps. Pure logic: no file
  * system; the CLI writes the report.
  */
+import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
 import type { GridField } from "../problems/pde/jet-terms.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
@@ -234,4 +235,18 @@ export function levelLossLines(result: ExperimentResult, extra?: (h: TrainingHis
     lines.push(extra ? `| ${pinnRowKey(r)} | ${losses} | ${extra(h)} |` : `| ${pinnRowKey(r)} | ${losses} |`);
   }
   return lines;
+}
+
+/**
+ * The spline layer of the paper's PINN models: cubic (order 4) on [-1, 1] with G = `grid` intervals and
+ * N(0, initStd^2) initial coefficients, in `basis` (default "spline").
+ */
+export function pinnSplineSpec(
+  nIn: number,
+  nOut: number,
+  grid: number,
+  initStd: number,
+  basis: Basis = "spline",
+): SplineLayerSpec {
+  return { type: "spline", nIn, nOut, order: 4, grid, domain: [-1, 1], basis, initStd };
 }

@@ -32,6 +32,7 @@ import {
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
+  pinnSplineSpec,
   refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
@@ -96,16 +97,7 @@ const FEATURES = {
 
 /** features (x, y, |x|) -> cubic spline(3 -> hidden) -> tanh -> spline(hidden -> 1), on [-1, 1]. */
 export function poissonModel(s: PoissonSettings, grid: number, seed: number, basis: Basis = "spline"): KAN {
-  const spline = (nIn: number, nOut: number) => ({
-    type: "spline" as const,
-    nIn,
-    nOut,
-    order: 4,
-    grid,
-    domain: [-1, 1] as [number, number],
-    basis,
-    initStd: s.initStd,
-  });
+  const spline = (nIn: number, nOut: number) => pinnSplineSpec(nIn, nOut, grid, s.initStd, basis);
   return new KAN({
     layers: [
       FEATURES,
