@@ -35,9 +35,12 @@ import {
   runPinnRows,
 } from "./pinn-runner.js";
 
+/** Rows of the Allen-Cahn experiment, in table order (Fig. 7: spline and ReLU bases, MLP). */
 export const ALLEN_CAHN_ROWS = ["coarse", "fine", "multilevel", "relu-multilevel", "mlp-2-32-32-1"] as const;
+/** A row of the Allen-Cahn table. */
 export type AllenCahnRowKey = (typeof ALLEN_CAHN_ROWS)[number];
 
+/** Settings of the Allen-Cahn experiment: problem, model, levels, steps, optimizer and seeds. */
 export interface AllenCahnSettings {
   seeds: number[];
   problem: Omit<AllenCahnOptions, "seed">;
@@ -62,6 +65,7 @@ export interface LevelSpectrum {
 /** Adam 1e-2 with the appendix's warm-up. */
 export const ALLEN_CAHN_ADAM: AdamSpec = { type: "adam", lr: 1e-2, warmup: { steps: 10, startLr: 1e-4 } };
 
+/** The paper's Allen-Cahn settings (Fig. 7), or the reduced budget for `--quick`. */
 export function allenCahnSettings(quick = false): AllenCahnSettings {
   return {
     seeds: [1234],
@@ -205,6 +209,7 @@ export function runAllenCahn(
   return { ...out, spectra };
 }
 
+/** The settings as recorded in the result JSON. */
 export function allenCahnSettingsRecord(s: AllenCahnSettings): Record<string, unknown> {
   const p = s.problem;
   return {
@@ -224,6 +229,7 @@ export function allenCahnSettingsRecord(s: AllenCahnSettings): Record<string, un
   };
 }
 
+/** Robust facts checked on a result: refinement keeps the loss, the loss falls across levels. */
 export function allenCahnChecks(result: ExperimentResult): PinnCheck[] {
   const out: PinnCheck[] = [];
   const ml = pinnMean(result, "multilevel", "relL2");
@@ -255,6 +261,7 @@ export function allenCahnChecks(result: ExperimentResult): PinnCheck[] {
   return out;
 }
 
+/** Notes printed under the Allen-Cahn table: what each metric is measured against. */
 export function allenCahnNotes(result: ExperimentResult): string {
   return [
     "`relL2`, `maxAbsErr` are against the spectral ETDRK4 reference; `evalResidual` is the mean squared",

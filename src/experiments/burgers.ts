@@ -62,6 +62,7 @@ export const BURGERS_ROWS = [
   "mlp-2-56-56-1",
   "best",
 ] as const;
+/** A row of the Burgers table (Table 3). */
 export type BurgersRowKey = (typeof BURGERS_ROWS)[number];
 
 /** The paper's loss beside a row (both fine initialisations share the paper's fine row). */
@@ -83,6 +84,7 @@ export interface BurgersBest {
   polishSteps: number;
 }
 
+/** Settings of the Burgers experiment (Table 3): viscosity, collocation, model, level budgets, optimizer and seeds. */
 export interface BurgersSettings {
   seeds: number[];
   problem: Omit<BurgersProblemOptions, "seed">;

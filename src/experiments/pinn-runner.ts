@@ -37,6 +37,7 @@ export interface PinnFields {
   error: GridField;
 }
 
+/** Callbacks and environment record of a paper PINN run. */
 export interface PinnRunOptions {
   onProgress?: (p: TrainProgress) => void;
   onRun?: (info: {

@@ -47,8 +47,10 @@ export const POISSON_ROWS = [
   "relu-multilevel",
   "mlp-2-16-16-1",
 ] as const;
+/** A row of the Poisson-interface table (Fig. 6). */
 export type PoissonRowKey = (typeof POISSON_ROWS)[number];
 
+/** Settings of the Poisson experiment with a discontinuous coefficient (Fig. 6): weights, attention, levels, steps and seeds. */
 export interface PoissonSettings {
   seeds: number[];
   problem: PoissonInterfaceOptions;
