@@ -21,6 +21,7 @@ interface AllenCahnCliOptions extends PinnCliOptions {
   lr?: string;
 }
 
+/** Settings of `mlkan reproduce allen-cahn` from its parsed options (the paper's defaults, or the quick budget, overridden by the flags). */
 export function allenCahnSettingsFromCli(o: AllenCahnCliOptions): AllenCahnSettings {
   const s = allenCahnSettings(o.quick === true);
   const seeds = pinnSeeds(o);
@@ -62,6 +63,7 @@ export function spectrumPlots(spectra: Record<string, LevelSpectrum[]>): Record<
   return out;
 }
 
+/** Adds `allen-cahn` to the `mlkan reproduce` command. */
 export function registerReproduceAllenCahn(reproduce: Command): void {
   reproduce
     .command("allen-cahn")

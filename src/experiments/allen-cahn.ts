@@ -20,22 +20,27 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec } from "../optim/factory.js";
 import { type AllenCahnOptions, AllenCahnProblem } from "../problems/pde/allen-cahn.js";
-import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 import {
-  levelFacts,
+  checkTableLines,
+  type PinnCheck,
   type PinnExperimentOutput,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
-  pinnRowKey,
+  pinnSplineSpec,
+  refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
 
+/** Rows of the Allen-Cahn experiment, in table order (Fig. 7: spline and ReLU bases, MLP). */
 export const ALLEN_CAHN_ROWS = ["coarse", "fine", "multilevel", "relu-multilevel", "mlp-2-32-32-1"] as const;
+/** A row of the Allen-Cahn table. */
 export type AllenCahnRowKey = (typeof ALLEN_CAHN_ROWS)[number];
 
+/** Settings of the Allen-Cahn experiment: problem, model, levels, steps, optimizer and seeds. */
 export interface AllenCahnSettings {
   seeds: number[];
   problem: Omit<AllenCahnOptions, "seed">;
@@ -60,6 +65,7 @@ export interface LevelSpectrum {
 /** Adam 1e-2 with the appendix's warm-up. */
 export const ALLEN_CAHN_ADAM: AdamSpec = { type: "adam", lr: 1e-2, warmup: { steps: 10, startLr: 1e-4 } };
 
+/** The paper's Allen-Cahn settings (Fig. 7), or the reduced budget for `--quick`. */
 export function allenCahnSettings(quick = false): AllenCahnSettings {
   return {
     seeds: [1234],
@@ -86,16 +92,7 @@ export function allenCahnModel(
   basis: Basis = "spline",
 ): KAN {
   const h = s.hidden;
-  const spline = (nIn: number, nOut: number) => ({
-    type: "spline" as const,
-    nIn,
-    nOut,
-    order: 4,
-    grid,
-    domain: [-1, 1] as [number, number],
-    basis,
-    initStd: s.initStd,
-  });
+  const spline = (nIn: number, nOut: number) => pinnSplineSpec(nIn, nOut, grid, s.initStd, basis);
   const norm = { type: "elementwise" as const, width: h, fn: "sigmoid" as const, scale: 2, shift: -1 };
   return new KAN({
     layers: [
@@ -212,6 +209,7 @@ export function runAllenCahn(
   return { ...out, spectra };
 }
 
+/** The settings as recorded in the result JSON. */
 export function allenCahnSettingsRecord(s: AllenCahnSettings): Record<string, unknown> {
   const p = s.problem;
   return {
@@ -231,10 +229,9 @@ export function allenCahnSettingsRecord(s: AllenCahnSettings): Record<string, un
   };
 }
 
-export function allenCahnChecks(
-  result: ExperimentResult,
-): { target: string; value: string; met: boolean | null }[] {
-  const out: { target: string; value: string; met: boolean | null }[] = [];
+/** Robust facts checked on a result: refinement keeps the loss, the loss falls across levels. */
+export function allenCahnChecks(result: ExperimentResult): PinnCheck[] {
+  const out: PinnCheck[] = [];
   const ml = pinnMean(result, "multilevel", "relL2");
   const relu = pinnMean(result, "relu-multilevel", "relL2");
   const mlp = pinnMean(result, "mlp-2-32-32-1", "relL2");
@@ -253,25 +250,18 @@ export function allenCahnChecks(
     value: `${fmt(ml)} vs ${fmt(mlp)}`,
     met: ml === null || mlp === null ? null : ml < mlp,
   });
-  const row = result.rows.find((r) => pinnRowKey(r) === "multilevel");
-  const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
-  if (h) {
-    const f = levelFacts(h);
-    out.push({
-      target: "refinement keeps the loss (max relative jump <= 1e-9)",
-      value: fmt(f.refinementJump),
-      met: f.refinementJump <= 1e-9,
-    });
-    const drops = f.levelFinal.slice(1).map((v, i) => f.levelFinal[i] / v);
-    out.push({
-      target: "the loss drops at every refinement (paper Fig. 7)",
-      value: drops.map((d) => `${fmt(d)}x`).join(", "),
-      met: drops.length > 0 && drops.every((d) => d > 1),
-    });
-  }
+  out.push(
+    ...refinementChecks(
+      result,
+      "multilevel",
+      "refinement keeps the loss (max relative jump <= 1e-9)",
+      "the loss drops at every refinement (paper Fig. 7)",
+    ),
+  );
   return out;
 }
 
+/** Notes printed under the Allen-Cahn table: what each metric is measured against. */
 export function allenCahnNotes(result: ExperimentResult): string {
   return [
     "`relL2`, `maxAbsErr` are against the spectral ETDRK4 reference; `evalResidual` is the mean squared",
@@ -279,10 +269,6 @@ export function allenCahnNotes(result: ExperimentResult): string {
     "",
     "### Targets",
     "",
-    "| target | measured | met |",
-    "|---|---|---|",
-    ...allenCahnChecks(result).map(
-      (c) => `| ${c.target} | ${c.value} | ${c.met === null ? "-" : c.met ? "yes" : "**no**"} |`,
-    ),
+    ...checkTableLines(allenCahnChecks(result)),
   ].join("\n");
 }

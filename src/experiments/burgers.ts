@@ -26,16 +26,19 @@ import { MLP } from "../model/mlp.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec, OptimizerSpec } from "../optim/factory.js";
 import { BurgersProblem, type BurgersProblemOptions } from "../problems/pde/burgers.js";
-import { fmt } from "../util/format.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, type TrainProgress, trainMultilevel } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 import {
-  levelFacts,
+  checkTableLines,
+  levelLossLines,
+  type PinnCheck,
   type PinnExperimentOutput,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
-  pinnRowKey,
+  pinnSplineSpec,
+  refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
 
@@ -59,6 +62,7 @@ export const BURGERS_ROWS = [
   "mlp-2-56-56-1",
   "best",
 ] as const;
+/** A row of the Burgers table (Table 3). */
 export type BurgersRowKey = (typeof BURGERS_ROWS)[number];
 
 /** The paper's loss beside a row (both fine initialisations share the paper's fine row). */
@@ -80,6 +84,7 @@ export interface BurgersBest {
   polishSteps: number;
 }
 
+/** Settings of the Burgers experiment (Table 3): viscosity, collocation, model, level budgets, optimizer and seeds. */
 export interface BurgersSettings {
   seeds: number[];
   problem: Omit<BurgersProblemOptions, "seed">;
@@ -142,16 +147,7 @@ export function burgersSettings(quick = false): BurgersSettings {
 
 /** Linear(2 -> width, no bias) -> tanh -> spline(width -> width) -> tanh -> spline(width -> 1), cubic, [-1, 1]. */
 export function burgersModel(width: number, grid: number, initStd: number, seed: number): KAN {
-  const spline = (nIn: number, nOut: number) => ({
-    type: "spline" as const,
-    nIn,
-    nOut,
-    order: 4,
-    grid,
-    domain: [-1, 1] as [number, number],
-    basis: "spline" as const,
-    initStd,
-  });
+  const spline = (nIn: number, nOut: number) => pinnSplineSpec(nIn, nOut, grid, initStd);
   return new KAN({
     layers: [
       { type: "linear", nIn: 2, nOut: width, bias: false },
@@ -322,10 +318,8 @@ export function runBurgers(s: BurgersSettings, options: PinnRunOptions = {}): Pi
 }
 
 /** The robust facts and the paper comparisons of a result. */
-export function burgersChecks(
-  result: ExperimentResult,
-): { target: string; value: string; met: boolean | null }[] {
-  const checks: { target: string; value: string; met: boolean | null }[] = [];
+export function burgersChecks(result: ExperimentResult): PinnCheck[] {
+  const checks: PinnCheck[] = [];
   const ml = pinnMean(result, "multilevel", "loss");
   checks.push({
     target: "multilevel training loss <= 2.4e-5 (paper Table 3)",
@@ -342,17 +336,13 @@ export function burgersChecks(
       met: paper === null ? null : o / ml >= 100,
     });
   }
-  const row = result.rows.find((r) => pinnRowKey(r) === "multilevel");
-  const h = row?.history;
-  const first = Array.isArray(h) ? h[0] : h;
-  if (first) {
-    const f = levelFacts(first);
-    checks.push({
-      target: "refinement keeps the loss (max relative jump at a level change <= 1e-9)",
-      value: fmt(f.refinementJump),
-      met: f.refinementJump <= 1e-9,
-    });
-  }
+  checks.push(
+    ...refinementChecks(
+      result,
+      "multilevel",
+      "refinement keeps the loss (max relative jump at a level change <= 1e-9)",
+    ),
+  );
   const best = pinnMean(result, "best", "relL2");
   if (best !== null)
     checks.push({ target: "best: relative L2 < 1e-2 (issue target)", value: fmt(best), met: best < 1e-2 });
@@ -368,26 +358,14 @@ export function burgersNotes(result: ExperimentResult): string {
     "",
     "### Targets and margins",
     "",
-    "| target | measured | met |",
-    "|---|---|---|",
-    ...burgersChecks(result).map(
-      (c) => `| ${c.target} | ${c.value} | ${c.met === null ? "-" : c.met ? "yes" : "**no**"} |`,
-    ),
+    ...checkTableLines(burgersChecks(result)),
     "",
     "### Loss at the end of each level (first seed)",
     "",
     "| row | per level |",
     "|---|---|",
+    ...levelLossLines(result),
   ];
-  for (const r of result.rows) {
-    const h = Array.isArray(r.history) ? r.history[0] : r.history;
-    if (!h || h.levels.length < 2) continue;
-    lines.push(
-      `| ${pinnRowKey(r)} | ${levelFacts(h)
-        .levelFinal.map((v) => fmt(v))
-        .join(" -> ")} |`,
-    );
-  }
   return lines.join("\n");
 }
 

@@ -6,12 +6,14 @@
  * the first seed's fields (solution, reference, error) of chosen rows for heat maps. Pure logic: no file
  * system; the CLI writes the report.
  */
+import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
 import type { GridField } from "../problems/pde/jet-terms.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
 import { summarize } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 import type { TrainProgress, TrainResult } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 
 /** Model, basis and fidelity labels of a row. */
 export interface PinnRowDescription {
@@ -35,6 +37,7 @@ export interface PinnFields {
   error: GridField;
 }
 
+/** Callbacks and environment record of a paper PINN run. */
 export interface PinnRunOptions {
   onProgress?: (p: TrainProgress) => void;
   onRun?: (info: {
@@ -167,4 +170,84 @@ export function levelFacts(h: TrainingHistory): { refinementJump: number; levelF
     }
   }
   return { refinementJump: jump, levelFinal: fin };
+}
+
+/** One target of a PINN experiment: what is checked, the measured value as text, met (null: undecided). */
+export interface PinnCheck {
+  target: string;
+  value: string;
+  met: boolean | null;
+}
+
+/** The first seed's training history of a row (undefined when the row or its history is missing). */
+export function firstHistory(row: ResultRow | undefined): TrainingHistory | undefined {
+  return Array.isArray(row?.history) ? row?.history[0] : row?.history;
+}
+
+/**
+ * The refinement checks of row `key` (first seed), none when it has no history: the loss is kept across
+ * every refinement (max relative jump <= 1e-9, named `jumpTarget`) and, with `staircaseTarget`, the final
+ * loss falls at every level (ratios of consecutive level-final losses > 1).
+ */
+export function refinementChecks(
+  result: ExperimentResult,
+  key: string,
+  jumpTarget: string,
+  staircaseTarget?: string,
+): PinnCheck[] {
+  const h = firstHistory(result.rows.find((r) => pinnRowKey(r) === key));
+  if (!h) return [];
+  const f = levelFacts(h);
+  const out: PinnCheck[] = [
+    { target: jumpTarget, value: fmt(f.refinementJump), met: f.refinementJump <= 1e-9 },
+  ];
+  if (staircaseTarget !== undefined) {
+    const drops = f.levelFinal.slice(1).map((v, i) => f.levelFinal[i] / v);
+    out.push({
+      target: staircaseTarget,
+      value: drops.map((d) => `${fmt(d)}x`).join(", "),
+      met: drops.length > 0 && drops.every((d) => d > 1),
+    });
+  }
+  return out;
+}
+
+/** Markdown table lines (header included) of the checks: target, measured, met (yes / **no** / -). */
+export function checkTableLines(checks: readonly PinnCheck[]): string[] {
+  return [
+    "| target | measured | met |",
+    "|---|---|---|",
+    ...checks.map((c) => `| ${c.target} | ${c.value} | ${c.met === null ? "-" : c.met ? "yes" : "**no**"} |`),
+  ];
+}
+
+/**
+ * Markdown table rows (no header) of the level-final losses of every multilevel row (first seed, rows
+ * with at least two levels): `| key | l_1 -> l_2 ... |`, plus `extra(h)` as one more column when given.
+ */
+export function levelLossLines(result: ExperimentResult, extra?: (h: TrainingHistory) => string): string[] {
+  const lines: string[] = [];
+  for (const r of result.rows) {
+    const h = firstHistory(r);
+    if (!h || h.levels.length < 2) continue;
+    const losses = levelFacts(h)
+      .levelFinal.map((v) => fmt(v))
+      .join(" -> ");
+    lines.push(extra ? `| ${pinnRowKey(r)} | ${losses} | ${extra(h)} |` : `| ${pinnRowKey(r)} | ${losses} |`);
+  }
+  return lines;
+}
+
+/**
+ * The spline layer of the paper's PINN models: cubic (order 4) on [-1, 1] with G = `grid` intervals and
+ * N(0, initStd^2) initial coefficients, in `basis` (default "spline").
+ */
+export function pinnSplineSpec(
+  nIn: number,
+  nOut: number,
+  grid: number,
+  initStd: number,
+  basis: Basis = "spline",
+): SplineLayerSpec {
+  return { type: "spline", nIn, nOut, order: 4, grid, domain: [-1, 1], basis, initStd };
 }

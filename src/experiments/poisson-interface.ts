@@ -20,17 +20,20 @@ import type { Basis } from "../layers/layer.js";
 import { KAN } from "../model/kan.js";
 import { MLP } from "../model/mlp.js";
 import type { AdamSpec } from "../optim/factory.js";
-import { PoissonInterfaceProblem, type PoissonInterfaceOptions } from "../problems/pde/poisson-interface.js";
-import { fmt } from "../util/format.js";
+import { type PoissonInterfaceOptions, PoissonInterfaceProblem } from "../problems/pde/poisson-interface.js";
 import type { ExperimentResult } from "../report/result.js";
 import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
+import { fmt } from "../util/format.js";
 import {
-  levelFacts,
+  checkTableLines,
+  levelLossLines,
+  type PinnCheck,
   type PinnExperimentOutput,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
-  pinnRowKey,
+  pinnSplineSpec,
+  refinementChecks,
   runPinnRows,
 } from "./pinn-runner.js";
 
@@ -44,8 +47,10 @@ export const POISSON_ROWS = [
   "relu-multilevel",
   "mlp-2-16-16-1",
 ] as const;
+/** A row of the Poisson-interface table (Fig. 6). */
 export type PoissonRowKey = (typeof POISSON_ROWS)[number];
 
+/** Settings of the Poisson experiment with a discontinuous coefficient (Fig. 6): weights, attention, levels, steps and seeds. */
 export interface PoissonSettings {
   seeds: number[];
   problem: PoissonInterfaceOptions;
@@ -94,16 +99,7 @@ const FEATURES = {
 
 /** features (x, y, |x|) -> cubic spline(3 -> hidden) -> tanh -> spline(hidden -> 1), on [-1, 1]. */
 export function poissonModel(s: PoissonSettings, grid: number, seed: number, basis: Basis = "spline"): KAN {
-  const spline = (nIn: number, nOut: number) => ({
-    type: "spline" as const,
-    nIn,
-    nOut,
-    order: 4,
-    grid,
-    domain: [-1, 1] as [number, number],
-    basis,
-    initStd: s.initStd,
-  });
+  const spline = (nIn: number, nOut: number) => pinnSplineSpec(nIn, nOut, grid, s.initStd, basis);
   return new KAN({
     layers: [
       FEATURES,
@@ -228,10 +224,8 @@ export function runPoissonInterface(s: PoissonSettings, options: PinnRunOptions 
 }
 
 /** The issue's targets for this problem. */
-export function poissonChecks(
-  result: ExperimentResult,
-): { target: string; value: string; met: boolean | null }[] {
-  const out: { target: string; value: string; met: boolean | null }[] = [];
+export function poissonChecks(result: ExperimentResult): PinnCheck[] {
+  const out: PinnCheck[] = [];
   const ml = pinnMean(result, "multilevel", "relL2");
   out.push({
     target: "spline multilevel relative L2 <= 1e-2",
@@ -244,22 +238,14 @@ export function poissonChecks(
     value: fmt(relu),
     met: relu === null ? null : relu >= 0.1,
   });
-  const row = result.rows.find((r) => pinnRowKey(r) === "multilevel");
-  const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
-  if (h) {
-    const f = levelFacts(h);
-    out.push({
-      target: "refinement keeps the loss (max relative jump <= 1e-9)",
-      value: fmt(f.refinementJump),
-      met: f.refinementJump <= 1e-9,
-    });
-    const drops = f.levelFinal.slice(1).map((v, i) => f.levelFinal[i] / v);
-    out.push({
-      target: "staircase: the loss falls at every level (final loss of level k / level k+1 > 1)",
-      value: drops.map((d) => `${fmt(d)}x`).join(", "),
-      met: drops.length > 0 && drops.every((d) => d > 1),
-    });
-  }
+  out.push(
+    ...refinementChecks(
+      result,
+      "multilevel",
+      "refinement keeps the loss (max relative jump <= 1e-9)",
+      "staircase: the loss falls at every level (final loss of level k / level k+1 > 1)",
+    ),
+  );
   return out;
 }
 
@@ -272,32 +258,22 @@ export function poissonNotes(result: ExperimentResult): string {
     "",
     "### Targets",
     "",
-    "| target | measured | met |",
-    "|---|---|---|",
-    ...poissonChecks(result).map(
-      (c) => `| ${c.target} | ${c.value} | ${c.met === null ? "-" : c.met ? "yes" : "**no**"} |`,
-    ),
+    ...checkTableLines(poissonChecks(result)),
     "",
     "### Loss and relative L2 at the end of each level (first seed)",
     "",
     "| row | loss per level | relL2 per level |",
     "|---|---|---|",
+    ...levelLossLines(result, (h) => {
+      const rel = h.metrics.relL2 ?? [];
+      const ends = h.levels.map((lv, k) => {
+        const end = k + 1 < h.levels.length ? h.levels[k + 1].startStep - 1 : h.step.length - 1;
+        let v = Number.NaN;
+        for (let i = end; i >= lv.startStep && Number.isNaN(v); i--) v = rel[i] ?? Number.NaN;
+        return v;
+      });
+      return ends.map((v) => fmt(v)).join(" -> ");
+    }),
   ];
-  for (const r of result.rows) {
-    const h = Array.isArray(r.history) ? r.history[0] : r.history;
-    if (!h || h.levels.length < 2) continue;
-    const rel = h.metrics.relL2 ?? [];
-    const ends = h.levels.map((lv, k) => {
-      const end = k + 1 < h.levels.length ? h.levels[k + 1].startStep - 1 : h.step.length - 1;
-      let v = Number.NaN;
-      for (let i = end; i >= lv.startStep && Number.isNaN(v); i--) v = rel[i] ?? Number.NaN;
-      return v;
-    });
-    lines.push(
-      `| ${pinnRowKey(r)} | ${levelFacts(h)
-        .levelFinal.map((v) => fmt(v))
-        .join(" -> ")} | ${ends.map((v) => fmt(v)).join(" -> ")} |`,
-    );
-  }
   return lines.join("\n");
 }

@@ -22,15 +22,14 @@
  * Parameter layout: coefficients `c[(p*N + i)*Q + q]` (N = G + r - 1, as `SplineLayer`), then the logits of
  * group k at `G*k .. G*k + G - 1`. Outside [a, b] each edge continues linearly (DESIGN.md section 1).
  * Jets (PINN losses through input derivatives) are not supported by this layer yet.
+ *
+ * This file holds the layer (validation, parameters, knots from logits, change of basis, gradient
+ * finishing, refinement and transfer); the per-sample kernels are in layers/free-knot-kernels.ts and the
+ * interval tables of the fast kernels in layers/free-knot-tables.ts.
  */
 
-import { evalBasisAt, MAX_DERIV } from "../spline/basis.js";
-import {
-  addChangeOfBasisKnotGradient,
-  changeOfBasisInto,
-  knotTapeBackward,
-  knotTapeForward,
-} from "../spline/basis-knot-grad.js";
+import { MAX_DERIV } from "../spline/basis.js";
+import { addChangeOfBasisKnotGradient, changeOfBasisInto } from "../spline/basis-knot-grad.js";
 import { applyAT, type ChangeOfBasis, solveA, solveAT } from "../spline/change-of-basis.js";
 import {
   breakpointsFromLogits,
@@ -38,11 +37,13 @@ import {
   logitsFromBreakpoints,
   requireMinGap,
 } from "../spline/knot-param.js";
-import { buildKnotTables, TABLE_MAX_ORDER } from "../spline/knot-tables.js";
-import { findInterval, type KnotVector, knotVector } from "../spline/knots.js";
+import { TABLE_MAX_ORDER } from "../spline/knot-tables.js";
+import { type KnotVector, knotVector } from "../spline/knots.js";
 import { applyProlongation, insertionProlongation } from "../spline/refine.js";
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireInteger, requirePositive } from "../util/validate.js";
+import { type FreeKnotKernel, freeKnotBackward, freeKnotForward } from "./free-knot-kernels.js";
+import { FreeKnotTables } from "./free-knot-tables.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Basis, FreeKnotLayerSpec, KnotSharing, Layer } from "./layer.js";
 
@@ -91,32 +92,14 @@ export class FreeKnotLayer implements Layer {
   /** u = A^{-T} w (relu only). */
   private readonly uBuf: Float64Array | null;
   private readonly sc = new Float64Array((MAX_DERIV + 1) * 16);
-  private readonly gb = new Float64Array(16);
   private readonly gtScratch: Float64Array;
   /**
-   * Table kernels (knots shared per layer or input, r <= TABLE_MAX_ORDER): per group and interval the
-   * polynomial tables of the basis (V) and of its knot derivatives (D, rebuilt lazily by the first backward
-   * after a prepare), and the per-interval moments M[m][e] += G_m u^e of a backward call, contracted with D
-   * into the knot gradient at its end (16 multiply-adds per sample instead of a reverse de Boor sweep).
+   * Table kernels (knots shared per layer or input, r <= TABLE_MAX_ORDER; layers/free-knot-tables.ts), or
+   * null for the tape kernels (spline/basis-knot-grad.ts).
    */
-  private readonly useTables: boolean;
-  private readonly V: Float64Array;
-  private readonly D: Float64Array;
-  private readonly M: Float64Array;
-  private readonly touched: Uint8Array;
-  private readonly touchedList: Int32Array;
-  private nTouched = 0;
-  /** Prepare counter, and the counter at which each cell's D table was last built (lazy D). */
-  private epoch = 1;
-  private readonly dEpoch: Int32Array;
-  private readonly pw = new Float64Array(16);
-  /**
-   * Interval lookup (table kernels): [a, b] cut into 2G equal buckets; bucketStart[k*2G + i] is the interval
-   * of group k holding the bucket's left end, from which a short walk finds the interval of x (the same
-   * interval as the binary search, at a few comparisons: knots are at least minGap (b - a)/G apart).
-   */
-  private readonly bucketStart: Int32Array;
-  private readonly bucketScale: number;
+  private readonly tables: FreeKnotTables | null;
+  /** The record the kernels of layers/free-knot-kernels.ts run on. */
+  private readonly kern: FreeKnotKernel;
 
   constructor(spec: Omit<FreeKnotLayerSpec, "type">) {
     this.nIn = requireInteger("free-knot layer nIn", spec.nIn, 1);
@@ -178,16 +161,21 @@ export class FreeKnotLayer implements Layer {
     this.uBuf = this.basis === "relu" ? new Float64Array(nCoef) : null;
     this.gtScratch = new Float64Array(t0.length);
     // Tables need groups * G * 2r^3 doubles for D: up to tableLimit (4 Mi doubles, 32 MiB by default).
-    this.useTables = r <= TABLE_MAX_ORDER && this.groups * G * 2 * r * r * r <= FreeKnotLayer.tableLimit;
-    const cells = this.useTables ? this.groups * G : 0;
-    this.V = new Float64Array(cells * r * r);
-    this.D = new Float64Array(cells * 2 * r * r * r);
-    this.M = new Float64Array(cells * r * r);
-    this.touched = new Uint8Array(cells);
-    this.touchedList = new Int32Array(cells);
-    this.dEpoch = new Int32Array(cells);
-    this.bucketStart = new Int32Array(this.useTables ? this.groups * 2 * G : 0);
-    this.bucketScale = (2 * G) / (b - a);
+    const useTables = r <= TABLE_MAX_ORDER && this.groups * G * 2 * r * r * r <= FreeKnotLayer.tableLimit;
+    this.tables = useTables ? new FreeKnotTables(this.kvs, r, G, this.domain, this.sc) : null;
+    this.kern = {
+      nIn: this.nIn,
+      nOut: this.nOut,
+      nBasis: this.nBasis,
+      order: r,
+      grid: G,
+      share,
+      kvs: this.kvs,
+      tables: this.tables,
+      sc: this.sc,
+      gb: new Float64Array(16),
+      gt: this.gtScratch,
+    };
   }
 
   /** Offset of the logits in the network's parameter vector. */
@@ -253,15 +241,9 @@ export class FreeKnotLayer implements Layer {
       const t = this.kvs[k].t;
       for (let i = 1; i < G; i++) t[r - 1 + i] = this.bp[i];
       if (this.uBuf) changeOfBasisInto(this.kvs[k], this.As[k]);
-      if (this.useTables) {
-        buildKnotTables(this.kvs[k], this.V, k * G * r * r, null, 0);
-        const kv = this.kvs[k];
-        const nb = 2 * G;
-        for (let i = 0; i < nb; i++) this.bucketStart[k * nb + i] = findInterval(kv, a + (i * (b - a)) / nb);
-      }
+      this.tables?.rebuild(k);
     }
-    this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
-    if (this.epoch === 1) this.dEpoch.fill(0);
+    this.tables?.nextEpoch();
   }
 
   /** Writes B-spline coefficients u (layout of the parameters) into params at `at`, in the layer's basis. */
@@ -311,32 +293,7 @@ export class FreeKnotLayer implements Layer {
     yo: number,
     rows: number,
   ): void {
-    if (this.useTables) {
-      this.forwardTables(params, x, xo, y, yo, rows);
-      return;
-    }
-    const { nIn: P, nOut: Q, nBasis: N, order: r } = this;
-    const coef = this.uBuf ?? params;
-    const co = this.uBuf ? 0 : this.offset;
-    const sc = this.sc;
-    const perEdge = this.share === "edge";
-    for (let s = 0; s < rows; s++) {
-      const ys = yo + s * Q;
-      for (let q = 0; q < Q; q++) y[ys + q] = 0;
-      for (let p = 0; p < P; p++) {
-        const v = x[xo + s * P + p];
-        let j = 0;
-        if (this.useTables) j = this.tableBasis(this.groupOf(p, 0), v, false);
-        else if (!perEdge) j = evalBasisAt(this.kvs[this.groupOf(p, 0)], v, 0, sc, 0);
-        for (let q = 0; q < Q; q++) {
-          if (perEdge) j = evalBasisAt(this.kvs[p * Q + q], v, 0, sc, 0);
-          let acc = 0;
-          const cb = co + (p * N + j) * Q + q;
-          for (let m = 0; m < r; m++) acc += coef[cb + m * Q] * sc[m];
-          y[ys + q] += acc;
-        }
-      }
-    }
+    freeKnotForward(this.kern, this.uBuf ?? params, this.uBuf ? 0 : this.offset, x, xo, y, yo, rows);
   }
 
   backward(
@@ -348,428 +305,29 @@ export class FreeKnotLayer implements Layer {
     g: Float64Array,
     rows: number,
   ): void {
-    const { nIn: P, nOut: Q, nBasis: N, order: r, grid: G } = this;
     const coef = this.uBuf ?? params;
     const co = this.uBuf ? 0 : this.offset;
-    const sc = this.sc;
-    const gb = this.gb;
-    const knots = this.trainKnots;
-    const perEdge = this.share === "edge";
-    const lo = this.logitOffset;
-    const go = this.offset;
-    const M = this.M;
-    const pw = this.pw;
-    const touched = this.touched;
-    const touchedList = this.touchedList;
-    // Inputs outer, samples inner (input p's coefficient rows stay in cache) when the knot groups of
-    // different inputs are disjoint: every gradient entry then receives its terms in the same order as
-    // samples outer (same bits). Knots shared by the layer keep samples outer.
-    const pOuter = this.share !== "layer";
-    const nOuter = pOuter ? P : rows;
-    const nInner = pOuter ? rows : P;
-    for (let io = 0; io < nOuter; io++) {
-      for (let ii = 0; ii < nInner; ii++) {
-        const s = pOuter ? ii : io;
-        const p = pOuter ? io : ii;
-        const gys = s * Q;
-        const v = x[xo + s * P + p];
-        let dx = 0;
-        if (this.useTables && perEdge) {
-          for (let q = 0; q < Q; q++) {
-            const k = p * Q + q;
-            const j = this.tableBasis(k, v, true);
-            const gq = gy[gys + q];
-            const mb0 = (k * G + j) * r * r;
-            for (let m = 0; m < r; m++) {
-              const at = (p * N + j + m) * Q + q;
-              const acc = gq * coef[co + at];
-              g[go + at] += gq * sc[m];
-              dx += acc * sc[r + m];
-              if (knots) {
-                const mb = mb0 + m * r;
-                for (let e = 0; e < r; e++) M[mb + e] += acc * pw[e];
-              }
-            }
-            if (knots) {
-              const cell = k * G + j;
-              if (touched[cell] === 0) {
-                touched[cell] = 1;
-                touchedList[this.nTouched++] = cell;
-              }
-            }
-          }
-        } else if (this.useTables) {
-          const k = this.groupOf(p, 0);
-          const j = this.tableBasis(k, v, true);
-          if (r === 4) {
-            // Cubic: one pass over the outputs with the four values in registers.
-            const b0 = sc[0];
-            const b1 = sc[1];
-            const b2 = sc[2];
-            const b3 = sc[3];
-            const c0 = co + (p * N + j) * Q;
-            const g0 = go + (p * N + j) * Q;
-            let a0 = 0;
-            let a1 = 0;
-            let a2 = 0;
-            let a3 = 0;
-            for (let q = 0; q < Q; q++) {
-              const gq = gy[gys + q];
-              const c = c0 + q;
-              const gi = g0 + q;
-              a0 += gq * coef[c];
-              a1 += gq * coef[c + Q];
-              a2 += gq * coef[c + 2 * Q];
-              a3 += gq * coef[c + 3 * Q];
-              g[gi] += gq * b0;
-              g[gi + Q] += gq * b1;
-              g[gi + 2 * Q] += gq * b2;
-              g[gi + 3 * Q] += gq * b3;
-            }
-            dx += a0 * sc[4] + a1 * sc[5] + a2 * sc[6] + a3 * sc[7];
-            if (knots) {
-              const mb = (k * G + j) * 16;
-              const p0 = pw[0];
-              const p1 = pw[1];
-              const p2 = pw[2];
-              const p3 = pw[3];
-              M[mb] += a0 * p0;
-              M[mb + 1] += a0 * p1;
-              M[mb + 2] += a0 * p2;
-              M[mb + 3] += a0 * p3;
-              M[mb + 4] += a1 * p0;
-              M[mb + 5] += a1 * p1;
-              M[mb + 6] += a1 * p2;
-              M[mb + 7] += a1 * p3;
-              M[mb + 8] += a2 * p0;
-              M[mb + 9] += a2 * p1;
-              M[mb + 10] += a2 * p2;
-              M[mb + 11] += a2 * p3;
-              M[mb + 12] += a3 * p0;
-              M[mb + 13] += a3 * p1;
-              M[mb + 14] += a3 * p2;
-              M[mb + 15] += a3 * p3;
-            }
-          } else
-            for (let m = 0; m < r; m++) {
-              const row = (p * N + j + m) * Q;
-              const bm = sc[m];
-              let acc = 0;
-              for (let q = 0; q < Q; q++) {
-                const gq = gy[gys + q];
-                acc += gq * coef[co + row + q];
-                g[go + row + q] += gq * bm;
-              }
-              dx += acc * sc[r + m];
-              if (knots) {
-                // Moments of interval j: M[m][e] += G_m * (d/dt of the effective value)'s u-weights.
-                const mb = ((k * G + j) * r + m) * r;
-                for (let e = 0; e < r; e++) M[mb + e] += acc * pw[e];
-              }
-            }
-          if (knots) {
-            const cell = k * G + j;
-            if (touched[cell] === 0) {
-              touched[cell] = 1;
-              touchedList[this.nTouched++] = cell;
-            }
-          }
-        } else if (!perEdge) {
-          const k = this.groupOf(p, 0);
-          const kv = this.kvs[k];
-          const j = knotTapeForward(kv, v, sc, 0);
-          for (let m = 0; m < r; m++) {
-            const row = (p * N + j + m) * Q;
-            const bm = sc[m];
-            let acc = 0;
-            for (let q = 0; q < Q; q++) {
-              const gq = gy[gys + q];
-              acc += gq * coef[co + row + q];
-              g[go + row + q] += gq * bm;
-            }
-            gb[m] = acc;
-            dx += acc * sc[r + m];
-          }
-          if (knots) this.addKnotGradient(kv, j, g, lo + k * G);
-        } else {
-          for (let q = 0; q < Q; q++) {
-            const k = p * Q + q;
-            const kv = this.kvs[k];
-            const j = knotTapeForward(kv, v, sc, 0);
-            const gq = gy[gys + q];
-            for (let m = 0; m < r; m++) {
-              const at = (p * N + j + m) * Q + q;
-              const acc = gq * coef[co + at];
-              g[go + at] += gq * sc[m];
-              gb[m] = acc;
-              dx += acc * sc[r + m];
-            }
-            if (knots) this.addKnotGradient(kv, j, g, lo + k * G);
-          }
-        }
-        if (gx) gx[s * P + p] = dx;
-      }
-    }
+    freeKnotBackward(
+      this.kern,
+      coef,
+      co,
+      this.offset,
+      this.logitOffset,
+      this.trainKnots,
+      x,
+      xo,
+      gy,
+      gx,
+      g,
+      rows,
+    );
     // The moments of the table kernels are contracted into g once per reduction slot (`endSlot`), or by
     // `finishGradient` when the layer is driven directly (not by a network).
   }
 
   /** Contracts the knot moments accumulated by the slot's backward passes into g (see `Layer.endSlot`). */
   endSlot(g: Float64Array): void {
-    if (this.nTouched > 0) this.contractMoments(g, this.logitOffset);
-  }
-
-  /** The forward pass on the tables (knots per layer or input), everything in locals. */
-  private forwardTables(
-    params: Float64Array,
-    x: Float64Array,
-    xo: number,
-    y: Float64Array,
-    yo: number,
-    rows: number,
-  ): void {
-    const { nIn: P, nOut: Q, nBasis: N, order: r, grid: G } = this;
-    const coef = this.uBuf ?? params;
-    const co = this.uBuf ? 0 : this.offset;
-    const V = this.V;
-    const sc = this.sc;
-    const perInput = this.share === "input";
-    const kvs = this.kvs;
-    const rr = r * r;
-    if (this.share === "edge") {
-      for (let s = 0; s < rows; s++) {
-        const ys = yo + s * Q;
-        for (let q = 0; q < Q; q++) y[ys + q] = 0;
-        for (let p = 0; p < P; p++) {
-          const v = x[xo + s * P + p];
-          for (let q = 0; q < Q; q++) {
-            const j = this.tableBasis(p * Q + q, v, false);
-            const cb = co + (p * N + j) * Q + q;
-            let acc = 0;
-            for (let m = 0; m < r; m++) acc += coef[cb + m * Q] * sc[m];
-            y[ys + q] += acc;
-          }
-        }
-      }
-      return;
-    }
-    // Inputs outer, samples inner (input p's coefficient rows stay in cache); every output still sums
-    // its inputs in order p = 0 .. P-1 (same bits as samples outer).
-    y.fill(0, yo, yo + rows * Q);
-    for (let p = 0; p < P; p++) {
-      for (let s = 0; s < rows; s++) {
-        const ys = yo + s * Q;
-        const v = x[xo + s * P + p];
-        const k = perInput ? p : 0;
-        const kv = kvs[k];
-        const t = kv.t;
-        let xe = v;
-        let ext = 0;
-        if (v < kv.a) {
-          xe = kv.a;
-          ext = v - kv.a;
-        } else if (v > kv.b) {
-          xe = kv.b;
-          ext = v - kv.b;
-        }
-        const j = this.span(k, xe);
-        const lo = t[j + r - 1];
-        const ih = 1 / (t[j + r] - lo);
-        const u = (xe - lo) * ih;
-        const vb = (k * G + j) * rr;
-        if (ext === 0) {
-          for (let m = 0; m < r; m++) {
-            const cb = vb + m * r;
-            let val = V[cb + r - 1];
-            for (let e = r - 2; e >= 0; e--) val = val * u + V[cb + e];
-            sc[m] = val;
-          }
-        } else {
-          for (let m = 0; m < r; m++) {
-            const cb = vb + m * r;
-            let val = V[cb + r - 1];
-            let der = 0;
-            for (let e = r - 2; e >= 0; e--) {
-              der = der * u + val;
-              val = val * u + V[cb + e];
-            }
-            sc[m] = val + ext * der * ih;
-          }
-        }
-        const cb = co + (p * N + j) * Q;
-        if (r === 4) {
-          // Cubic: the four basis values in registers, one pass over the outputs.
-          const b0 = sc[0];
-          const b1 = sc[1];
-          const b2 = sc[2];
-          const b3 = sc[3];
-          for (let q = 0; q < Q; q++) {
-            const c = cb + q;
-            y[ys + q] += coef[c] * b0 + coef[c + Q] * b1 + coef[c + 2 * Q] * b2 + coef[c + 3 * Q] * b3;
-          }
-        } else {
-          for (let q = 0; q < Q; q++) {
-            let acc = 0;
-            for (let m = 0; m < r; m++) acc += coef[cb + m * Q + q] * sc[m];
-            y[ys + q] += acc;
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * The interval j in [0, G) of group k holding xe in [a, b] (or NaN): the largest j with t_j <= xe,
-   * 0 if none, exactly as `findInterval`, by the bucket table and a walk.
-   */
-  private span(k: number, xe: number): number {
-    const G = this.grid;
-    const nb = 2 * G;
-    const t = this.kvs[k].t;
-    const off = this.order - 1;
-    if (G <= 8) {
-      // Few intervals: the plain binary search is as fast.
-      let j = 0;
-      let hi = G - 1;
-      while (j < hi) {
-        const mid = (j + hi + 1) >> 1;
-        if (t[off + mid] <= xe) j = mid;
-        else hi = mid - 1;
-      }
-      return j;
-    }
-    let bkt = Math.floor((xe - this.domain[0]) * this.bucketScale);
-    if (!(bkt >= 0)) bkt = 0;
-    else if (bkt >= nb) bkt = nb - 1;
-    let j = this.bucketStart[k * nb + bkt];
-    while (j > 0 && t[off + j] > xe) j--;
-    while (j < G - 1 && t[off + j + 1] <= xe) j++;
-    return j;
-  }
-
-  /**
-   * Table evaluation at x for group k: values into sc[0 .. r), slopes into sc[r .. 2r) (linear
-   * continuation outside [a, b]); with `moments`, the u-weights of the knot derivatives of the effective
-   * values into this.pw (u^e, plus ext * e u^(e-1) / h outside). Returns the span j.
-   */
-  private tableBasis(k: number, x: number, moments: boolean): number {
-    const r = this.order;
-    const kv = this.kvs[k];
-    const t = kv.t;
-    let xe = x;
-    let ext = 0;
-    if (x < kv.a) {
-      xe = kv.a;
-      ext = x - kv.a;
-    } else if (x > kv.b) {
-      xe = kv.b;
-      ext = x - kv.b;
-    }
-    const j = this.span(k, xe);
-    const lo = t[j + r - 1];
-    const ih = 1 / (t[j + r] - lo);
-    const u = (xe - lo) * ih;
-    const vb = (k * this.grid + j) * r * r;
-    const V = this.V;
-    const sc = this.sc;
-    for (let m = 0; m < r; m++) {
-      const cb = vb + m * r;
-      let val = V[cb + r - 1];
-      let der = 0;
-      for (let e = r - 2; e >= 0; e--) {
-        der = der * u + val;
-        val = val * u + V[cb + e];
-      }
-      const slope = der * ih;
-      sc[r + m] = slope;
-      sc[m] = val + ext * slope;
-    }
-    if (moments) {
-      const pw = this.pw;
-      let pe = 1;
-      if (ext === 0) {
-        for (let e = 0; e < r; e++) {
-          pw[e] = pe;
-          pe *= u;
-        }
-      } else {
-        let prev = 0;
-        const c = ext * ih;
-        for (let e = 0; e < r; e++) {
-          pw[e] = pe + c * e * prev;
-          prev = pe;
-          pe *= u;
-        }
-      }
-    }
-    return j;
-  }
-
-  /**
-   * Contracts the moments of the touched intervals with the knot-derivative tables into g (and clears them).
-   * D is built lazily, per touched interval, once per prepare (a cell's table does not depend on which cells
-   * are built). b_{j+m} depends only on the knots j+m .. j+m+r, so D is zero outside kk in [m, m + r]
-   * (exactly: the reverse sweep never reaches those knots) and those terms are skipped.
-   */
-  private contractMoments(g: Float64Array, lo: number): void {
-    const r = this.order;
-    const G = this.grid;
-    const r2 = 2 * r;
-    const M = this.M;
-    const D = this.D;
-    const dEpoch = this.dEpoch;
-    const epoch = this.epoch;
-    for (let c = 0; c < this.nTouched; c++) {
-      const cell = this.touchedList[c];
-      this.touched[cell] = 0;
-      const k = Math.floor(cell / G);
-      const j = cell - k * G;
-      if (dEpoch[cell] !== epoch) {
-        buildKnotTables(this.kvs[k], null, 0, D, k * G * r * r2 * r, j, j + 1);
-        dEpoch[cell] = epoch;
-      }
-      const mb = cell * r * r;
-      const db = cell * r * r2 * r;
-      for (let kk = 0; kk < r2; kk++) {
-        const i = j + kk - r + 1; // breakpoint index of knot j + kk
-        if (i < 1 || i > G - 1) continue;
-        let acc = 0;
-        const m0 = kk > r ? kk - r : 0;
-        const m1 = kk < r - 1 ? kk : r - 1;
-        if (r === 4) {
-          for (let m = m0; m <= m1; m++) {
-            const dm = db + (m * 8 + kk) * 4;
-            const mm = mb + m * 4;
-            acc += M[mm] * D[dm];
-            acc += M[mm + 1] * D[dm + 1];
-            acc += M[mm + 2] * D[dm + 2];
-            acc += M[mm + 3] * D[dm + 3];
-          }
-        } else {
-          for (let m = m0; m <= m1; m++) {
-            const dm = db + (m * r2 + kk) * r;
-            const mm = mb + m * r;
-            for (let e = 0; e < r; e++) acc += M[mm + e] * D[dm + e];
-          }
-        }
-        g[lo + k * G + i] += acc;
-      }
-      for (let e = mb; e < mb + r * r; e++) M[e] = 0;
-    }
-    this.nTouched = 0;
-  }
-
-  /** Reverse sweep of the last tape with adjoints gb, interior knot gradients into g[at + i], i = 1..G-1. */
-  private addKnotGradient(kv: KnotVector, j: number, g: Float64Array, at: number): void {
-    const r = this.order;
-    const gt = this.gtScratch;
-    const hi = j + 2 * r;
-    for (let k = j; k < hi; k++) gt[k] = 0;
-    knotTapeBackward(kv, this.gb, 0, gt, 0);
-    // Knot index k of t is breakpoint i = k - r + 1; only i = 1 .. G-1 are free.
-    const kLo = Math.max(j, r);
-    const kHi = Math.min(hi - 1, this.grid + r - 2);
-    for (let k = kLo; k <= kHi; k++) g[at + k - r + 1] += gt[k];
+    if (this.tables && this.tables.nTouched > 0) this.tables.contract(g, this.logitOffset);
   }
 
   forwardJet(
@@ -806,7 +364,7 @@ export class FreeKnotLayer implements Layer {
   finishGradient(_params: Float64Array, g: Float64Array): void {
     const { nIn: P, nOut: Q, nBasis: N, grid: G } = this;
     const lo = this.logitOffset;
-    if (this.nTouched > 0) this.contractMoments(g, lo); // driven directly: no endSlot ran
+    if (this.tables && this.tables.nTouched > 0) this.tables.contract(g, lo); // driven directly: no endSlot ran
     const nCoef = P * N * Q;
     if (this.uBuf) {
       // grad_w = A^{-1} grad_u per edge, then the knot term of the moving change of basis.

@@ -31,6 +31,7 @@ import {
 import { type AllenCahnSolution, allenCahnReference } from "./reference/allen-cahn.js";
 import { fft } from "./reference/fft.js";
 
+/** Options of the Allen-Cahn problem: diffusion, collocation and the periodic-boundary terms. */
 export interface AllenCahnOptions {
   /** Diffusion coefficient (default 1e-4). */
   eps?: number;
