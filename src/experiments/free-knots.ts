@@ -27,7 +27,13 @@ import type { Network } from "../model/network.js";
 import type { LbfgsSpec } from "../optim/factory.js";
 import { createDataset } from "../problems/dataset.js";
 import { RegressionProblem } from "../problems/regression.js";
-import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "../report/result.js";
+import {
+  type EnvInfo,
+  type ExperimentResult,
+  type ResultRow,
+  summarize,
+  unknownEnv,
+} from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 // `fit` under another name: Biome's noFocusedTests rule takes a call `fit(...)` for Jasmine's.
 import { fit as fitModel, type TrainProgress, type TrainResult, trainMultilevel } from "../train/trainer.js";
@@ -303,13 +309,7 @@ export function runFreeKnots(s: FreeKnotSettings, options: FreeKnotRunOptions = 
   return {
     experiment: "free-knots",
     settings: settingsRecord(s),
-    env: options.env ?? {
-      node: "unknown",
-      platform: "unknown",
-      cpu: "unknown",
-      cores: 1,
-      date: new Date().toISOString(),
-    },
+    env: options.env ?? unknownEnv(),
     wallSeconds: (performance.now() - t0) / 1000,
     rows,
   };

@@ -35,7 +35,7 @@ import { box } from "../problems/pde/domain.js";
 import { boundaryPoints, gridPoints, sobolPoints } from "../problems/pde/points.js";
 import { PdeProblem, type RbaOptions } from "../problems/pde/problem.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
-import { summarize } from "../report/result.js";
+import { summarize, unknownEnv } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 // `fit` imported under another name (Biome's noFocusedTests rule reads `fit(...)` as a focused test).
 import { fit as fitModel, type TrainProgress, type TrainResult, trainMultilevel } from "../train/trainer.js";
@@ -448,13 +448,7 @@ export function runPeerPde(s: PeerPdeSettings, options: PeerPdeRunOptions = {}):
     result: {
       experiment: s.experiment,
       settings: peerSettingsRecord(s),
-      env: options.env ?? {
-        node: "unknown",
-        platform: "unknown",
-        cpu: "unknown",
-        cores: 1,
-        date: new Date().toISOString(),
-      },
+      env: options.env ?? unknownEnv(),
       wallSeconds: (performance.now() - t0) / 1000,
       rows,
     },

@@ -8,9 +8,9 @@
  */
 import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
-import type { GridField } from "../problems/pde/jet-terms.js";
+import type { GridFields } from "../problems/pde/jet-terms.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
-import { summarize } from "../report/result.js";
+import { summarize, unknownEnv } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 import type { TrainProgress, TrainResult } from "../train/trainer.js";
 import { fmt } from "../util/format.js";
@@ -31,11 +31,7 @@ export interface PinnRow<P> {
 }
 
 /** Solution, reference and |error| fields of one trained model. */
-export interface PinnFields {
-  solution: GridField;
-  reference: GridField;
-  error: GridField;
-}
+export type PinnFields = GridFields;
 
 /** Callbacks and environment record of a paper PINN run. */
 export interface PinnRunOptions {
@@ -127,13 +123,7 @@ export function runPinnRows<P>(
     result: {
       experiment,
       settings,
-      env: options.env ?? {
-        node: "unknown",
-        platform: "unknown",
-        cpu: "unknown",
-        cores: 1,
-        date: new Date().toISOString(),
-      },
+      env: options.env ?? unknownEnv(),
       wallSeconds: (performance.now() - t0) / 1000,
       rows: out,
     },

@@ -37,7 +37,13 @@ import type { Network } from "../model/network.js";
 import type { LbfgsSpec } from "../optim/factory.js";
 import { createDataset, type Dataset } from "../problems/dataset.js";
 import { RegressionProblem } from "../problems/regression.js";
-import { type EnvInfo, type ExperimentResult, type ResultRow, summarize } from "../report/result.js";
+import {
+  type EnvInfo,
+  type ExperimentResult,
+  type ResultRow,
+  summarize,
+  unknownEnv,
+} from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
 // `fit` imported under another name: Biome's noFocusedTests rule takes a call `fit(...)` for Jasmine's
 // focused test.
@@ -497,13 +503,7 @@ export function runRegression(s: RegressionSettings, options: RegressionRunOptio
   return {
     experiment: "regression",
     settings: settingsRecord(s),
-    env: options.env ?? {
-      node: "unknown",
-      platform: "unknown",
-      cpu: "unknown",
-      cores: 1,
-      date: new Date().toISOString(),
-    },
+    env: options.env ?? unknownEnv(),
     wallSeconds: (performance.now() - t0) / 1000,
     rows,
   };

@@ -34,6 +34,14 @@ export interface EnvInfo {
   mlkan?: string;
 }
 
+/**
+ * The environment record of a run whose caller gave none (pure experiments run in browsers too, where
+ * the Node entry's `collectEnv` is not available): every field "unknown" except the date.
+ */
+export function unknownEnv(): EnvInfo {
+  return { node: "unknown", platform: "unknown", cpu: "unknown", cores: 1, date: new Date().toISOString() };
+}
+
 /** One row of a result table: one model / basis / fidelity, summarised over seeds. */
 export interface ResultRow {
   model: string;

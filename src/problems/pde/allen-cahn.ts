@@ -21,7 +21,8 @@ import type { Problem } from "../problem.js";
 import { jetTermLoss, residual } from "../residual.js";
 import {
   errorNorms,
-  type GridField,
+  type GridFields,
+  gridFields,
   gridPoints,
   type JetTerm,
   linspace,
@@ -238,17 +239,7 @@ export class AllenCahnProblem implements Problem {
   }
 
   /** Solution, reference and |error| on the evaluation grid for heat maps. */
-  fields(model: Network): { solution: GridField; reference: GridField; error: GridField } {
-    const m = this.evalXs.length * this.evalTs.length;
-    const u = model.forward(this.evalPts, m).slice(0, m);
-    const err = new Float64Array(m);
-    for (let s = 0; s < m; s++) err[s] = Math.abs(u[s] - this.evalRef[s]);
-    const f = (values: Float64Array): GridField => ({
-      xs: this.evalXs,
-      ys: this.evalTs,
-      names: ["x", "t"],
-      values,
-    });
-    return { solution: f(u), reference: f(this.evalRef), error: f(err) };
+  fields(model: Network): GridFields {
+    return gridFields(model, this.evalPts, this.evalRef, this.evalXs, this.evalTs, ["x", "t"]);
   }
 }

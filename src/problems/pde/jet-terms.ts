@@ -118,6 +118,33 @@ export interface GridField {
   values: Float64Array;
 }
 
+/** Solution, reference and |error| on a tensor grid, for heat maps. */
+export interface GridFields {
+  solution: GridField;
+  reference: GridField;
+  error: GridField;
+}
+
+/**
+ * The model's solution at the grid points `pts` (second coordinate major, as `gridPoints`), the
+ * reference there and the absolute error, as fields on the tensor grid xs x ys.
+ */
+export function gridFields(
+  model: Network,
+  pts: Float64Array,
+  reference: Float64Array,
+  xs: Float64Array,
+  ys: Float64Array,
+  names: [string, string],
+): GridFields {
+  const n = xs.length * ys.length;
+  const u = model.forward(pts, n).slice(0, n);
+  const err = new Float64Array(n);
+  for (let s = 0; s < n; s++) err[s] = Math.abs(u[s] - reference[s]);
+  const f = (values: Float64Array): GridField => ({ xs, ys, names, values });
+  return { solution: f(u), reference: f(reference), error: f(err) };
+}
+
 /** The model's output on a tensor grid (second coordinate major). */
 export function modelOnGrid(model: Network, xs: Float64Array, ys: Float64Array): Float64Array {
   const n = xs.length * ys.length;
