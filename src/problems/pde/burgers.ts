@@ -8,8 +8,11 @@
  * with V a tensor grid of collocation points (64 x 64 in the paper, both ends included) or, for the
  * `--best` settings, uniform random points redrawn every `resampleEvery` steps, and B the initial points
  * (64, t = 0, g = -sin(pi x)) together with the boundary points (64 per side, g = 0) in one mean.
- * Optional residual-based attention on V (`rbaMu`), and causal weighting (Wang et al. 2022: the residual
- * at time t weighted by exp(-causal * accumulated residual loss before t), per time slice of the grid).
+ * Options beyond the paper: residual-based attention on V (`rbaMu`), a weight on the initial+boundary term
+ * (`boundaryWeight`), and an odd-symmetry term over mirror pairs (`symmetryPairs`):
+ *   L += symmetryWeight * mean_pairs (u(x, t) + u(-x, t))^2.
+ * The PDE is invariant under (x, u) -> (-x, -u) and u(x, 0) is odd, so the solution is odd in x and the
+ * shock sits at x = 0; the term tells the network so (a property of the equation, not of its solution).
  *
  * Metrics (the prototype's lesson: the training loss flatters): `relL2` and `maxAbsErr` against the
  * Cole-Hopf reference on an evaluation grid (default 256 x 101, x x t), and `evalResidual`, the mean
@@ -54,6 +57,16 @@ export interface BurgersProblemOptions {
   nBoundary?: number;
   /** Residual-based attention rate on the residual term (0: off, the default). */
   rbaMu?: number;
+  /** Weight of the initial+boundary term (default 1, the paper's Gamma_B). */
+  boundaryWeight?: number;
+  /**
+   * Mirror pairs for the odd-symmetry term (default 0: no term): the exact solution is odd in x,
+   * u(-x, t) = -u(x, t), so the term mean (u(x, t) + u(-x, t))^2 over pairs drawn uniformly in
+   * [0, 1] x [0, 1] pins the shock to x = 0. Redrawn with random collocation points.
+   */
+  symmetryPairs?: number;
+  /** Weight of the odd-symmetry term (default 1). */
+  symmetryWeight?: number;
   /** Evaluation grid (default 256 x 101). */
   evalNx?: number;
   evalNt?: number;
@@ -70,6 +83,9 @@ const KEYS = [
   "nInitial",
   "nBoundary",
   "rbaMu",
+  "boundaryWeight",
+  "symmetryPairs",
+  "symmetryWeight",
   "evalNx",
   "evalNt",
   "seed",
@@ -109,6 +125,9 @@ export class BurgersProblem implements Problem {
       nInitial: requireInteger("Burgers nInitial", options.nInitial ?? 64, 2),
       nBoundary: requireInteger("Burgers nBoundary", options.nBoundary ?? 64, 0),
       rbaMu: options.rbaMu ?? 0,
+      boundaryWeight: requirePositive("Burgers boundaryWeight", options.boundaryWeight ?? 1),
+      symmetryPairs: requireInteger("Burgers symmetryPairs", options.symmetryPairs ?? 0, 0),
+      symmetryWeight: requirePositive("Burgers symmetryWeight", options.symmetryWeight ?? 1),
       evalNx: requireInteger("Burgers evalNx", options.evalNx ?? 256, 2),
       evalNt: requireInteger("Burgers evalNt", options.evalNt ?? 101, 2),
       seed: requireInteger("Burgers seed", options.seed ?? 0, 0),
@@ -163,11 +182,33 @@ export class BurgersProblem implements Problem {
       }
     const valShape = jetShape({ dims: [0], pairs: [] }, 2);
     const b = residual(valShape);
-    const bnd = jetTermLoss({ shape: valShape, nOut: 1, n: nB, residual: b.u().sub(b.data(gB)) });
+    const bnd = jetTermLoss({
+      shape: valShape,
+      nOut: 1,
+      n: nB,
+      residual: b.u().sub(b.data(gB)),
+      ...(o.boundaryWeight !== 1 && { weight: o.boundaryWeight }),
+    });
     this.terms = [
       { name: "residual", x: xV, n: nV, shape: this.shape, loss: vol },
       { name: "initial+boundary", x: xB, n: nB, shape: valShape, loss: bnd },
     ];
+    if (o.symmetryPairs > 0) {
+      // Rows 2i and 2i + 1 are (x, t) and (-x, t); the residual of the pair is u(x, t) + u(-x, t).
+      const nS = 2 * o.symmetryPairs;
+      const xS = new Float64Array(2 * nS);
+      this.drawPairs(xS);
+      const m = residual(valShape);
+      const sym = jetTermLoss({
+        shape: valShape,
+        nOut: 1,
+        n: nS,
+        group: 2,
+        residual: m.u(0, 0).add(m.u(0, 1)),
+        weight: o.symmetryWeight,
+      });
+      this.terms.push({ name: "odd symmetry", x: xS, n: nS, shape: valShape, loss: sym });
+    }
     this.evalXs = linspace(-1, 1, o.evalNx);
     this.evalTs = linspace(0, 1, o.evalNt);
     this.evalPts = gridPoints(this.evalXs, this.evalTs);
@@ -181,6 +222,23 @@ export class BurgersProblem implements Problem {
     }
   }
 
+  /** Mirror pairs (x, t), (-x, t) with x, t uniform in [0, 1]. */
+  private drawPairs(x: Float64Array): void {
+    for (let p = 0; p < x.length / 4; p++) {
+      const xi = this.rng.range(0, 1);
+      const t = this.rng.range(0, 1);
+      x[4 * p] = xi;
+      x[4 * p + 1] = t;
+      x[4 * p + 2] = -xi;
+      x[4 * p + 3] = t;
+    }
+  }
+
+  /** The odd-symmetry term's point set, redrawn with the collocation points. */
+  private redrawPairs(): void {
+    if (this.terms.length > 2) this.drawPairs(this.terms[2].x);
+  }
+
   lossAndGradient(model: Network, grad: Float64Array): number {
     return sumJetTerms(model, this.terms, grad, this.scratch);
   }
@@ -188,15 +246,20 @@ export class BurgersProblem implements Problem {
   beginStep(step: number): void {
     const { collocation, resampleEvery } = this.options;
     if (this.frozen || collocation !== "random" || resampleEvery === 0) return;
-    if (step > 0 && step % resampleEvery === 0) this.draw(this.terms[0].x);
+    if (step > 0 && step % resampleEvery === 0) {
+      this.draw(this.terms[0].x);
+      this.redrawPairs();
+    }
   }
 
   endStep(model: Network, step: number): void {
     if (this.frozen) return;
     if (this.options.rbaMu > 0) updateRba(this.lambda, this.residuals, this.options.rbaMu);
     const { collocation, resampleEvery } = this.options;
-    if (collocation === "rad" && resampleEvery > 0 && (step + 1) % resampleEvery === 0)
+    if (collocation === "rad" && resampleEvery > 0 && (step + 1) % resampleEvery === 0) {
       this.drawAdaptive(model);
+      this.redrawPairs();
+    }
   }
 
   /** RAD: n points from a pool of 4n uniform points, with probability ~ |r| / mean |r| + 1. */

@@ -48,6 +48,51 @@ describe("paper PINN problems", () => {
     }
   }, 60_000);
 
+  it("Burgers: boundary weight and odd-symmetry term: values, gradient vs central differences, bad values", () => {
+    const m = burgersModel(3, 4, 0.3, 5);
+    const small = { nx: 5, nt: 4, nInitial: 6, nBoundary: 3, evalNx: 8, evalNt: 3, seed: 4 };
+    const g = new Float64Array(m.paramCount);
+    const parts = (p: BurgersProblem) =>
+      p.terms.map((t) => {
+        const q = new BurgersProblem({ ...small });
+        q.terms.length = 0;
+        q.terms.push(t);
+        return q.lossAndGradient(m, g);
+      });
+    const plain = parts(new BurgersProblem(small));
+    const p = new BurgersProblem({ ...small, boundaryWeight: 7, symmetryPairs: 8, symmetryWeight: 3 });
+    const weighted = parts(p);
+    expect(weighted[0]).toBe(plain[0]);
+    expect(weighted[1]).toBeCloseTo(7 * plain[1], 12);
+    // The symmetry term by its definition: 3 * mean over pairs of (u(x, t) + u(-x, t))^2.
+    const xs = p.terms[2].x;
+    expect(p.terms[2].n).toBe(16);
+    let want = 0;
+    for (let k = 0; k < 8; k++) {
+      expect(xs[4 * k + 2]).toBe(-xs[4 * k]);
+      expect(xs[4 * k + 3]).toBe(xs[4 * k + 1]);
+      const u = m.forward(xs.subarray(4 * k, 4 * k + 4), 2);
+      want += (3 * (u[0] + u[1]) ** 2) / 8;
+    }
+    expect(weighted[2]).toBeGreaterThan(0);
+    expect(weighted[2]).toBeCloseTo(want, 12);
+    expect(problemGradientError(p, m, 5)).toBeLessThan(1e-6);
+    // The pairs are redrawn with the collocation points.
+    const r = new BurgersProblem({
+      ...small,
+      collocation: "random",
+      nt: 1,
+      resampleEvery: 2,
+      symmetryPairs: 4,
+    });
+    const before = r.terms[2].x.slice();
+    r.beginStep(2);
+    expect(r.terms[2].x).not.toEqual(before);
+    expect(() => new BurgersProblem({ boundaryWeight: 0 })).toThrow(/boundaryWeight/);
+    expect(() => new BurgersProblem({ symmetryPairs: 1.5 })).toThrow(/symmetryPairs/);
+    expect(() => new BurgersProblem({ symmetryWeight: -1 })).toThrow(/symmetryWeight/);
+  }, 60_000);
+
   it("Burgers: the residual of the jets equals finite differences of the network", () => {
     const p = new BurgersProblem({ nu: 0.05, nx: 4, nt: 4, evalNx: 8, evalNt: 3 });
     const m = burgersModel(4, 5, 0.3, 3);
