@@ -178,7 +178,12 @@ export class LinearLayer implements Layer {
     }
   }
 
-  /** Every jet channel maps linearly through W; the bias enters the value channel only. */
+  /**
+   * Every jet channel maps linearly through W; the bias enters the value channel only. The jet rows
+   * (sample s, channel c) are the rows s * C + c of one matrix, taken four at a time with the sums held in
+   * registers: each y[r, q] still adds x[r, p] W[p, q] in p order, one rounding at a time, so the bits are
+   * those of the plain loop `y += v W[p]` (the tail below).
+   */
   forwardJet(
     params: Float64Array,
     x: Float64Array,
@@ -192,22 +197,57 @@ export class LinearLayer implements Layer {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
     const C = shape.C;
-    for (let s = 0; s < rows; s++) {
-      for (let c = 0; c < C; c++) {
-        const ys = yo + (s * C + c) * Q;
-        if (this.bias && c === 0) for (let q = 0; q < Q; q++) y[ys + q] = params[b + q];
-        else for (let q = 0; q < Q; q++) y[ys + q] = 0;
-        const xs = xo + (s * C + c) * P;
-        for (let p = 0; p < P; p++) {
-          const v = x[xs + p];
-          if (v === 0) continue;
-          const wp = w + p * Q;
-          for (let q = 0; q < Q; q++) y[ys + q] += v * params[wp + q];
+    const R = rows * C;
+    const bias = this.bias;
+    let r = 0;
+    for (; r + 3 < R; r += 4) {
+      const x0 = xo + r * P;
+      const x1 = x0 + P;
+      const x2 = x1 + P;
+      const x3 = x2 + P;
+      const y0 = yo + r * Q;
+      const b0 = bias && r % C === 0;
+      const b1 = bias && (r + 1) % C === 0;
+      const b2 = bias && (r + 2) % C === 0;
+      const b3 = bias && (r + 3) % C === 0;
+      for (let q = 0; q < Q; q++) {
+        const bq = bias ? params[b + q] : 0;
+        let a0 = b0 ? bq : 0;
+        let a1 = b1 ? bq : 0;
+        let a2 = b2 ? bq : 0;
+        let a3 = b3 ? bq : 0;
+        for (let p = 0, wq = w + q; p < P; p++, wq += Q) {
+          const u = params[wq];
+          a0 += x[x0 + p] * u;
+          a1 += x[x1 + p] * u;
+          a2 += x[x2 + p] * u;
+          a3 += x[x3 + p] * u;
         }
+        y[y0 + q] = a0;
+        y[y0 + Q + q] = a1;
+        y[y0 + 2 * Q + q] = a2;
+        y[y0 + 3 * Q + q] = a3;
+      }
+    }
+    for (; r < R; r++) {
+      const ys = yo + r * Q;
+      if (bias && r % C === 0) for (let q = 0; q < Q; q++) y[ys + q] = params[b + q];
+      else for (let q = 0; q < Q; q++) y[ys + q] = 0;
+      const xs = xo + r * P;
+      for (let p = 0; p < P; p++) {
+        const v = x[xs + p];
+        if (v === 0) continue;
+        const wp = w + p * Q;
+        for (let q = 0; q < Q; q++) y[ys + q] += v * params[wp + q];
       }
     }
   }
 
+  /**
+   * Adjoint of `forwardJet`, four jet rows per pass over q as in `backward`: g[p, q] adds the rows'
+   * x[r, p] gy[r, q] in row order (left-to-right sums) and the bias (value rows only) after them, so the
+   * bits are those of the plain per-row loop (the tail below).
+   */
   backwardJet(
     params: Float64Array,
     x: Float64Array,
@@ -222,23 +262,65 @@ export class LinearLayer implements Layer {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
     const C = shape.C;
-    for (let s = 0; s < rows; s++) {
-      for (let c = 0; c < C; c++) {
-        const gs = (s * C + c) * Q;
-        const xs = xo + (s * C + c) * P;
-        for (let p = 0; p < P; p++) {
-          const v = x[xs + p];
-          const wp = w + p * Q;
-          let acc = 0;
-          for (let q = 0; q < Q; q++) {
-            const gq = gy[gs + q];
-            g[wp + q] += v * gq;
-            acc += params[wp + q] * gq;
-          }
-          if (gx) gx[(s * C + c) * P + p] = acc;
+    const R = rows * C;
+    let r = 0;
+    for (; r + 3 < R; r += 4) {
+      const g0 = r * Q;
+      const g1 = g0 + Q;
+      const g2 = g1 + Q;
+      const g3 = g2 + Q;
+      const x0 = xo + r * P;
+      for (let p = 0; p < P; p++) {
+        const v0 = x[x0 + p];
+        const v1 = x[x0 + P + p];
+        const v2 = x[x0 + 2 * P + p];
+        const v3 = x[x0 + 3 * P + p];
+        const wp = w + p * Q;
+        let acc0 = 0;
+        let acc1 = 0;
+        let acc2 = 0;
+        let acc3 = 0;
+        for (let q = 0; q < Q; q++) {
+          const e0 = gy[g0 + q];
+          const e1 = gy[g1 + q];
+          const e2 = gy[g2 + q];
+          const e3 = gy[g3 + q];
+          const u = params[wp + q];
+          g[wp + q] = g[wp + q] + v0 * e0 + v1 * e1 + v2 * e2 + v3 * e3;
+          acc0 += u * e0;
+          acc1 += u * e1;
+          acc2 += u * e2;
+          acc3 += u * e3;
         }
-        if (this.bias && c === 0) for (let q = 0; q < Q; q++) g[b + q] += gy[gs + q];
+        if (gx) {
+          gx[r * P + p] = acc0;
+          gx[(r + 1) * P + p] = acc1;
+          gx[(r + 2) * P + p] = acc2;
+          gx[(r + 3) * P + p] = acc3;
+        }
       }
+      if (this.bias)
+        for (let k = 0; k < 4; k++)
+          if ((r + k) % C === 0) {
+            const gk = g0 + k * Q;
+            for (let q = 0; q < Q; q++) g[b + q] += gy[gk + q];
+          }
+    }
+    for (; r < R; r++) {
+      const gs = r * Q;
+      const xs = xo + r * P;
+      for (let p = 0; p < P; p++) {
+        const v = x[xs + p];
+        const wp = w + p * Q;
+        let acc = 0;
+        for (let q = 0; q < Q; q++) {
+          const gq = gy[gs + q];
+          g[wp + q] += v * gq;
+          acc += params[wp + q] * gq;
+        }
+        if (gx) gx[r * P + p] = acc;
+      }
+      if (this.bias && r % C === 0) for (let q = 0; q < Q; q++) g[b + q] += gy[gs + q];
     }
   }
 

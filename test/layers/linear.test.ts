@@ -1,8 +1,10 @@
 /**
- * The dense linear layer's blocked loops (two samples x four inputs forward, four samples backward) must
- * give the bits of the plain per-sample loops they replace, for every remainder of rows and inputs.
+ * The dense linear layer's blocked loops (two samples x four inputs forward, four samples backward, four
+ * jet rows for jets) must give the bits of the plain per-sample loops they replace, for every remainder of
+ * rows and inputs.
  */
 import { describe, expect, it } from "vitest";
+import { jetShape } from "../../src/layers/jet.js";
 import { LinearLayer } from "../../src/layers/linear.js";
 import { Rng } from "../../src/util/random.js";
 
@@ -87,6 +89,64 @@ describe("linear layer", () => {
             cases++;
           }
     expect(cases).toBe(7 * 3 * 8 * 2);
+  });
+
+  it("jet forward and backward (four jet rows per pass) equal the plain per-row loops bit for bit", () => {
+    const rng = new Rng(13);
+    const shapes = [
+      jetShape({ dims: [0], pairs: [] }, 2),
+      jetShape({ dims: [0, 1], pairs: [[0, 0]] }, 2),
+      jetShape(
+        {
+          dims: [0, 1],
+          pairs: [
+            [0, 0],
+            [1, 1],
+          ],
+        },
+        2,
+      ),
+    ];
+    let cases = 0;
+    for (const shape of shapes)
+      for (const P of [1, 3, 5])
+        for (const Q of [1, 4])
+          for (const rows of [1, 2, 3, 5])
+            for (const bias of [true, false]) {
+              const C = shape.C;
+              const R = rows * C;
+              const layer = new LinearLayer({ nIn: P, nOut: Q, bias });
+              const params = randomArray(rng, layer.paramCount);
+              const x = randomArray(rng, R * P);
+              for (let i = 0; i < x.length; i += 3) x[i] = 0; // zero channels, as in input jets
+              const gy = randomArray(rng, R * Q);
+              const g0 = randomArray(rng, layer.paramCount);
+              // Reference: every jet row is a sample; the bias enters the value rows (c = 0) only.
+              const yRef = plainForward(P, Q, false, params, x, R);
+              const ref = plainBackward(P, Q, false, params, x, gy, g0, R);
+              if (bias)
+                for (let r = 0; r < R; r += C)
+                  for (let q = 0; q < Q; q++) {
+                    // The plain loop starts from the bias: recompute those rows in that order.
+                    let acc = params[P * Q + q];
+                    for (let p = 0; p < P; p++) acc += x[r * P + p] * params[p * Q + q];
+                    yRef[r * Q + q] = acc;
+                    ref.g[P * Q + q] += gy[r * Q + q];
+                  }
+              const xo = 2;
+              const padded = new Float64Array(xo + x.length);
+              padded.set(x, xo);
+              const y = new Float64Array(1 + R * Q);
+              layer.forwardJet(params, padded, xo, y, 1, rows, shape, {} as never);
+              expect(Array.from(y.subarray(1))).toEqual(Array.from(yRef));
+              const g = g0.slice();
+              const gx = new Float64Array(R * P);
+              layer.backwardJet(params, padded, xo, gy, gx, g, rows, shape, {} as never);
+              expect(Array.from(g)).toEqual(Array.from(ref.g));
+              expect(Array.from(gx)).toEqual(Array.from(ref.gx));
+              cases++;
+            }
+    expect(cases).toBe(3 * 3 * 2 * 4 * 2);
   });
 
   it("honours input and output offsets", () => {
