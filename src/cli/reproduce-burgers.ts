@@ -52,7 +52,10 @@ export function registerReproduceBurgers(reproduce: Command): void {
     .option("--json <file>", "also write the result JSON to this file")
     .option("--nu <v>", "viscosity (default 0.01/pi; the paper prints 0.01)")
     .option("--rows <list>", `rows to run, comma separated: ${BURGERS_ROWS.join(", ")}`)
-    .option("--best", "add mlkan's best setting (more levels, resampled points, L-BFGS polish)")
+    .option(
+      "--best",
+      "add mlkan's best setting (odd-symmetry term, more levels, resampled points, L-BFGS polish)",
+    )
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
     .action((o: BurgersCliOptions) =>

@@ -148,7 +148,7 @@ export function burgersSettings(quick = false): BurgersSettings {
       symmetryPairs: quick ? 64 : 1024,
       symmetryWeight: 1,
       optimizer: BURGERS_ADAM,
-      polishSteps: quick ? 5 : 100,
+      polishSteps: quick ? 5 : 200,
     },
     quick,
   };
