@@ -33,6 +33,7 @@ export function allenCahnSettingsFromCli(o: AllenCahnCliOptions): AllenCahnSetti
         throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${ALLEN_CAHN_ROWS.join(", ")})`);
     s.rows = picked as AllenCahnRowKey[];
   }
+  if (o.best && !s.rows.includes("best")) s.rows.push("best");
   if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
   if (o.points !== undefined) s.problem.points = positiveInt("--points", o.points);
   if (o.lr !== undefined) {
@@ -75,6 +76,10 @@ export function registerReproduceAllenCahn(reproduce: Command): void {
     .option("--out <dir>", "output directory", "mlkan-out")
     .option("--json <file>", "also write the result JSON to this file")
     .option("--rows <list>", `rows to run, comma separated: ${ALLEN_CAHN_ROWS.join(", ")}`)
+    .option(
+      "--best",
+      "add mlkan's best setting (periodic inputs cos/sin(pi x), causal weighting, resampled points, lr decay per level)",
+    )
     .option("--steps <n>", "Adam steps per level (default 2500)")
     .option("--points <n>", "random collocation points (default 20000)")
     .option("--lr <v>", "Adam learning rate (default 1e-2 as the appendix; the text says 1e-3)")

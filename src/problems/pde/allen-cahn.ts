@@ -12,6 +12,16 @@
  * Metrics against the Fourier-ETDRK4 reference (./reference/allen-cahn.ts, n = 2048, dt = 1e-3) on an
  * evaluation grid of 256 x-points (every 8th spectral point) x 101 times: relL2, maxAbsErr, evalResidual.
  * `residualSpectrum` gives the mean energy of the residual's Fourier modes in x (the paper's Fig. 8).
+ *
+ * Options beyond the paper (mlkan's `--best` row; all off by default, so the paper rows are unchanged):
+ * - `periodicTerms: false` drops the two periodic-boundary terms (for a model that is exactly periodic in
+ *   x, e.g. with the input features cos(pi x), sin(pi x); the network's jets carry the chain rule);
+ * - `resampleEvery > 0` redraws the uniform random collocation points (seeded) every that many steps and
+ *   resets the RBA weights of the new points to 1;
+ * - `causalSlices > 0` applies causal weighting (Wang, Sankaran, Perdikaris 2022; ./causal.ts): time is
+ *   split into that many equal slices and the residual of a point in slice k is weighted by
+ *   w_k = exp(-causalEps sum_{j<k} L_j), L_j the mean squared residual in slice j. The weights are
+ *   constants of the loss (not differentiated), computed from the residuals of the previous step.
  */
 import { jetShape } from "../../layers/jet.js";
 import type { Network } from "../../model/network.js";
@@ -31,6 +41,7 @@ import {
 } from "./jet-terms.js";
 import { type AllenCahnSolution, allenCahnReference } from "./reference/allen-cahn.js";
 import { fft } from "./reference/fft.js";
+import { causalWeights } from "./causal.js";
 
 /** Options of the Allen-Cahn problem: diffusion, collocation and the periodic-boundary terms. */
 export interface AllenCahnOptions {
@@ -51,6 +62,13 @@ export interface AllenCahnOptions {
   evalNt?: number;
   /** Reference resolution (default 2048 points). */
   refN?: number;
+  /** Periodic-boundary loss terms on u and u_x (default true; false for an exactly periodic model). */
+  periodicTerms?: boolean;
+  /** Redraw the collocation points every this many steps (default 0: drawn once). */
+  resampleEvery?: number;
+  /** Causal weighting: time slices (default 0: off) and the causality parameter (default 1). */
+  causalSlices?: number;
+  causalEps?: number;
   seed?: number;
 }
 
@@ -65,6 +83,10 @@ const KEYS = [
   "evalStride",
   "evalNt",
   "refN",
+  "periodicTerms",
+  "resampleEvery",
+  "causalSlices",
+  "causalEps",
   "seed",
 ] as const;
 
@@ -85,6 +107,10 @@ export class AllenCahnProblem implements Problem {
   readonly evalTs: Float64Array;
   private readonly evalPts: Float64Array;
   readonly evalRef: Float64Array;
+  /** Causal weights per time slice (length `causalSlices`; all 1 before the first step). */
+  readonly causal: Float64Array;
+  private readonly pointWeights: Float64Array | undefined;
+  private readonly rng: Rng;
 
   constructor(options: AllenCahnOptions = {}) {
     rejectUnknownKeys("AllenCahnProblem", options, KEYS);
@@ -99,11 +125,20 @@ export class AllenCahnProblem implements Problem {
       evalStride: requireInteger("Allen-Cahn evalStride", options.evalStride ?? 8, 1),
       evalNt: requireInteger("Allen-Cahn evalNt", options.evalNt ?? 101, 2),
       refN: requireInteger("Allen-Cahn refN", options.refN ?? 2048, 16),
+      periodicTerms: options.periodicTerms ?? true,
+      resampleEvery: requireInteger("Allen-Cahn resampleEvery", options.resampleEvery ?? 0, 0),
+      causalSlices: requireInteger("Allen-Cahn causalSlices", options.causalSlices ?? 0, 0),
+      causalEps: options.causalEps ?? 1,
       seed: requireInteger("Allen-Cahn seed", options.seed ?? 0, 0),
     };
     if (!(o.rbaMu >= 0 && o.rbaMu < 1)) throw new Error(`Allen-Cahn rbaMu must be in [0, 1), got ${o.rbaMu}`);
+    if (typeof o.periodicTerms !== "boolean")
+      throw new Error(`Allen-Cahn periodicTerms must be a boolean, got ${JSON.stringify(o.periodicTerms)}`);
+    if (!(Number.isFinite(o.causalEps) && o.causalEps >= 0))
+      throw new Error(`Allen-Cahn causalEps must be a finite number >= 0, got ${o.causalEps}`);
     this.options = o;
     const rng = new Rng(o.seed + 99);
+    this.rng = rng;
     const nV = o.points;
     const xV = new Float64Array(2 * nV);
     for (let s = 0; s < nV; s++) {
@@ -111,6 +146,9 @@ export class AllenCahnProblem implements Problem {
       xV[2 * s + 1] = rng.range(0, 1);
     }
     this.lambda = new Float64Array(nV).fill(1);
+    this.causal = new Float64Array(o.causalSlices).fill(1);
+    this.pointWeights =
+      o.causalSlices > 0 ? new Float64Array(nV).fill(1) : o.rbaMu > 0 ? this.lambda : undefined;
     this.residuals = new Float64Array(nV);
     const e = residual(this.shape);
     const r = e.d(1).sub(e.d2(0, 0).mul(o.eps)).add(e.u().pow(3).mul(5)).sub(e.u().mul(5));
@@ -120,7 +158,7 @@ export class AllenCahnProblem implements Problem {
       n: nV,
       residual: r,
       weight: o.gammaV,
-      ...(o.rbaMu > 0 && { pointWeights: this.lambda }),
+      ...(this.pointWeights && { pointWeights: this.pointWeights }),
       residualOut: this.residuals,
     });
     const val = jetShape({ dims: [0], pairs: [] }, 2);
@@ -169,8 +207,12 @@ export class AllenCahnProblem implements Problem {
     this.terms = [
       { name: "residual", x: xV, n: nV, shape: this.shape, loss: vol },
       { name: "initial", x: xI, n: o.nInitial, shape: val, loss: ic },
-      { name: "periodic u", x: xP, n: n2, shape: val, loss: perU },
-      { name: "periodic u_x", x: xP, n: n2, shape: val, loss: perUx },
+      ...(o.periodicTerms
+        ? [
+            { name: "periodic u", x: xP, n: n2, shape: val, loss: perU },
+            { name: "periodic u_x", x: xP, n: n2, shape: val, loss: perUx },
+          ]
+        : []),
     ];
     const key = `${o.eps}:${o.refN}:${o.evalNt}`;
     let ref = refCache.get(key);
@@ -192,8 +234,45 @@ export class AllenCahnProblem implements Problem {
     return sumJetTerms(model, this.terms, grad, this.scratch);
   }
 
+  beginStep(step: number): void {
+    const { resampleEvery } = this.options;
+    if (resampleEvery === 0 || step === 0 || step % resampleEvery !== 0) return;
+    const x = this.terms[0].x;
+    for (let s = 0; s < this.options.points; s++) {
+      x[2 * s] = this.rng.range(-1, 1);
+      x[2 * s + 1] = this.rng.range(0, 1);
+    }
+    this.lambda.fill(1);
+    this.applyWeights();
+  }
+
   endStep(_model: Network, _step: number): void {
     if (this.options.rbaMu > 0) updateRba(this.lambda, this.residuals, this.options.rbaMu);
+    if (this.options.causalSlices > 0) {
+      const x = this.terms[0].x;
+      this.causal.set(
+        causalWeights(
+          x,
+          this.residuals,
+          this.options.points,
+          this.options.causalSlices,
+          this.options.causalEps,
+        ),
+      );
+      this.applyWeights();
+    }
+  }
+
+  /** Point weights of the residual term: RBA lambda times sqrt(causal weight of the point's slice). */
+  private applyWeights(): void {
+    const w = this.pointWeights;
+    if (!w || w === this.lambda) return;
+    const x = this.terms[0].x;
+    const K = this.options.causalSlices;
+    for (let s = 0; s < this.options.points; s++) {
+      const k = Math.min(K - 1, Math.floor(x[2 * s + 1] * K));
+      w[s] = (this.options.rbaMu > 0 ? this.lambda[s] : 1) * Math.sqrt(this.causal[k]);
+    }
   }
 
   /** The PDE residual on the evaluation grid (time-major rows of the x points). */
