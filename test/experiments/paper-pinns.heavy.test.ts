@@ -48,4 +48,15 @@ describe("paper PINN experiments, --quick budgets", () => {
     checkMultilevel(out.result, "multilevel");
     expect(out.spectra.multilevel.map((l) => l.grid)).toEqual(s.grids);
   }, 120_000);
+
+  it("allen-cahn --quick --best: valid result, exact refinement, periodic inputs, causal weights", () => {
+    const s = allenCahnSettings(true);
+    s.rows = ["best"];
+    const out = runAllenCahn(s);
+    validateResult(out.result);
+    checkMultilevel(out.result, "best");
+    expect(out.spectra.best.map((l) => l.grid)).toEqual(s.best.grids);
+    const row = out.result.rows.find((r) => pinnRowKey(r) === "best");
+    expect(row?.params).toBeGreaterThan(0);
+  }, 120_000);
 });

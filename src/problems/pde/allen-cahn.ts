@@ -29,6 +29,7 @@ import { Rng } from "../../util/random.js";
 import { rejectUnknownKeys, requireInteger } from "../../util/validate.js";
 import type { Problem } from "../problem.js";
 import { jetTermLoss, residual } from "../residual.js";
+import { causalWeights } from "./causal.js";
 import {
   errorNorms,
   type GridFields,
@@ -41,7 +42,6 @@ import {
 } from "./jet-terms.js";
 import { type AllenCahnSolution, allenCahnReference } from "./reference/allen-cahn.js";
 import { fft } from "./reference/fft.js";
-import { causalWeights } from "./causal.js";
 
 /** Options of the Allen-Cahn problem: diffusion, collocation and the periodic-boundary terms. */
 export interface AllenCahnOptions {
