@@ -15,7 +15,7 @@
  *   steps from the prolongated coarse model), and an MLP of similar size ([2,32,32,1], tanh, 10000 steps).
  * - `--best` adds mlkan's own row (`AllenCahnBest`): the same multilevel KAN with the inputs
  *   (cos(pi x), sin(pi x), 2t - 1), so it is exactly periodic in x and the periodic terms are dropped;
- *   4096 uniform random points redrawn every 200 steps; causal weighting over 32 time slices (eps 1); RBA;
+ *   4096 uniform random points redrawn every 200 steps; causal weighting over 32 time slices (eps 100); RBA;
  *   Adam with lr decaying exponentially 1e-2 -> 1e-4 within each level; 1500, 1500, 2500, 5000 steps on
  *   G = 4, 8, 16, 32 (the finest level gets the most: the error falls mostly there).
  */
@@ -116,7 +116,7 @@ export function allenCahnSettings(quick = false): AllenCahnSettings {
       points: quick ? 512 : 4096,
       resampleEvery: quick ? 20 : 200,
       causalSlices: 32,
-      causalEps: 1,
+      causalEps: 100,
       rbaMu: 1e-4,
       lr: 1e-2,
       lrEnd: 1e-4,
