@@ -116,66 +116,7 @@ export class LinearLayer implements Layer {
     g: Float64Array,
     rows: number,
   ): void {
-    const { nIn: P, nOut: Q, offset: w } = this;
-    const b = w + P * Q;
-    // Four samples per pass over q: each weight and gradient entry is loaded once for four samples. g[p, q]
-    // still adds v_s gy[s, q] in sample order (left-to-right sums) and each input gradient sums over q in
-    // order, so the bits are those of the plain per-sample loop (the tail below).
-    let s = 0;
-    for (; s + 3 < rows; s += 4) {
-      const g0 = s * Q;
-      const g1 = g0 + Q;
-      const g2 = g1 + Q;
-      const g3 = g2 + Q;
-      const x0 = xo + s * P;
-      for (let p = 0; p < P; p++) {
-        const v0 = x[x0 + p];
-        const v1 = x[x0 + P + p];
-        const v2 = x[x0 + 2 * P + p];
-        const v3 = x[x0 + 3 * P + p];
-        const wp = w + p * Q;
-        let acc0 = 0;
-        let acc1 = 0;
-        let acc2 = 0;
-        let acc3 = 0;
-        for (let q = 0; q < Q; q++) {
-          const e0 = gy[g0 + q];
-          const e1 = gy[g1 + q];
-          const e2 = gy[g2 + q];
-          const e3 = gy[g3 + q];
-          const u = params[wp + q];
-          g[wp + q] = g[wp + q] + v0 * e0 + v1 * e1 + v2 * e2 + v3 * e3;
-          acc0 += u * e0;
-          acc1 += u * e1;
-          acc2 += u * e2;
-          acc3 += u * e3;
-        }
-        if (gx) {
-          gx[s * P + p] = acc0;
-          gx[(s + 1) * P + p] = acc1;
-          gx[(s + 2) * P + p] = acc2;
-          gx[(s + 3) * P + p] = acc3;
-        }
-      }
-      if (this.bias)
-        for (let q = 0; q < Q; q++) g[b + q] = g[b + q] + gy[g0 + q] + gy[g1 + q] + gy[g2 + q] + gy[g3 + q];
-    }
-    for (; s < rows; s++) {
-      const gs = s * Q;
-      const xs = xo + s * P;
-      for (let p = 0; p < P; p++) {
-        const v = x[xs + p];
-        const wp = w + p * Q;
-        let acc = 0;
-        for (let q = 0; q < Q; q++) {
-          const gq = gy[gs + q];
-          g[wp + q] += v * gq;
-          acc += params[wp + q] * gq;
-        }
-        if (gx) gx[s * P + p] = acc;
-      }
-      if (this.bias) for (let q = 0; q < Q; q++) g[b + q] += gy[gs + q];
-    }
+    this.backwardRows(params, x, xo, gy, gx, g, rows, 1);
   }
 
   /**
@@ -243,11 +184,7 @@ export class LinearLayer implements Layer {
     }
   }
 
-  /**
-   * Adjoint of `forwardJet`, four jet rows per pass over q as in `backward`: g[p, q] adds the rows'
-   * x[r, p] gy[r, q] in row order (left-to-right sums) and the bias (value rows only) after them, so the
-   * bits are those of the plain per-row loop (the tail below).
-   */
+  /** Adjoint of `forwardJet`: the jet rows are rows of one matrix, the bias gets the value rows only. */
   backwardJet(
     params: Float64Array,
     x: Float64Array,
@@ -259,10 +196,27 @@ export class LinearLayer implements Layer {
     shape: JetShape,
     _ctx: JetContext,
   ): void {
+    this.backwardRows(params, x, xo, gy, gx, g, rows * shape.C, shape.C);
+  }
+
+  /**
+   * Weight, bias and input gradients of R rows; the bias gets every `biasEvery`-th row (1 for samples, C for
+   * jet rows). Four rows per pass over q: each weight and gradient entry is loaded once for four rows.
+   * g[p, q] still adds x[r, p] gy[r, q] in row order (left-to-right sums), the bias after them, and each
+   * input gradient sums over q in order, so the bits are those of the plain per-row loop (the tail below).
+   */
+  private backwardRows(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    g: Float64Array,
+    R: number,
+    biasEvery: number,
+  ): void {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
-    const C = shape.C;
-    const R = rows * C;
     let r = 0;
     for (; r + 3 < R; r += 4) {
       const g0 = r * Q;
@@ -301,7 +255,7 @@ export class LinearLayer implements Layer {
       }
       if (this.bias)
         for (let k = 0; k < 4; k++)
-          if ((r + k) % C === 0) {
+          if ((r + k) % biasEvery === 0) {
             const gk = g0 + k * Q;
             for (let q = 0; q < Q; q++) g[b + q] += gy[gk + q];
           }
@@ -320,7 +274,7 @@ export class LinearLayer implements Layer {
         }
         if (gx) gx[r * P + p] = acc;
       }
-      if (this.bias && r % C === 0) for (let q = 0; q < Q; q++) g[b + q] += gy[gs + q];
+      if (this.bias && r % biasEvery === 0) for (let q = 0; q < Q; q++) g[b + q] += gy[gs + q];
     }
   }
 
