@@ -30,6 +30,7 @@ export function poissonSettingsFromCli(o: PoissonCliOptions): PoissonSettings {
         throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${POISSON_ROWS.join(", ")})`);
     s.rows = picked as PoissonRowKey[];
   }
+  if (o.best && !s.rows.includes("best")) s.rows.push("best");
   if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
   if (o.normalize !== undefined) {
     if (o.normalize !== "tanh" && o.normalize !== "none")
@@ -51,6 +52,10 @@ export function registerReproducePoissonInterface(reproduce: Command): void {
     .option("--out <dir>", "output directory", "mlkan-out")
     .option("--json <file>", "also write the result JSON to this file")
     .option("--rows <list>", `rows to run, comma separated: ${POISSON_ROWS.join(", ")}`)
+    .option(
+      "--best",
+      "add mlkan's own row: per-level lr decay 1e-2 -> 1e-3 and 200 L-BFGS polish steps on the last level",
+    )
     .option("--steps <n>", "Adam steps per level (default 1250)")
     .option("--normalize <fn>", "map between the spline layers: tanh (default) or none")
     .option("--no-png", "do not render PNG copies of the plots")

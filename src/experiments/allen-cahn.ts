@@ -30,6 +30,7 @@ import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
 import { fmt } from "../util/format.js";
 import {
   checkTableLines,
+  decayingAdamPerLevel,
   type PinnCheck,
   type PinnExperimentOutput,
   type PinnRow,
@@ -289,25 +290,13 @@ export function runAllenCahn(
 }
 
 /**
- * Adam of the best row, one spec per level: warm-up as the paper, then lr gamma^step reaching `lrEnd` at
- * the end of the level.
+ * Adam of the best row, one spec per level: warm-up as the paper, then lr decaying towards `lrEnd` by
+ * the end of the level (`decayingAdamPerLevel`).
  */
 export function allenCahnBestAdam(b: AllenCahnBest): AdamSpec[] {
-  if (!(b.lr > 0 && b.lrEnd > 0 && b.lrEnd <= b.lr))
-    throw new Error(`Allen-Cahn best: need 0 < lrEnd <= lr, got lr ${b.lr}, lrEnd ${b.lrEnd}`);
   if (b.steps.length !== b.grids.length)
     throw new Error(`Allen-Cahn best: ${b.steps.length} step counts for ${b.grids.length} grids`);
-  return b.steps.map((n) => bestAdam(b, n));
-}
-
-function bestAdam(b: AllenCahnBest, steps: number): AdamSpec {
-  const gamma = (b.lrEnd / b.lr) ** (1 / Math.max(1, steps));
-  return {
-    type: "adam",
-    lr: b.lr,
-    warmup: { steps: 10, startLr: 1e-4 },
-    schedule: { type: "exponential", gamma },
-  };
+  return decayingAdamPerLevel("Allen-Cahn best", b.lr, b.lrEnd, b.steps);
 }
 
 /** The settings as recorded in the result JSON. */

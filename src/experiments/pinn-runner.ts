@@ -8,6 +8,7 @@
  */
 import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
+import type { AdamSpec } from "../optim/factory.js";
 import type { GridFields } from "../problems/pde/jet-terms.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
 import { summarize, unknownEnv } from "../report/result.js";
@@ -240,4 +241,26 @@ export function pinnSplineSpec(
   basis: Basis = "spline",
 ): SplineLayerSpec {
   return { type: "spline", nIn, nOut, order: 4, grid, domain: [-1, 1], basis, initStd };
+}
+
+/**
+ * Adam for each level of a multilevel run, as the paper re-creates it (10-step warm-up from 1e-4), with the
+ * rate then decaying exponentially within the level: `lr * gamma^(step - 10)` after the ramp, with
+ * `gamma = (lrEnd / lr)^(1/n)` for a level of `n` steps (so the level ends at `lrEnd * gamma^-11`, within
+ * a few percent of `lrEnd`). Used by the `best` rows.
+ */
+export function decayingAdamPerLevel(
+  who: string,
+  lr: number,
+  lrEnd: number,
+  steps: readonly number[],
+): AdamSpec[] {
+  if (!(lr > 0 && lrEnd > 0 && lrEnd <= lr))
+    throw new Error(`${who}: need 0 < lrEnd <= lr, got lr ${lr}, lrEnd ${lrEnd}`);
+  return steps.map((n) => ({
+    type: "adam",
+    lr,
+    warmup: { steps: 10, startLr: 1e-4 },
+    schedule: { type: "exponential", gamma: (lrEnd / lr) ** (1 / Math.max(1, n)) },
+  }));
 }

@@ -41,6 +41,20 @@ describe("paper PINN experiments, --quick budgets", () => {
     checkMultilevel(result, "relu-multilevel");
   }, 120_000);
 
+  it("poisson-interface --quick --best: lr decay per level, then the L-BFGS polish on the last level", () => {
+    const s = poissonSettings(true);
+    s.rows = ["best"];
+    const { result, fields } = runPoissonInterface(s);
+    validateResult(result);
+    checkMultilevel(result, "best");
+    expect(Object.keys(fields)).toEqual(["best"]);
+    const row = result.rows.find((r) => pinnRowKey(r) === "best");
+    const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
+    const adamSteps = s.best.steps.reduce((a, b) => a + b, 0);
+    // The polish steps are logged after the last level's Adam steps.
+    expect(h?.step.at(-1)).toBe(adamSteps + s.best.polishSteps);
+  }, 120_000);
+
   it("allen-cahn --quick: valid result, exact refinement, one residual spectrum per level", () => {
     const s = allenCahnSettings(true);
     const out = runAllenCahn(s);
