@@ -54,7 +54,7 @@ export function registerReproducePoissonInterface(reproduce: Command): void {
     .option("--rows <list>", `rows to run, comma separated: ${POISSON_ROWS.join(", ")}`)
     .option(
       "--best",
-      "add mlkan's own row: per-level lr decay 1e-2 -> 1e-3 and 200 L-BFGS polish steps on the last level",
+      "add mlkan's own row: per-level lr decay 1e-2 -> 1e-4, boundary weight 10, 200 L-BFGS polish steps at the end",
     )
     .option("--steps <n>", "Adam steps per level (default 1250)")
     .option("--normalize <fn>", "map between the spline layers: tanh (default) or none")

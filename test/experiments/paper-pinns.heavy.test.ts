@@ -55,6 +55,23 @@ describe("paper PINN experiments, --quick budgets", () => {
     expect(h?.step.at(-1)).toBe(adamSteps + s.best.polishSteps);
   }, 120_000);
 
+  it("poisson-interface best row without its additions (constant lr, gamma_B 1, no polish) is the multilevel row", () => {
+    const s = poissonSettings(true);
+    s.rows = ["multilevel", "best"];
+    s.best = { ...s.best, lrEnd: s.best.lr, boundaryWeight: 1, polishSteps: 0 };
+    const { result } = runPoissonInterface(s);
+    const [ml, best] = ["multilevel", "best"].map((k) => result.rows.find((r) => pinnRowKey(r) === k));
+    expect(best?.metrics.relL2.mean).toBe(ml?.metrics.relL2.mean);
+    expect(best?.metrics.loss.mean).toBe(ml?.metrics.loss.mean);
+    // ... and each addition changes the result.
+    s.rows = ["best"];
+    for (const change of [{ lrEnd: 1e-4 }, { boundaryWeight: 10 }, { polishSteps: 5 }]) {
+      const t = { ...s, best: { ...s.best, ...change } };
+      const r = runPoissonInterface(t).result.rows[0];
+      expect(r.metrics.loss.mean).not.toBe(ml?.metrics.loss.mean);
+    }
+  }, 120_000);
+
   it("allen-cahn --quick: valid result, exact refinement, one residual spectrum per level", () => {
     const s = allenCahnSettings(true);
     const out = runAllenCahn(s);
