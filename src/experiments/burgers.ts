@@ -32,6 +32,7 @@ import { fit as fitModel, type TrainProgress, trainMultilevel } from "../train/t
 import { fmt } from "../util/format.js";
 import {
   checkTableLines,
+  lastLevelPolish,
   levelLossLines,
   type PinnCheck,
   type PinnExperimentOutput,
@@ -262,12 +263,7 @@ function burgersRow(key: BurgersRowKey, s: BurgersSettings): PinnRow<BurgersProb
             optimizer: b.optimizer,
             grids: b.grids,
             steps: b.steps,
-            ...(b.polishSteps > 0 && {
-              polish: {
-                optimizer: { type: "lbfgs", preset: "pykan" },
-                steps: b.grids.map((_, k) => (k === b.grids.length - 1 ? b.polishSteps : 0)),
-              },
-            }),
+            ...lastLevelPolish(b.grids.length, b.polishSteps),
           });
         }
       }

@@ -9,6 +9,7 @@
 import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec } from "../optim/factory.js";
+import type { PolishOptions } from "../train/trainer.js";
 import type { GridFields } from "../problems/pde/jet-terms.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
 import { summarize, unknownEnv } from "../report/result.js";
@@ -263,4 +264,18 @@ export function decayingAdamPerLevel(
     warmup: { steps: 10, startLr: 1e-4 },
     schedule: { type: "exponential", gamma: (lrEnd / lr) ** (1 / Math.max(1, n)) },
   }));
+}
+
+/**
+ * The `polish` option of `trainMultilevel` for the best rows: `steps` L-BFGS steps (pykan preset) after the
+ * last level's Adam steps, none elsewhere; no option at all for `steps = 0`.
+ */
+export function lastLevelPolish(levels: number, steps: number): { polish?: PolishOptions } {
+  if (steps <= 0) return {};
+  return {
+    polish: {
+      optimizer: { type: "lbfgs", preset: "pykan" },
+      steps: Array.from({ length: levels }, (_, k) => (k === levels - 1 ? steps : 0)),
+    },
+  };
 }

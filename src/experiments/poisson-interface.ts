@@ -33,6 +33,7 @@ import { fmt } from "../util/format.js";
 import {
   checkTableLines,
   decayingAdamPerLevel,
+  lastLevelPolish,
   levelLossLines,
   type PinnCheck,
   type PinnExperimentOutput,
@@ -231,12 +232,7 @@ function poissonRow(key: PoissonRowKey, s: PoissonSettings): PinnRow<PoissonInte
             optimizer: poissonBestAdam(b),
             grids: b.grids,
             steps: b.steps,
-            ...(b.polishSteps > 0 && {
-              polish: {
-                optimizer: { type: "lbfgs", preset: "pykan" },
-                steps: b.grids.map((_, k) => (k === b.grids.length - 1 ? b.polishSteps : 0)),
-              },
-            }),
+            ...lastLevelPolish(b.grids.length, b.polishSteps),
           });
         }
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allenCahnBestAdam, allenCahnSettings } from "../../src/experiments/allen-cahn.js";
-import { decayingAdamPerLevel } from "../../src/experiments/pinn-runner.js";
+import { decayingAdamPerLevel, lastLevelPolish } from "../../src/experiments/pinn-runner.js";
 import { poissonBestAdam, poissonSettings } from "../../src/experiments/poisson-interface.js";
 import { createSchedule } from "../../src/optim/schedule.js";
 
@@ -40,5 +40,14 @@ describe("decayingAdamPerLevel (the best rows' per-level lr decay)", () => {
     expect(() => poissonBestAdam({ ...pb, steps: [1, 2] })).toThrow(/2 step counts for 4 grids/);
     const ab = allenCahnSettings(false).best;
     expect(allenCahnBestAdam(ab)).toEqual(decayingAdamPerLevel("a", ab.lr, ab.lrEnd, ab.steps));
+  });
+});
+
+describe("lastLevelPolish (the best rows' L-BFGS polish)", () => {
+  it("polishes only the last level, and not at all for 0 steps", () => {
+    expect(lastLevelPolish(4, 0)).toEqual({});
+    expect(lastLevelPolish(3, 200)).toEqual({
+      polish: { optimizer: { type: "lbfgs", preset: "pykan" }, steps: [0, 0, 200] },
+    });
   });
 });
