@@ -179,6 +179,15 @@ export class ElementwiseLayer implements Layer {
   }
 
   private readonly d = new Float64Array(4);
+  /**
+   * f', f'', f''' per (row, unit) of the last `forwardJet` block, kept for the `backwardJet` of the same
+   * block (the network runs a block's reverse pass right after its forward pass), which then skips
+   * re-evaluating the activation: the same numbers either way. One `backwardJet` consumes it.
+   */
+  private jetCache = new Float64Array(0);
+  private jetCacheX: Float64Array | null = null;
+  private jetCacheXo = -1;
+  private jetCacheRows = -1;
 
   forwardJet(
     _params: Float64Array,
@@ -192,9 +201,18 @@ export class ElementwiseLayer implements Layer {
   ): void {
     const W = this.nIn;
     const { fn, scale, shift, d } = this;
+    if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
+    const cache = this.jetCache;
+    this.jetCacheX = x;
+    this.jetCacheXo = xo;
+    this.jetCacheRows = rows;
     for (let s = 0; s < rows; s++) {
       for (let p = 0; p < W; p++) {
         activationDerivs(fn, x[xo + s * shape.C * W + p], d);
+        const c = 3 * (s * W + p);
+        cache[c] = d[1];
+        cache[c + 1] = d[2];
+        cache[c + 2] = d[3];
         elementwiseJetForward(
           shape,
           x,
@@ -229,10 +247,23 @@ export class ElementwiseLayer implements Layer {
     const W = this.nIn;
     const { fn, scale, d } = this;
     gx.fill(0, 0, rows * shape.C * W);
+    const cached = this.jetCacheX === x && this.jetCacheXo === xo && this.jetCacheRows === rows;
+    this.jetCacheX = null;
+    if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
+    const cache = this.jetCache;
     for (let s = 0; s < rows; s++) {
       for (let p = 0; p < W; p++) {
-        activationDerivs(fn, x[xo + s * shape.C * W + p], d);
-        elementwiseJetBackward(shape, x, xo, gy, gx, W, p, W, p, s, scale * d[1], scale * d[2], scale * d[3]);
+        const c = 3 * (s * W + p);
+        if (!cached) {
+          activationDerivs(fn, x[xo + s * shape.C * W + p], d);
+          cache[c] = d[1];
+          cache[c + 1] = d[2];
+          cache[c + 2] = d[3];
+        }
+        const f1 = scale * cache[c];
+        const f2 = scale * cache[c + 1];
+        const f3 = scale * cache[c + 2];
+        elementwiseJetBackward(shape, x, xo, gy, gx, W, p, W, p, s, f1, f2, f3);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalize } from "../../src/layers/elementwise.js";
+import { ElementwiseLayer, normalize } from "../../src/layers/elementwise.js";
 import { type JetShape, jetShape } from "../../src/layers/jet.js";
 import type { LayerSpec } from "../../src/layers/layer.js";
 import { KAN } from "../../src/model/kan.js";
@@ -373,6 +373,45 @@ describe("parameter gradients of jet-based losses", () => {
       net.jetGradient(x, n, shape, loss, new Float64Array(net.paramCount), { sides }),
     );
     expect(err).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe("elementwise layer: the reverse pass reuses the forward pass's activation derivatives", () => {
+  it("backwardJet gives the same bits with and without the forward pass's cache", () => {
+    const shape = jetShape(
+      {
+        dims: [0, 1],
+        pairs: [
+          [0, 0],
+          [0, 1],
+        ],
+      },
+      3,
+    );
+    for (const fn of ["tanh", "sigmoid", "silu", "relu", "identity"] as const) {
+      const layer = new ElementwiseLayer({ width: 3, fn, scale: 1.5, shift: -0.25 });
+      const rows = 5;
+      const n = rows * shape.C * 3;
+      const rng = new Rng(11);
+      const x = Float64Array.from({ length: n }, () => rng.normal());
+      const gy = Float64Array.from({ length: n }, () => rng.normal());
+      const ctx = { start: 0, sides: null };
+      const y = new Float64Array(n);
+      const empty = new Float64Array(0);
+      const cold = new Float64Array(n);
+      layer.backwardJet(empty, x, 0, gy, cold, empty, rows, shape, ctx); // no forward pass before it
+      layer.forwardJet(empty, x, 0, y, 0, rows, shape, ctx);
+      const warm = new Float64Array(n);
+      layer.backwardJet(empty, x, 0, gy, warm, empty, rows, shape, ctx); // uses the cache
+      expect(Array.from(warm)).toEqual(Array.from(cold));
+      expect(warm.some((v) => v !== 0)).toBe(true);
+      // A forward pass on other inputs invalidates the cache for these.
+      const x2 = x.map((v) => v + 1);
+      layer.forwardJet(empty, x2, 0, y, 0, rows, shape, ctx);
+      const again = new Float64Array(n);
+      layer.backwardJet(empty, x, 0, gy, again, empty, rows, shape, ctx);
+      expect(Array.from(again)).toEqual(Array.from(cold));
+    }
   });
 });
 
