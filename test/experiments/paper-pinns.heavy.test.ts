@@ -80,6 +80,25 @@ describe("paper PINN experiments, --quick budgets", () => {
     expect(out.spectra.multilevel.map((l) => l.grid)).toEqual(s.grids);
   }, 120_000);
 
+  it("allen-cahn fine-only rows: prolongated and direct init with a level's steps, and the multilevel count", () => {
+    const s = allenCahnSettings(true);
+    s.rows = ["fine", "fine-direct", "fine-long"];
+    const { result } = runAllenCahn(s);
+    validateResult(result);
+    const last = (key: string) => {
+      const row = result.rows.find((r) => pinnRowKey(r) === key);
+      const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
+      return { steps: h?.step.at(-1), params: row?.params };
+    };
+    const total = s.stepsPerLevel * s.grids.length;
+    expect(last("fine")).toEqual({ steps: s.stepsPerLevel, params: last("fine-long").params });
+    expect(last("fine-direct").steps).toBe(s.stepsPerLevel);
+    expect(last("fine-long").steps).toBe(total);
+    // Prolongated and direct init start from different models.
+    const loss = (key: string) => result.rows.find((r) => pinnRowKey(r) === key)?.metrics.loss.mean;
+    expect(loss("fine")).not.toBe(loss("fine-direct"));
+  }, 120_000);
+
   it("allen-cahn --quick --best: valid result, exact refinement, periodic inputs, causal weights", () => {
     const s = allenCahnSettings(true);
     s.rows = ["best"];
