@@ -305,118 +305,214 @@ interface TermSettings {
   residualOut: Float64Array | undefined;
 }
 
-/** The JetBlockLoss of a compiled residual, with a descriptor from which a worker can rebuild it. */
+/** Operation codes of the compiled tape (index into this list). */
+const OPS: readonly Op[] = [
+  "jet",
+  "data",
+  "const",
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "neg",
+  "sin",
+  "cos",
+  "exp",
+  "tanh",
+  "powi",
+];
+const NO_DATA = new Float64Array(0);
+
+/**
+ * The JetBlockLoss of a compiled residual, with a descriptor from which a worker can rebuild it.
+ *
+ * The tape runs node by node over all residuals of a block (values `val[t * cap + r]`), so the dispatch
+ * on the operation is paid once per node and block, not once per point. Each residual's arithmetic is
+ * the scalar tape's, in the same order (forward: nodes ascending; reverse: nodes descending, an adjoint
+ * of 0 skipped), so the values and the jet gradient do not depend on the block size.
+ */
 function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
   const { shape, nOut, group, pointWeights, residualOut } = st;
   const count = st.n / group;
   const scale = st.reduce === "mean" ? st.weight / count : st.weight;
   const L = nodes.length;
-  const val = new Float64Array(L);
-  const adj = new Float64Array(L);
   const width = shape.C * nOut;
+  const rowStride = group * width;
+  const op = Int32Array.from(nodes, (nd) => OPS.indexOf(nd.op));
+  const A = Int32Array.from(nodes, (nd) => nd.a);
+  const B = Int32Array.from(nodes, (nd) => nd.b);
+  const K = Float64Array.from(nodes, (nd) => nd.k);
+  const jetOffset = Int32Array.from(nodes, (nd) => (nd.op === "jet" ? nd.at * width + nd.k : 0));
+  const data = nodes.map((nd) => nd.data ?? NO_DATA);
+  const dataStride = Int32Array.from(nodes, (nd) => nd.dataStride);
+  const dataCol = Int32Array.from(nodes, (nd) => nd.dataCol);
+  const root = L - 1;
+  // Residuals per block; grows (allocates) only when a call brings more rows than any before.
+  let cap = 0;
+  let val = new Float64Array(0);
+  let adj = new Float64Array(0);
   const loss: JetBlockLoss = (jet, gJet, start, rows) => {
     gJet.fill(0, 0, rows * width);
-    let sum = 0;
-    for (let s0 = 0; s0 < rows; s0 += group) {
-      const i = (start + s0) / group;
-      // Forward over the tape.
-      for (let t = 0; t < L; t++) {
-        const nd = nodes[t];
-        switch (nd.op) {
-          case "jet":
-            val[t] = jet[(s0 + nd.at) * width + nd.k];
-            break;
-          case "data":
-            val[t] = (nd.data as ArrayLike<number>)[i * nd.dataStride + nd.dataCol];
-            break;
-          case "const":
-            val[t] = nd.k;
-            break;
-          case "add":
-            val[t] = val[nd.a] + val[nd.b];
-            break;
-          case "sub":
-            val[t] = val[nd.a] - val[nd.b];
-            break;
-          case "mul":
-            val[t] = val[nd.a] * val[nd.b];
-            break;
-          case "div":
-            val[t] = val[nd.a] / val[nd.b];
-            break;
-          case "neg":
-            val[t] = -val[nd.a];
-            break;
-          case "sin":
-            val[t] = Math.sin(val[nd.a]);
-            break;
-          case "cos":
-            val[t] = Math.cos(val[nd.a]);
-            break;
-          case "exp":
-            val[t] = Math.exp(val[nd.a]);
-            break;
-          case "tanh":
-            val[t] = Math.tanh(val[nd.a]);
-            break;
-          case "powi":
-            val[t] = val[nd.a] ** nd.k;
-            break;
+    const R = Math.ceil(rows / group);
+    if (R > cap) {
+      cap = Math.max(R, 64);
+      val = new Float64Array(L * cap);
+      adj = new Float64Array(L * cap);
+    }
+    const i0 = start / group;
+    // Forward over the tape, all residuals of the block per node.
+    for (let t = 0; t < L; t++) {
+      const o = t * cap;
+      const a = A[t] * cap;
+      const b = B[t] * cap;
+      switch (op[t]) {
+        case 0: {
+          const off = jetOffset[t];
+          for (let r = 0; r < R; r++) val[o + r] = jet[r * rowStride + off];
+          break;
+        }
+        case 1: {
+          const d = data[t];
+          const ds = dataStride[t];
+          const dc = dataCol[t];
+          for (let r = 0; r < R; r++) val[o + r] = d[(i0 + r) * ds + dc];
+          break;
+        }
+        case 2:
+          val.fill(K[t], o, o + R);
+          break;
+        case 3:
+          for (let r = 0; r < R; r++) val[o + r] = val[a + r] + val[b + r];
+          break;
+        case 4:
+          for (let r = 0; r < R; r++) val[o + r] = val[a + r] - val[b + r];
+          break;
+        case 5:
+          for (let r = 0; r < R; r++) val[o + r] = val[a + r] * val[b + r];
+          break;
+        case 6:
+          for (let r = 0; r < R; r++) val[o + r] = val[a + r] / val[b + r];
+          break;
+        case 7:
+          for (let r = 0; r < R; r++) val[o + r] = -val[a + r];
+          break;
+        case 8:
+          for (let r = 0; r < R; r++) val[o + r] = Math.sin(val[a + r]);
+          break;
+        case 9:
+          for (let r = 0; r < R; r++) val[o + r] = Math.cos(val[a + r]);
+          break;
+        case 10:
+          for (let r = 0; r < R; r++) val[o + r] = Math.exp(val[a + r]);
+          break;
+        case 11:
+          for (let r = 0; r < R; r++) val[o + r] = Math.tanh(val[a + r]);
+          break;
+        case 12: {
+          const k = K[t];
+          for (let r = 0; r < R; r++) val[o + r] = val[a + r] ** k;
+          break;
         }
       }
-      const r = val[L - 1];
-      if (residualOut) residualOut[i] = r;
-      const lam = pointWeights ? pointWeights[i] : 1;
-      const lr = lam * r;
+    }
+    // The loss and the seed of the reverse pass: d(scale (lam r)^2)/dr = 2 scale lam^2 r.
+    adj.fill(0, 0, L * cap);
+    let sum = 0;
+    const ro = root * cap;
+    for (let r = 0; r < R; r++) {
+      const res = val[ro + r];
+      if (residualOut) residualOut[i0 + r] = res;
+      const lam = pointWeights ? pointWeights[i0 + r] : 1;
+      const lr = lam * res;
       sum += lr * lr;
-      // Reverse over the tape: d(scale (lam r)^2)/dr = 2 scale lam^2 r.
-      adj.fill(0);
-      adj[L - 1] = 2 * scale * lam * lr;
-      for (let t = L - 1; t >= 0; t--) {
-        const nd = nodes[t];
-        const g = adj[t];
-        if (g === 0) continue;
-        switch (nd.op) {
-          case "jet":
-            gJet[(s0 + nd.at) * width + nd.k] += g;
-            break;
-          case "add":
-            adj[nd.a] += g;
-            adj[nd.b] += g;
-            break;
-          case "sub":
-            adj[nd.a] += g;
-            adj[nd.b] -= g;
-            break;
-          case "mul":
-            adj[nd.a] += g * val[nd.b];
-            adj[nd.b] += g * val[nd.a];
-            break;
-          case "div":
-            adj[nd.a] += g / val[nd.b];
-            adj[nd.b] -= (g * val[t]) / val[nd.b];
-            break;
-          case "neg":
-            adj[nd.a] -= g;
-            break;
-          case "sin":
-            adj[nd.a] += g * Math.cos(val[nd.a]);
-            break;
-          case "cos":
-            adj[nd.a] -= g * Math.sin(val[nd.a]);
-            break;
-          case "exp":
-            adj[nd.a] += g * val[t];
-            break;
-          case "tanh":
-            adj[nd.a] += g * (1 - val[t] * val[t]);
-            break;
-          case "powi":
-            adj[nd.a] += nd.k === 0 ? 0 : g * nd.k * val[nd.a] ** (nd.k - 1);
-            break;
-          default:
-            break;
+      adj[ro + r] = 2 * scale * lam * lr;
+    }
+    // Reverse over the tape, nodes descending.
+    for (let t = root; t >= 0; t--) {
+      const o = t * cap;
+      const a = A[t] * cap;
+      const b = B[t] * cap;
+      switch (op[t]) {
+        case 0: {
+          const off = jetOffset[t];
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) gJet[r * rowStride + off] += g;
+          }
+          break;
         }
+        case 3:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g === 0) continue;
+            adj[a + r] += g;
+            adj[b + r] += g;
+          }
+          break;
+        case 4:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g === 0) continue;
+            adj[a + r] += g;
+            adj[b + r] -= g;
+          }
+          break;
+        case 5:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g === 0) continue;
+            adj[a + r] += g * val[b + r];
+            adj[b + r] += g * val[a + r];
+          }
+          break;
+        case 6:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g === 0) continue;
+            adj[a + r] += g / val[b + r];
+            adj[b + r] -= (g * val[o + r]) / val[b + r];
+          }
+          break;
+        case 7:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) adj[a + r] -= g;
+          }
+          break;
+        case 8:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) adj[a + r] += g * Math.cos(val[a + r]);
+          }
+          break;
+        case 9:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) adj[a + r] -= g * Math.sin(val[a + r]);
+          }
+          break;
+        case 10:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) adj[a + r] += g * val[o + r];
+          }
+          break;
+        case 11:
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) adj[a + r] += g * (1 - val[o + r] * val[o + r]);
+          }
+          break;
+        case 12: {
+          const k = K[t];
+          for (let r = 0; r < R; r++) {
+            const g = adj[o + r];
+            if (g !== 0) adj[a + r] += k === 0 ? 0 : g * k * val[a + r] ** (k - 1);
+          }
+          break;
+        }
+        default:
+          break;
       }
     }
     return scale * sum;

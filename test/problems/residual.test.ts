@@ -82,6 +82,59 @@ describe("residual expressions", () => {
     expect(g[0]).toBeCloseTo((2 * 0.25 * 2) / 2, 15);
   });
 
+  it("the tape equals the residual written by hand, bit for bit, whatever the block size", () => {
+    // Allen-Cahn: r = u_t - D u_xx + 5 u^3 - 5 u with RBA weights, on dims (x, t), pair (x, x): C = 4.
+    const shape = jetShape({ dims: [0, 1], pairs: [[0, 0]] }, 2);
+    const D = 1e-4;
+    const e = residual(shape);
+    const r = e.d(1).sub(e.d2(0, 0).mul(D)).add(e.u().pow(3).mul(5)).sub(e.u().mul(5));
+    const n = 200; // three full blocks of 64 and a partial one of 8
+    const rng = new Rng(7);
+    const jet = rng.fillNormal(new Float64Array(n * shape.C), 0, 1);
+    const lam = rng.fillUniform(new Float64Array(n), 0.5, 2);
+    const out = new Float64Array(n);
+    const loss = jetTermLoss({ shape, nOut: 1, n, residual: r, pointWeights: lam, residualOut: out });
+    // By hand, in the tape's order of operations.
+    const scale = 1 / n;
+    const gHand = new Float64Array(jet.length);
+    let sumHand = 0;
+    for (let i = 0; i < n; i++) {
+      const [u, , ut, uxx] = jet.subarray(4 * i, 4 * i + 4);
+      const res = ut - uxx * D + u ** 3 * 5 - u * 5;
+      const lr = lam[i] * res;
+      sumHand += lr * lr;
+      const g = 2 * scale * lam[i] * lr;
+      // The tape's reverse order: - u * 5 first, then (u^3) * 5, then - u_xx D, then u_t.
+      let gu = -g * 5;
+      gu += g * 5 * 3 * u ** 2;
+      gHand[4 * i] = gu;
+      gHand[4 * i + 3] = -g * D;
+      gHand[4 * i + 2] = g;
+    }
+    const blocks = [
+      [0, n],
+      [0, 64, 128, 192, n],
+      [0, 8, 72, 136, 200],
+    ];
+    for (const cuts of blocks) {
+      const g = new Float64Array(jet.length);
+      let sum = 0;
+      for (let b = 0; b + 1 < cuts.length; b++) {
+        const [a, z] = [cuts[b], cuts[b + 1]];
+        sum += loss(jet.subarray(a * 4), g.subarray(a * 4), a, z - a);
+      }
+      for (let i = 0; i < n; i++) {
+        const [u, , ut, uxx] = jet.subarray(4 * i, 4 * i + 4);
+        expect(out[i]).toBe(ut - uxx * D + u ** 3 * 5 - u * 5);
+      }
+      expect(g).toEqual(gHand);
+      // Block sums add in another order: equal up to rounding.
+      expect(Math.abs(sum - scale * sumHand)).toBeLessThanOrEqual(1e-14 * scale * sumHand);
+    }
+    // One call over all rows sums in the same order as the hand loop.
+    expect(loss(jet, new Float64Array(jet.length), 0, n)).toBe(scale * sumHand);
+  });
+
   it("rejects bad use with clear messages", () => {
     const shape = jetShape({ pairs: [[0, 0]] }, 2);
     const e = residual(shape);
