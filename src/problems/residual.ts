@@ -305,7 +305,7 @@ interface TermSettings {
   residualOut: Float64Array | undefined;
 }
 
-/** Operation codes of the compiled tape (index into this list). */
+/** Operation codes of the compiled tape: the index into this list (the `case` labels below). */
 const OPS: readonly Op[] = [
   "jet",
   "data",
@@ -367,48 +367,51 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
       const b = B[t] * cap;
       switch (op[t]) {
         case 0: {
+          // jet
           const off = jetOffset[t];
           for (let r = 0; r < R; r++) val[o + r] = jet[r * rowStride + off];
           break;
         }
         case 1: {
+          // data
           const d = data[t];
           const ds = dataStride[t];
           const dc = dataCol[t];
           for (let r = 0; r < R; r++) val[o + r] = d[(i0 + r) * ds + dc];
           break;
         }
-        case 2:
+        case 2: // const
           val.fill(K[t], o, o + R);
           break;
-        case 3:
+        case 3: // add
           for (let r = 0; r < R; r++) val[o + r] = val[a + r] + val[b + r];
           break;
-        case 4:
+        case 4: // sub
           for (let r = 0; r < R; r++) val[o + r] = val[a + r] - val[b + r];
           break;
-        case 5:
+        case 5: // mul
           for (let r = 0; r < R; r++) val[o + r] = val[a + r] * val[b + r];
           break;
-        case 6:
+        case 6: // div
           for (let r = 0; r < R; r++) val[o + r] = val[a + r] / val[b + r];
           break;
-        case 7:
+        case 7: // neg
           for (let r = 0; r < R; r++) val[o + r] = -val[a + r];
           break;
-        case 8:
+        case 8: // sin
           for (let r = 0; r < R; r++) val[o + r] = Math.sin(val[a + r]);
           break;
-        case 9:
+        case 9: // cos
           for (let r = 0; r < R; r++) val[o + r] = Math.cos(val[a + r]);
           break;
-        case 10:
+        case 10: // exp
           for (let r = 0; r < R; r++) val[o + r] = Math.exp(val[a + r]);
           break;
-        case 11:
+        case 11: // tanh
           for (let r = 0; r < R; r++) val[o + r] = Math.tanh(val[a + r]);
           break;
         case 12: {
+          // powi
           const k = K[t];
           for (let r = 0; r < R; r++) val[o + r] = val[a + r] ** k;
           break;
@@ -416,7 +419,7 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
       }
     }
     // The loss and the seed of the reverse pass: d(scale (lam r)^2)/dr = 2 scale lam^2 r.
-    adj.fill(0, 0, L * cap);
+    for (let t = 0; t < root; t++) adj.fill(0, t * cap, t * cap + R);
     let sum = 0;
     const ro = root * cap;
     for (let r = 0; r < R; r++) {
@@ -434,6 +437,7 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
       const b = B[t] * cap;
       switch (op[t]) {
         case 0: {
+          // jet
           const off = jetOffset[t];
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
@@ -441,7 +445,7 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
           }
           break;
         }
-        case 3:
+        case 3: // add
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g === 0) continue;
@@ -449,7 +453,7 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
             adj[b + r] += g;
           }
           break;
-        case 4:
+        case 4: // sub
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g === 0) continue;
@@ -457,7 +461,7 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
             adj[b + r] -= g;
           }
           break;
-        case 5:
+        case 5: // mul
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g === 0) continue;
@@ -465,7 +469,7 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
             adj[b + r] += g * val[a + r];
           }
           break;
-        case 6:
+        case 6: // div
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g === 0) continue;
@@ -473,37 +477,38 @@ function buildTermLoss(nodes: Node[], st: TermSettings): JetBlockLoss {
             adj[b + r] -= (g * val[o + r]) / val[b + r];
           }
           break;
-        case 7:
+        case 7: // neg
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g !== 0) adj[a + r] -= g;
           }
           break;
-        case 8:
+        case 8: // sin
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g !== 0) adj[a + r] += g * Math.cos(val[a + r]);
           }
           break;
-        case 9:
+        case 9: // cos
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g !== 0) adj[a + r] -= g * Math.sin(val[a + r]);
           }
           break;
-        case 10:
+        case 10: // exp
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g !== 0) adj[a + r] += g * val[o + r];
           }
           break;
-        case 11:
+        case 11: // tanh
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
             if (g !== 0) adj[a + r] += g * (1 - val[o + r] * val[o + r]);
           }
           break;
         case 12: {
+          // powi
           const k = K[t];
           for (let r = 0; r < R; r++) {
             const g = adj[o + r];
