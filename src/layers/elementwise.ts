@@ -8,7 +8,7 @@
 import type { Rng } from "../util/random.js";
 import { requireDomain, requireFinite, requireInteger } from "../util/validate.js";
 import type { JetContext, JetShape } from "./jet.js";
-import { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
+import { elementwiseJetBackwardBlock, elementwiseJetForwardBlock } from "./jet-channels.js";
 import type { ActivationFn, ElementwiseLayerSpec, Layer } from "./layer.js";
 
 const FNS: readonly ActivationFn[] = ["tanh", "sigmoid", "relu", "silu", "identity"];
@@ -67,6 +67,72 @@ export function sigmoid(x: number): number {
 }
 
 /**
+ * The activation's jet factors over a block in jet layout (sample s, unit p at x[xo + s C W + p]): writes
+ * scale f', scale f'', scale f''' to f[3 (s W + p) ..] and, when y is given, the value channel
+ * y[yo + s C W + p] = shift + scale f. One loop per function; each number is computed with the
+ * operations of `activationDerivs` in its order (the same bits).
+ */
+export function activationJetDerivs(
+  fn: ActivationFn,
+  scale: number,
+  shift: number,
+  x: Float64Array,
+  xo: number,
+  C: number,
+  W: number,
+  rows: number,
+  y: Float64Array | null,
+  yo: number,
+  f: Float64Array,
+): void {
+  const d = JET_DERIVS;
+  for (let s = 0; s < rows; s++) {
+    const xs = xo + s * C * W;
+    const ys = yo + s * C * W;
+    const fs = 3 * s * W;
+    for (let p = 0; p < W; p++) {
+      const v = x[xs + p];
+      let d0: number;
+      let d1: number;
+      let d2: number;
+      let d3: number;
+      switch (fn) {
+        case "tanh": {
+          const t = Math.tanh(v);
+          const u = 1 - t * t;
+          d0 = t;
+          d1 = u;
+          d2 = -2 * t * u;
+          d3 = u * (6 * t * t - 2);
+          break;
+        }
+        case "sigmoid": {
+          const sg = sigmoid(v);
+          const e1 = sg * (1 - sg);
+          d0 = sg;
+          d1 = e1;
+          d2 = e1 * (1 - 2 * sg);
+          d3 = e1 * (1 - 6 * e1);
+          break;
+        }
+        default:
+          activationDerivs(fn, v, d);
+          d0 = d[0];
+          d1 = d[1];
+          d2 = d[2];
+          d3 = d[3];
+      }
+      if (y) y[ys + p] = shift + scale * d0;
+      const c = fs + 3 * p;
+      f[c] = scale * d1;
+      f[c + 1] = scale * d2;
+      f[c + 2] = scale * d3;
+    }
+  }
+}
+const JET_DERIVS = new Float64Array(4);
+
+/**
  * Parameter-free elementwise layer y = shift + scale f(x) (activations and the normalisations onto a spline
  * domain).
  */
@@ -94,6 +160,7 @@ export class ElementwiseLayer implements Layer {
     this.scale = spec.scale;
     this.shift = spec.shift;
     this.label = spec.label;
+    this.g0 = new Float64Array(this.nIn);
   }
 
   init(_params: Float64Array, _rng: Rng): void {}
@@ -178,16 +245,18 @@ export class ElementwiseLayer implements Layer {
     }
   }
 
-  private readonly d = new Float64Array(4);
   /**
-   * f', f'', f''' per (row, unit) of the last `forwardJet` block, kept for the `backwardJet` of the same
-   * block (the network runs a block's reverse pass right after its forward pass), which then skips
-   * re-evaluating the activation: the same numbers either way. One `backwardJet` consumes it.
+   * scale f', scale f'', scale f''' per (row, unit) of the last `forwardJet` block, kept for the
+   * `backwardJet` of the same block (the network runs a block's reverse pass right after its forward
+   * pass), which then skips re-evaluating the activation: the same numbers either way. One `backwardJet`
+   * consumes it.
    */
   private jetCache = new Float64Array(0);
   private jetCacheX: Float64Array | null = null;
   private jetCacheXo = -1;
   private jetCacheRows = -1;
+  /** Per-unit value-gradient sums of one sample in `backwardJet`. */
+  private readonly g0: Float64Array;
 
   forwardJet(
     _params: Float64Array,
@@ -200,36 +269,12 @@ export class ElementwiseLayer implements Layer {
     _ctx: JetContext,
   ): void {
     const W = this.nIn;
-    const { fn, scale, shift, d } = this;
     if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
-    const cache = this.jetCache;
     this.jetCacheX = x;
     this.jetCacheXo = xo;
     this.jetCacheRows = rows;
-    for (let s = 0; s < rows; s++) {
-      for (let p = 0; p < W; p++) {
-        activationDerivs(fn, x[xo + s * shape.C * W + p], d);
-        const c = 3 * (s * W + p);
-        cache[c] = d[1];
-        cache[c + 1] = d[2];
-        cache[c + 2] = d[3];
-        elementwiseJetForward(
-          shape,
-          x,
-          xo,
-          y,
-          yo,
-          W,
-          p,
-          W,
-          p,
-          s,
-          shift + scale * d[0],
-          scale * d[1],
-          scale * d[2],
-        );
-      }
-    }
+    activationJetDerivs(this.fn, this.scale, this.shift, x, xo, shape.C, W, rows, y, yo, this.jetCache);
+    elementwiseJetForwardBlock(shape, x, xo, y, yo, rows, W, this.jetCache);
   }
 
   backwardJet(
@@ -245,27 +290,13 @@ export class ElementwiseLayer implements Layer {
   ): void {
     if (!gx) return;
     const W = this.nIn;
-    const { fn, scale, d } = this;
-    gx.fill(0, 0, rows * shape.C * W);
     const cached = this.jetCacheX === x && this.jetCacheXo === xo && this.jetCacheRows === rows;
     this.jetCacheX = null;
-    if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
-    const cache = this.jetCache;
-    for (let s = 0; s < rows; s++) {
-      for (let p = 0; p < W; p++) {
-        const c = 3 * (s * W + p);
-        if (!cached) {
-          activationDerivs(fn, x[xo + s * shape.C * W + p], d);
-          cache[c] = d[1];
-          cache[c + 1] = d[2];
-          cache[c + 2] = d[3];
-        }
-        const f1 = scale * cache[c];
-        const f2 = scale * cache[c + 1];
-        const f3 = scale * cache[c + 2];
-        elementwiseJetBackward(shape, x, xo, gy, gx, W, p, W, p, s, f1, f2, f3);
-      }
+    if (!cached) {
+      if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
+      activationJetDerivs(this.fn, this.scale, this.shift, x, xo, shape.C, W, rows, null, 0, this.jetCache);
     }
+    elementwiseJetBackwardBlock(shape, x, xo, gy, gx, rows, W, this.jetCache, this.g0);
   }
 
   toSpec(): ElementwiseLayerSpec {

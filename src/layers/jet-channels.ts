@@ -198,3 +198,97 @@ export function jetChannelsInputGrad(
     gx[gxb + (1 + pairL[m]) * P] += acc2 * scratch[dx + pairK[m]];
   }
 }
+
+/**
+ * `elementwiseJetForward` for every unit of a block at once, where input and output share the width W
+ * (the elementwise layer): the derivative channels of `rows` samples from the scaled f', f'' per (sample,
+ * unit) in `f` (stride 3: scale f', scale f'', scale f'''). The value channel is the caller's. Channel by
+ * channel over contiguous units, with each element's operations those of `elementwiseJetForward` in its
+ * order, so the bits are the same.
+ */
+export function elementwiseJetForwardBlock(
+  shape: JetShape,
+  x: Float64Array,
+  xo: number,
+  y: Float64Array,
+  yo: number,
+  rows: number,
+  W: number,
+  f: Float64Array,
+): void {
+  const { C, D, M, pairK, pairL } = shape;
+  for (let s = 0; s < rows; s++) {
+    const xb = xo + s * C * W;
+    const yb = yo + s * C * W;
+    const fb = 3 * s * W;
+    for (let k = 0; k < D; k++) {
+      const xk = xb + (1 + k) * W;
+      const yk = yb + (1 + k) * W;
+      for (let p = 0; p < W; p++) y[yk + p] = f[fb + 3 * p] * x[xk + p];
+    }
+    for (let m = 0; m < M; m++) {
+      const xk = xb + (1 + pairK[m]) * W;
+      const xl = xb + (1 + pairL[m]) * W;
+      const xm = xb + (1 + D + m) * W;
+      const ym = yb + (1 + D + m) * W;
+      for (let p = 0; p < W; p++) {
+        const c = fb + 3 * p;
+        y[ym + p] = f[c + 1] * x[xk + p] * x[xl + p] + f[c] * x[xm + p];
+      }
+    }
+  }
+}
+
+/**
+ * Reverse of `elementwiseJetForwardBlock`: writes dLoss/d(input channels) of the block into gx (zeroed
+ * first) from gy, with `g0` a scratch of at least W entries. Each element gets the operations of
+ * `elementwiseJetBackward` in its order (value gradient: f' term, then the first-derivative terms in k
+ * order, then the pair terms in m order), so the bits are the same.
+ */
+export function elementwiseJetBackwardBlock(
+  shape: JetShape,
+  x: Float64Array,
+  xo: number,
+  gy: Float64Array,
+  gx: Float64Array,
+  rows: number,
+  W: number,
+  f: Float64Array,
+  g0: Float64Array,
+): void {
+  const { C, D, M, pairK, pairL } = shape;
+  gx.fill(0, 0, rows * C * W);
+  for (let s = 0; s < rows; s++) {
+    const xb = xo + s * C * W;
+    const gb = s * C * W;
+    const fb = 3 * s * W;
+    for (let p = 0; p < W; p++) g0[p] = gy[gb + p] * f[fb + 3 * p];
+    for (let k = 0; k < D; k++) {
+      const ck = (1 + k) * W;
+      for (let p = 0; p < W; p++) {
+        const c = fb + 3 * p;
+        const gk = gy[gb + ck + p];
+        g0[p] += gk * f[c + 1] * x[xb + ck + p];
+        gx[gb + ck + p] += gk * f[c];
+      }
+    }
+    for (let m = 0; m < M; m++) {
+      const ck = (1 + pairK[m]) * W;
+      const cl = (1 + pairL[m]) * W;
+      const cm = (1 + D + m) * W;
+      for (let p = 0; p < W; p++) {
+        const c = fb + 3 * p;
+        const f1 = f[c];
+        const f2 = f[c + 1];
+        const gm = gy[gb + cm + p];
+        const dk = x[xb + ck + p];
+        const dl = x[xb + cl + p];
+        g0[p] += gm * (f[c + 2] * dk * dl + f2 * x[xb + cm + p]);
+        gx[gb + cm + p] += gm * f1;
+        gx[gb + ck + p] += gm * f2 * dl;
+        gx[gb + cl + p] += gm * f2 * dk;
+      }
+    }
+    for (let p = 0; p < W; p++) gx[gb + p] += g0[p];
+  }
+}

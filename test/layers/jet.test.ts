@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ElementwiseLayer, normalize } from "../../src/layers/elementwise.js";
+import { activationDerivs, ElementwiseLayer, normalize } from "../../src/layers/elementwise.js";
+import { elementwiseJetBackward, elementwiseJetForward } from "../../src/layers/jet-channels.js";
 import { type JetShape, jetShape } from "../../src/layers/jet.js";
 import type { LayerSpec } from "../../src/layers/layer.js";
 import { KAN } from "../../src/model/kan.js";
@@ -411,6 +412,52 @@ describe("elementwise layer: the reverse pass reuses the forward pass's activati
       const again = new Float64Array(n);
       layer.backwardJet(empty, x, 0, gy, again, empty, rows, shape, ctx);
       expect(Array.from(again)).toEqual(Array.from(cold));
+    }
+  });
+});
+
+describe("elementwise layer: block jet kernels equal the per-unit chain rule bit for bit", () => {
+  it("forwardJet and backwardJet match elementwiseJetForward / elementwiseJetBackward unit by unit", () => {
+    // Diagonal and mixed pairs, with a repeated index (0, 0) so both pair updates hit one channel.
+    const shape = jetShape(
+      {
+        dims: [0, 1, 2],
+        pairs: [
+          [0, 0],
+          [0, 1],
+          [2, 1],
+        ],
+      },
+      3,
+    );
+    const W = 4;
+    const rows = 6;
+    const n = rows * shape.C * W;
+    const ctx = { start: 0, sides: null };
+    const empty = new Float64Array(0);
+    const d = new Float64Array(4);
+    for (const fn of ["tanh", "sigmoid", "silu", "relu", "identity"] as const) {
+      const layer = new ElementwiseLayer({ width: W, fn, scale: 1.5, shift: -0.25 });
+      const rng = new Rng(23);
+      const x = Float64Array.from({ length: n }, () => 2 * rng.normal());
+      const gy = Float64Array.from({ length: n }, () => rng.normal());
+      const y = new Float64Array(n);
+      layer.forwardJet(empty, x, 0, y, 0, rows, shape, ctx);
+      const gx = new Float64Array(n);
+      layer.backwardJet(empty, x, 0, gy, gx, empty, rows, shape, ctx);
+      const yRef = new Float64Array(n);
+      const gxRef = new Float64Array(n);
+      for (let s = 0; s < rows; s++)
+        for (let p = 0; p < W; p++) {
+          activationDerivs(fn, x[s * shape.C * W + p], d);
+          const [f0, f1, f2, f3] = [-0.25 + 1.5 * d[0], 1.5 * d[1], 1.5 * d[2], 1.5 * d[3]];
+          elementwiseJetForward(shape, x, 0, yRef, 0, W, p, W, p, s, f0, f1, f2);
+          elementwiseJetBackward(shape, x, 0, gy, gxRef, W, p, W, p, s, f1, f2, f3);
+        }
+      expect(Object.is(y[0], yRef[0])).toBe(true);
+      expect(Array.from(y)).toEqual(Array.from(yRef));
+      expect(Array.from(gx)).toEqual(Array.from(gxRef));
+      expect(gx.some((v) => v !== 0)).toBe(true);
     }
   });
 });
