@@ -8,6 +8,7 @@ import type { Rng } from "../util/random.js";
 import { requireInteger, requireParamCount } from "../util/validate.js";
 import type { JetContext, JetShape } from "./jet.js";
 import type { Layer, LinearLayerSpec } from "./layer.js";
+import { sharedArena } from "./wasm/kernels.js";
 
 /** Dense layer y = W x (+ b), initialised like PyTorch's nn.Linear (U(+-1/sqrt(nIn))). */
 export class LinearLayer implements Layer {
@@ -48,7 +49,9 @@ export class LinearLayer implements Layer {
   ): void {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
-    for (let s = 0; s < rows; s++) {
+    // The WASM kernel takes whole blocks of four samples (the same sums, see forwardJet); JS the rest.
+    const s0 = this.wasmForward(params, x, xo, y, yo, rows, 1);
+    for (let s = s0; s < rows; s++) {
       const ys = yo + s * Q;
       if (this.bias) for (let q = 0; q < Q; q++) y[ys + q] = params[b + q];
       else for (let q = 0; q < Q; q++) y[ys + q] = 0;
@@ -56,7 +59,7 @@ export class LinearLayer implements Layer {
     // Two samples and four inputs per pass over q: each weight load serves two samples and each output
     // load four inputs. Every y[s, q] still adds v_p W[p, q] in p order, one rounding at a time (the
     // left-to-right sums below), so the bits are those of the plain loop `y += v W[p]` for p = 0..P-1.
-    let s = 0;
+    let s = s0;
     for (; s + 1 < rows; s += 2) {
       const y0 = yo + s * Q;
       const y1 = y0 + Q;
@@ -123,7 +126,8 @@ export class LinearLayer implements Layer {
    * Every jet channel maps linearly through W; the bias enters the value channel only. The jet rows
    * (sample s, channel c) are the rows s * C + c of one matrix, taken four at a time with the sums held in
    * registers: each y[r, q] still adds x[r, p] W[p, q] in p order, one rounding at a time, so the bits are
-   * those of the plain loop `y += v W[p]` (the tail below).
+   * those of the plain loop `y += v W[p]` (the tail below). In a network's WASM memory the blocks of four
+   * run in linear.wat (two outputs per f64x2 instruction, the same operations per output).
    */
   forwardJet(
     params: Float64Array,
@@ -140,7 +144,7 @@ export class LinearLayer implements Layer {
     const C = shape.C;
     const R = rows * C;
     const bias = this.bias;
-    let r = 0;
+    let r = this.wasmForward(params, x, xo, y, yo, R, C);
     for (; r + 3 < R; r += 4) {
       const x0 = xo + r * P;
       const x1 = x0 + P;
@@ -218,6 +222,26 @@ export class LinearLayer implements Layer {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
     let r = 0;
+    const k = sharedArena(params, x, gy, g, gx);
+    if (k !== undefined) {
+      // Whole blocks of four rows in linear.wat: the same sums in the same order.
+      r = R - (R % 4);
+      const gb = g.byteOffset;
+      k.linBwd(
+        P,
+        Q,
+        params.byteOffset + 8 * w,
+        gb + 8 * b,
+        x.byteOffset + 8 * xo,
+        gy.byteOffset,
+        gx === null ? 0 : gx.byteOffset,
+        gx === null ? 0 : 1,
+        gb + 8 * w,
+        r,
+        biasEvery,
+        this.bias ? 1 : 0,
+      );
+    }
     for (; r + 3 < R; r += 4) {
       const g0 = r * Q;
       const g1 = g0 + Q;
@@ -276,6 +300,39 @@ export class LinearLayer implements Layer {
       }
       if (this.bias && r % biasEvery === 0) for (let q = 0; q < Q; q++) g[b + q] += gy[gs + q];
     }
+  }
+
+  /**
+   * Runs the first whole blocks of four rows of a forward pass in the WASM kernel when every array is a
+   * view of one network's WASM memory (bias on rows r with r % C == 0) and returns the first row left to
+   * JS (0 when WASM does not apply).
+   */
+  private wasmForward(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    y: Float64Array,
+    yo: number,
+    R: number,
+    C: number,
+  ): number {
+    const k = sharedArena(params, x, y);
+    if (k === undefined) return 0;
+    const R4 = R - (R % 4);
+    const { nIn: P, nOut: Q, offset: w } = this;
+    const pb = params.byteOffset;
+    k.linFwd(
+      P,
+      Q,
+      pb + 8 * w,
+      pb + 8 * (w + P * Q),
+      x.byteOffset + 8 * xo,
+      y.byteOffset + 8 * yo,
+      R4,
+      C,
+      this.bias ? 1 : 0,
+    );
+    return R4;
   }
 
   toSpec(): LinearLayerSpec {

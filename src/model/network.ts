@@ -21,6 +21,7 @@ import {
   type GridSpec,
   type Layer,
   type LayerSpec,
+  LinearLayer,
   SplineLayer,
 } from "../layers/index.js";
 import { type JetContext, type JetShape, type JetSpec, jetShape } from "../layers/jet.js";
@@ -220,22 +221,34 @@ export class Network {
   }
 
   /**
-   * The kernels the spline layers run on: "wasm-simd" when the network holds its buffers in WASM memory
-   * (and `params` is still its view there) and has a uniform cubic spline layer, else "js". Both give the
-   * same bits (DESIGN.md section 1); results record it.
+   * The kernels the network runs on: "wasm-simd" when it holds its buffers in WASM memory (and `params`
+   * is still its view there) and has a uniform cubic spline layer or a dense layer, else "js". Both give
+   * the same bits (DESIGN.md section 1); results record it.
    */
   get backend(): KernelBackend {
     const arena = this.arena;
     if (arena === null || this.params.buffer !== arena.buffer) return "js";
+    if (this.layers.some((l) => l instanceof LinearLayer)) return "wasm-simd";
     return this.layerKernels.some((k) => k.kernels === "wasm-simd") ? "wasm-simd" : "js";
   }
 
   /**
    * Per layer, the kernels its passes run with the current parameters and why (`kernels` null for layers
-   * without spline kernels): "wasm-simd", "cubic" (fused uniform-cubic JS) or "generic".
+   * without spline kernels, the reason then saying whether a dense layer runs WASM): "wasm-simd", "cubic"
+   * (fused uniform-cubic JS) or "generic".
    */
   get layerKernels(): LayerKernels[] {
+    const inArena = this.arena !== null && this.params.buffer === this.arena.buffer;
     return this.layers.map((l, i) => {
+      if (l instanceof LinearLayer)
+        return {
+          layer: i,
+          type: l.type,
+          kernels: null,
+          reason: inArena
+            ? "no spline kernels; dense WASM kernels (linear.wat) for whole blocks of four rows, JS loops for the rest"
+            : "no spline kernels (plain JS loops)",
+        };
       if (!(l instanceof SplineLayer))
         return { layer: i, type: l.type, kernels: null, reason: "no spline kernels (plain JS loops)" };
       const c = l.kernelChoice(this.params);

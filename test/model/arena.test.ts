@@ -192,10 +192,18 @@ describe.skipIf(!wasmSupported())("networks on the WASM backend", () => {
     );
     expect(a.backend).toBe("wasm-simd");
     expectSameRuns(a, b, "mixed");
-    const mlp = (w: boolean) => build(w, () => new MLP({ width: [2, 7, 1], activation: "silu", seed: 1 }));
+    // MLPs: their dense layers run the WASM kernels of linear.wat on whole blocks of four rows.
     const t1 = t.subarray(0, n);
-    expect(mlp(true).backend).toBe("js");
-    expectSameRuns(runAll(mlp(true), x, n, t1, jet), runAll(mlp(false), x, n, t1, jet), "mlp");
+    for (const [width, activation] of [
+      [[2, 7, 1], "silu"],
+      [[2, 9, 12, 3], "tanh"],
+    ] as const) {
+      const mlp = (w: boolean) => build(w, () => new MLP({ width: [...width], activation, seed: 1 }));
+      const tw = width[width.length - 1] === 1 ? t1 : rng.fillNormal(new Float64Array(3 * n));
+      expect(mlp(true).backend).toBe("wasm-simd");
+      expect(mlp(false).backend).toBe("js");
+      expectSameRuns(runAll(mlp(true), x, n, tw, jet), runAll(mlp(false), x, n, tw, jet), `mlp ${width}`);
+    }
   });
 
   it("params is a view on the network's memory, never detached; a foreign params array falls back to JS", () => {

@@ -1,18 +1,20 @@
 /**
- * The WebAssembly backend of the uniform cubic spline kernels (spline-cubic.wat, f64x2 SIMD): bit for
- * bit the JS kernels of spline-kernel-cubic.ts, 2-4x faster on wide layers.
+ * The WebAssembly backend of the uniform cubic spline kernels (spline-cubic.wat, f64x2 SIMD) and of the
+ * dense layers (linear.wat): bit for bit the JS kernels of spline-kernel-cubic.ts and linear.ts, 2-4x
+ * faster on wide layers.
  *
  * A network that uses it owns one `WebAssembly.Memory` (an arena, sized once at construction and never
  * grown, so views on it never detach) holding its parameters, gradient slot, block activations and jet
- * workspaces, with one instance of the kernel module bound to it. The dispatchers in spline-kernel.ts
- * call the WASM kernels when every array a kernel touches is a view of one arena's memory
+ * workspaces, with one instance of each kernel module bound to it. The dispatchers in spline-kernels.ts
+ * and linear.ts call the WASM kernels when every array a kernel touches is a view of one arena's memory
  * (`sharedArena`), and the JS kernels otherwise (foreign arrays, other orders, general knots).
  *
- * Browser-safe: no Node imports. The module (about 7 KB) is compiled synchronously, once per thread, and
- * only if `WebAssembly.validate` accepts it (fixed-width SIMD). `MLKAN_WASM=0` in the environment (Node)
- * makes new networks use the JS kernels.
+ * Browser-safe: no Node imports. The modules (about 9 KB) are compiled synchronously, once per thread,
+ * and only if `WebAssembly.validate` accepts them (fixed-width SIMD). `MLKAN_WASM=0` in the environment
+ * (Node) makes new networks use the JS kernels.
  */
 import type { JetShape } from "../jet.js";
+import { LINEAR_WASM_BASE64 } from "./linear-bytes.js";
 import { SPLINE_CUBIC_WASM_BASE64 } from "./spline-cubic-bytes.js";
 
 /** Which kernels a network's spline layers run on. */
@@ -39,6 +41,33 @@ type FwdFn = (...args: FwdArgs) => void;
 type BwdFn = (...args: BwdArgs) => void;
 type JetFwdFn = (...args: [...FwdArgs, ...JetTail]) => void;
 type JetBwdFn = (...args: [...BwdArgs, ...JetTail]) => void;
+/** Dense-layer forward of the first R4 rows (linear.wat `fwd`): byte offsets of W, bias, x, y. */
+type LinFwdFn = (
+  P: number,
+  Q: number,
+  w: number,
+  b: number,
+  x: number,
+  y: number,
+  R4: number,
+  C: number,
+  hasBias: number,
+) => void;
+/** Dense-layer reverse pass of the first R4 rows (linear.wat `bwd`). */
+type LinBwdFn = (
+  P: number,
+  Q: number,
+  w: number,
+  gb: number,
+  x: number,
+  gy: number,
+  gx: number,
+  hasGx: number,
+  g: number,
+  R4: number,
+  biasEvery: number,
+  hasBias: number,
+) => void;
 
 /** The kernel instance of one arena, with its jet scratch (byte offsets into the arena's memory). */
 export interface ArenaKernels {
@@ -47,6 +76,9 @@ export interface ArenaKernels {
   readonly bwd: BwdFn;
   readonly jetFwd: JetFwdFn;
   readonly jetBwd: JetBwdFn;
+  /** Dense-layer kernels (linear.wat) on the same memory. */
+  readonly linFwd: LinFwdFn;
+  readonly linBwd: LinBwdFn;
   /** Widest layer output the jet scratch holds (f1, f2, a1, a2 of Q entries each). */
   readonly maxQ: number;
   /** Most jet channels the jet scratch holds (0: no jet scratch, jets run in JS). */
@@ -121,17 +153,25 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-let compiled: object | null | undefined;
+/** The two compiled kernel modules: spline (spline-cubic.wat) and dense layers (linear.wat). */
+interface KernelModules {
+  spline: object;
+  linear: object;
+}
 
-/** The compiled kernel module, or null where WebAssembly or its SIMD is unavailable. */
-function kernelModule(): object | null {
+let compiled: KernelModules | null | undefined;
+
+/** The compiled kernel modules, or null where WebAssembly or its SIMD is unavailable. */
+function kernelModules(): KernelModules | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   const api = wasmApi();
   if (!api) return null;
   try {
-    const bytes = decodeBase64(SPLINE_CUBIC_WASM_BASE64);
-    if (api.validate(bytes)) compiled = new api.Module(bytes);
+    const spline = decodeBase64(SPLINE_CUBIC_WASM_BASE64);
+    const linear = decodeBase64(LINEAR_WASM_BASE64);
+    if (api.validate(spline) && api.validate(linear))
+      compiled = { spline: new api.Module(spline), linear: new api.Module(linear) };
   } catch {
     compiled = null;
   }
@@ -140,7 +180,7 @@ function kernelModule(): object | null {
 
 /** Whether this runtime can run the WASM kernels (WebAssembly with fixed-width SIMD). */
 export function wasmSupported(): boolean {
-  return kernelModule() !== null;
+  return kernelModules() !== null;
 }
 
 let override: boolean | null = null;
@@ -209,14 +249,16 @@ export class WasmArena {
    */
   static create(bytes: number, maxQ: number, maxC: number): WasmArena | null {
     const api = wasmApi();
-    const module = kernelModule();
-    if (!api || !module || !(bytes > 0) || bytes > MAX_ARENA_BYTES) return null;
+    const modules = kernelModules();
+    if (!api || !modules || !(bytes > 0) || bytes > MAX_ARENA_BYTES) return null;
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
     let memory: WasmMemory;
     let exports: Record<string, unknown>;
+    let linear: Record<string, unknown>;
     try {
       memory = new api.Memory({ initial: pages, maximum: pages });
-      exports = new api.Instance(module, { env: { mem: memory } }).exports;
+      exports = new api.Instance(modules.spline, { env: { mem: memory } }).exports;
+      linear = new api.Instance(modules.linear, { env: { mem: memory } }).exports;
     } catch {
       return null; // e.g. out of address space for memories: plain arrays and JS kernels
     }
@@ -229,6 +271,8 @@ export class WasmArena {
       bwd: exports.bwd as BwdFn,
       jetFwd: exports.jetFwd as JetFwdFn,
       jetBwd: exports.jetBwd as JetBwdFn,
+      linFwd: linear.fwd as LinFwdFn,
+      linBwd: linear.bwd as LinBwdFn,
       maxQ,
       maxC,
       work,
