@@ -7,15 +7,15 @@
 import { basename, resolve } from "node:path";
 import type { PinnExperimentOutput, PinnFields, PinnRowDescription } from "../experiments/pinn-runner.js";
 import { pinnRowKey } from "../experiments/pinn-runner.js";
-import { writeFileAtomic } from "../node/fs.js";
 import { collectEnv } from "../node/env.js";
+import { writeFileAtomic } from "../node/fs.js";
+import { writeReport } from "../node/write.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { renderHeatmaps } from "../report/plot/heatmap.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, resultToJson } from "../report/result.js";
-import { writeReport } from "../node/write.js";
-import type { TrainProgress } from "../train/trainer.js";
 import { progressReporter } from "../train/progress.js";
+import type { TrainProgress } from "../train/trainer.js";
 import { positiveInt } from "./args.js";
 
 /** Options every PINN reproduce command takes. */

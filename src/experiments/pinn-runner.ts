@@ -9,12 +9,11 @@
 import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
 import type { AdamSpec } from "../optim/factory.js";
-import type { PolishOptions } from "../train/trainer.js";
 import type { GridFields } from "../problems/pde/jet-terms.js";
 import type { EnvInfo, ExperimentResult, ResultRow } from "../report/result.js";
 import { summarize, unknownEnv } from "../report/result.js";
 import type { TrainingHistory } from "../train/history.js";
-import type { TrainProgress, TrainResult } from "../train/trainer.js";
+import type { PolishOptions, TrainProgress, TrainResult } from "../train/trainer.js";
 import { fmt } from "../util/format.js";
 
 /** Model, basis and fidelity labels of a row. */

@@ -14,8 +14,8 @@
  */
 import fc from "fast-check";
 import { parseTrainOptions, type TrainCliOptions } from "../../src/cli/train.js";
-import { KAN } from "../../src/model/kan.js";
 import { loadModel } from "../../src/model/index.js";
+import { KAN } from "../../src/model/kan.js";
 import { MLP } from "../../src/model/mlp.js";
 import type { Network } from "../../src/model/network.js";
 import { parseCsv, parseJsonTable } from "../../src/node/data.js";

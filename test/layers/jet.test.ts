@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { activationDerivs, ElementwiseLayer, normalize } from "../../src/layers/elementwise.js";
-import { elementwiseJetBackward, elementwiseJetForward } from "../../src/layers/jet-channels.js";
 import { type JetShape, jetShape } from "../../src/layers/jet.js";
+import { elementwiseJetBackward, elementwiseJetForward } from "../../src/layers/jet-channels.js";
 import type { LayerSpec } from "../../src/layers/layer.js";
 import { KAN } from "../../src/model/kan.js";
 import { MLP } from "../../src/model/mlp.js";

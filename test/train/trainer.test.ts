@@ -4,8 +4,8 @@ import { normalize } from "../../src/layers/elementwise.js";
 import { KAN } from "../../src/model/kan.js";
 import { MLP } from "../../src/model/mlp.js";
 import type { Network } from "../../src/model/network.js";
-import type { Problem } from "../../src/problems/problem.js";
 import { createDataset } from "../../src/problems/dataset.js";
+import type { Problem } from "../../src/problems/problem.js";
 import { RegressionProblem } from "../../src/problems/regression.js";
 import { validateHistory } from "../../src/report/result.js";
 // Aliased: Biome's noFocusedTests rule reads a call `fit(...)` as Jasmine's focused test.

@@ -145,12 +145,6 @@ export function gridFields(
   return { solution: f(u), reference: f(reference), error: f(err) };
 }
 
-/** The model's output on a tensor grid (second coordinate major). */
-export function modelOnGrid(model: Network, xs: Float64Array, ys: Float64Array): Float64Array {
-  const n = xs.length * ys.length;
-  return model.forward(gridPoints(xs, ys), n).slice(0, n);
-}
-
 /** Points of a tensor grid, second coordinate major: (xs[i], ys[j]) at row j * nx + i. */
 export function gridPoints(xs: ArrayLike<number>, ys: ArrayLike<number>): Float64Array {
   const pts = new Float64Array(2 * xs.length * ys.length);

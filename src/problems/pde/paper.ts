@@ -3,6 +3,6 @@
  * reference solutions, for the public entry.
  */
 export { type AllenCahnOptions, AllenCahnProblem } from "./allen-cahn.js";
-export { type BurgersProblemOptions, BurgersProblem } from "./burgers.js";
+export { BurgersProblem, type BurgersProblemOptions } from "./burgers.js";
 export { type PoissonInterfaceOptions, PoissonInterfaceProblem } from "./poisson-interface.js";
 export * from "./reference/index.js";
