@@ -1,7 +1,8 @@
 /**
- * The WebAssembly kernels (src/layers/wasm) against the JS kernels: the committed bytes are the current
- * WAT, and on random shapes (odd Q, odd rows, inputs outside the domain and on its knots, NaN and
- * infinities) every output, gradient and input gradient has the same bits, plain and jet.
+ * The WebAssembly kernels (src/layers/wasm) against the JS kernels: the committed bytes of both modules
+ * (spline-cubic.wat, linear.wat) are the current WAT, and on random shapes (odd Q, odd rows, inputs
+ * outside the domain and on its knots, NaN and infinities) every output, gradient and input gradient of
+ * the spline kernels has the same bits, plain and jet (the dense kernels: linear.test.ts).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -29,6 +30,7 @@ import {
   wasmEnabled,
   wasmSupported,
 } from "../../../src/layers/wasm/kernels.js";
+import { LINEAR_WASM_BASE64 } from "../../../src/layers/wasm/linear-bytes.js";
 import { SPLINE_CUBIC_WASM_BASE64 } from "../../../src/layers/wasm/spline-cubic-bytes.js";
 import type { KnotVector } from "../../../src/spline/knots.js";
 import { uniformKnots } from "../../../src/spline/knots.js";
@@ -59,17 +61,22 @@ function inputs(rng: Rng, kv: KnotVector, n: number, special = false): Float64Ar
 describe.skipIf(!wasmSupported())("WASM kernels", () => {
   it("the committed bytes are the assembled WAT (npm run build:wasm)", async () => {
     const wabt = await wabtInit();
-    const wat = readFileSync(new URL("../../../src/layers/wasm/spline-cubic.wat", import.meta.url), "utf8");
-    const mod = wabt.parseWat("spline-cubic.wat", wat, {
-      simd: true,
-      bulk_memory: true,
-      sat_float_to_int: true,
-    });
-    mod.resolveNames();
-    mod.validate();
-    const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
-    mod.destroy();
-    expect(Buffer.from(buffer).toString("base64")).toBe(SPLINE_CUBIC_WASM_BASE64);
+    for (const [file, bytes] of [
+      ["spline-cubic.wat", SPLINE_CUBIC_WASM_BASE64],
+      ["linear.wat", LINEAR_WASM_BASE64],
+    ]) {
+      const wat = readFileSync(new URL(`../../../src/layers/wasm/${file}`, import.meta.url), "utf8");
+      const mod = wabt.parseWat(file, wat, {
+        simd: true,
+        bulk_memory: true,
+        sat_float_to_int: true,
+      });
+      mod.resolveNames();
+      mod.validate();
+      const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+      mod.destroy();
+      expect(Buffer.from(buffer).toString("base64"), file).toBe(bytes);
+    }
   });
 
   it("plain forward and backward equal the JS kernels bit for bit on random shapes", () => {
