@@ -221,27 +221,7 @@ export class LinearLayer implements Layer {
   ): void {
     const { nIn: P, nOut: Q, offset: w } = this;
     const b = w + P * Q;
-    let r = 0;
-    const k = sharedArena(params, x, gy, g, gx);
-    if (k !== undefined) {
-      // Whole blocks of four rows in linear.wat: the same sums in the same order.
-      r = R - (R % 4);
-      const gb = g.byteOffset;
-      k.linBwd(
-        P,
-        Q,
-        params.byteOffset + 8 * w,
-        gb + 8 * b,
-        x.byteOffset + 8 * xo,
-        gy.byteOffset,
-        gx === null ? 0 : gx.byteOffset,
-        gx === null ? 0 : 1,
-        gb + 8 * w,
-        r,
-        biasEvery,
-        this.bias ? 1 : 0,
-      );
-    }
+    let r = this.wasmBackward(params, x, xo, gy, gx, g, R, biasEvery);
     for (; r + 3 < R; r += 4) {
       const g0 = r * Q;
       const g1 = g0 + Q;
@@ -330,6 +310,43 @@ export class LinearLayer implements Layer {
       y.byteOffset + 8 * yo,
       R4,
       C,
+      this.bias ? 1 : 0,
+    );
+    return R4;
+  }
+
+  /**
+   * Runs the first whole blocks of four rows of `backwardRows` in the WASM kernel (the same sums in the
+   * same order) when every array is a view of one network's WASM memory, and returns the first row left
+   * to JS (0 when WASM does not apply).
+   */
+  private wasmBackward(
+    params: Float64Array,
+    x: Float64Array,
+    xo: number,
+    gy: Float64Array,
+    gx: Float64Array | null,
+    g: Float64Array,
+    R: number,
+    biasEvery: number,
+  ): number {
+    const k = sharedArena(params, x, gy, g, gx);
+    if (k === undefined) return 0;
+    const R4 = R - (R % 4);
+    const { nIn: P, nOut: Q, offset: w } = this;
+    const gb = g.byteOffset;
+    k.linBwd(
+      P,
+      Q,
+      params.byteOffset + 8 * w,
+      gb + 8 * (w + P * Q),
+      x.byteOffset + 8 * xo,
+      gy.byteOffset,
+      gx === null ? 0 : gx.byteOffset,
+      gx === null ? 0 : 1,
+      gb + 8 * w,
+      R4,
+      biasEvery,
       this.bias ? 1 : 0,
     );
     return R4;

@@ -253,11 +253,11 @@ export class WasmArena {
     if (!api || !modules || !(bytes > 0) || bytes > MAX_ARENA_BYTES) return null;
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
     let memory: WasmMemory;
-    let exports: Record<string, unknown>;
+    let spline: Record<string, unknown>;
     let linear: Record<string, unknown>;
     try {
       memory = new api.Memory({ initial: pages, maximum: pages });
-      exports = new api.Instance(modules.spline, { env: { mem: memory } }).exports;
+      spline = new api.Instance(modules.spline, { env: { mem: memory } }).exports;
       linear = new api.Instance(modules.linear, { env: { mem: memory } }).exports;
     } catch {
       return null; // e.g. out of address space for memories: plain arrays and JS kernels
@@ -267,10 +267,10 @@ export class WasmArena {
     const pairs = align((4 * maxQ + 2 * maxC) * 8);
     const kernels: ArenaKernels = {
       buffer,
-      fwd: exports.fwd as FwdFn,
-      bwd: exports.bwd as BwdFn,
-      jetFwd: exports.jetFwd as JetFwdFn,
-      jetBwd: exports.jetBwd as JetBwdFn,
+      fwd: spline.fwd as FwdFn,
+      bwd: spline.bwd as BwdFn,
+      jetFwd: spline.jetFwd as JetFwdFn,
+      jetBwd: spline.jetBwd as JetBwdFn,
       linFwd: linear.fwd as LinFwdFn,
       linBwd: linear.bwd as LinBwdFn,
       maxQ,
