@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly kernels (src/layers/wasm/*.wat: the spline kernels and the dense-layer kernels)
+// Assembles the WebAssembly kernels (src/layers/wasm/*.wat: the spline, dense-layer and elementwise-layer kernels)
 // with wabt (a devDependency) and writes each module's bytes as a base64 TypeScript module
-// (spline-cubic-bytes.ts, linear-bytes.ts), which are committed: `npm run build` and users never need a
+// (spline-cubic-bytes.ts, linear-bytes.ts, elementwise-bytes.ts), which are committed: `npm run build` and users never need a
 // WASM tool. Run after editing a WAT:
 //   npm run build:wasm
 // test/layers/wasm/kernels.test.ts assembles the WAT the same way and checks the committed bytes are current.
@@ -13,6 +13,12 @@ const dir = new URL("../src/layers/wasm/", import.meta.url);
 const MODULES = [
   ["spline-cubic.wat", "spline-cubic-bytes.ts", "SPLINE_CUBIC_WASM_BASE64", "The assembled kernel module"],
   ["linear.wat", "linear-bytes.ts", "LINEAR_WASM_BASE64", "The assembled dense-layer kernel module"],
+  [
+    "elementwise.wat",
+    "elementwise-bytes.ts",
+    "ELEMENTWISE_WASM_BASE64",
+    "The assembled elementwise-layer kernel module",
+  ],
 ];
 
 const wabt = await wabtInit();

@@ -10,8 +10,25 @@ import { requireDomain, requireFinite, requireInteger } from "../util/validate.j
 import type { JetContext, JetShape } from "./jet.js";
 import { elementwiseJetBackwardBlock, elementwiseJetForwardBlock } from "./jet-channels.js";
 import type { ActivationFn, ElementwiseLayerSpec, Layer } from "./layer.js";
+import { type ArenaKernels, arenaKernels, stagePairs } from "./wasm/kernels.js";
 
 const FNS: readonly ActivationFn[] = ["tanh", "sigmoid", "relu", "silu", "identity"];
+/** The functions with WASM kernels (elementwise.wat), by their kind code there. */
+const WASM_KIND: Partial<Record<ActivationFn, number>> = { tanh: 0, sigmoid: 1 };
+
+/** The arena kernels when every array is a view of one arena's memory (else the JS loops run). */
+function arenaOf(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array | null = null,
+  d: Float64Array | null = null,
+): ArenaKernels | undefined {
+  const k = arenaKernels(a);
+  if (k === undefined) return undefined;
+  const m = k.buffer;
+  if (b.buffer !== m || (c !== null && c.buffer !== m) || (d !== null && d.buffer !== m)) return undefined;
+  return k;
+}
 
 /** f and its derivatives up to order 3 at x, written to out[0..3]. */
 export function activationDerivs(fn: ActivationFn, x: number, out: Float64Array): void {
@@ -68,9 +85,10 @@ export function sigmoid(x: number): number {
 
 /**
  * The activation's jet factors over a block in jet layout (sample s, unit p at x[xo + s C W + p]): writes
- * scale f', scale f'', scale f''' to f[3 (s W + p) ..] and, when y is given, the value channel
- * y[yo + s C W + p] = shift + scale f. One loop per function; each number is computed with the
- * operations of `activationDerivs` in its order (the same bits).
+ * scale f', scale f'', scale f''' to three planes of n = rows W entries, f[i], f[n + i], f[2n + i] with
+ * i = s W + p, and, when y is given, the value channel y[yo + s C W + p] = shift + scale f. One loop per
+ * function; each number is computed with the operations of `activationDerivs` in its order (the same
+ * bits).
  */
 export function activationJetDerivs(
   fn: ActivationFn,
@@ -86,10 +104,11 @@ export function activationJetDerivs(
   f: Float64Array,
 ): void {
   const d = JET_DERIVS;
+  const n = rows * W;
   for (let s = 0; s < rows; s++) {
     const xs = xo + s * C * W;
     const ys = yo + s * C * W;
-    const fs = 3 * s * W;
+    const fs = s * W;
     for (let p = 0; p < W; p++) {
       const v = x[xs + p];
       let d0: number;
@@ -123,10 +142,10 @@ export function activationJetDerivs(
           d3 = d[3];
       }
       if (y) y[ys + p] = shift + scale * d0;
-      const c = fs + 3 * p;
+      const c = fs + p;
       f[c] = scale * d1;
-      f[c + 1] = scale * d2;
-      f[c + 2] = scale * d3;
+      f[c + n] = scale * d2;
+      f[c + 2 * n] = scale * d3;
     }
   }
 }
@@ -161,6 +180,24 @@ export class ElementwiseLayer implements Layer {
     this.shift = spec.shift;
     this.label = spec.label;
     this.g0 = new Float64Array(this.nIn);
+    this.wasmKind = WASM_KIND[spec.fn] ?? -1;
+  }
+
+  /** Kind code of the WASM kernels for this function, -1 for none (the JS loops). */
+  private readonly wasmKind: number;
+
+  /** Length of the jet factor cache for blocks of up to `rows` samples (placed in a network's arena). */
+  bufferLength(rows: number): number {
+    return 3 * rows * this.nIn;
+  }
+
+  /**
+   * Moves the jet factor cache to an array from `alloc` (a network's WASM memory) sized for blocks of up
+   * to `rows` samples, so that tanh and sigmoid jets run the WASM kernels there.
+   */
+  placeBuffers(alloc: (n: number) => Float64Array, rows: number): void {
+    this.jetCache = alloc(this.bufferLength(rows));
+    this.jetCacheX = null;
   }
 
   init(_params: Float64Array, _rng: Rng): void {}
@@ -179,6 +216,11 @@ export class ElementwiseLayer implements Layer {
     const n = rows * this.nIn;
     const scale = this.scale;
     const shift = this.shift;
+    const k = this.wasmKind >= 0 ? arenaOf(x, y) : undefined;
+    if (k !== undefined) {
+      k.ewFwd(this.wasmKind, scale, shift, x.byteOffset + 8 * xo, y.byteOffset + 8 * yo, n);
+      return;
+    }
     switch (this.fn) {
       case "tanh":
         for (let k = 0; k < n; k++) y[yo + k] = shift + scale * Math.tanh(x[xo + k]);
@@ -216,6 +258,11 @@ export class ElementwiseLayer implements Layer {
     if (!gx) return;
     const n = rows * this.nIn;
     const scale = this.scale;
+    const k = this.wasmKind >= 0 ? arenaOf(x, gy, gx) : undefined;
+    if (k !== undefined) {
+      k.ewBwd(this.wasmKind, scale, x.byteOffset + 8 * xo, gy.byteOffset, gx.byteOffset, n);
+      return;
+    }
     switch (this.fn) {
       case "tanh":
         for (let k = 0; k < n; k++) {
@@ -251,7 +298,7 @@ export class ElementwiseLayer implements Layer {
    * pass), which then skips re-evaluating the activation: the same numbers either way. One `backwardJet`
    * consumes it.
    */
-  private jetCache = new Float64Array(0);
+  private jetCache: Float64Array = new Float64Array(0);
   private jetCacheX: Float64Array | null = null;
   private jetCacheXo = -1;
   private jetCacheRows = -1;
@@ -273,8 +320,18 @@ export class ElementwiseLayer implements Layer {
     this.jetCacheX = x;
     this.jetCacheXo = xo;
     this.jetCacheRows = rows;
-    activationJetDerivs(this.fn, this.scale, this.shift, x, xo, shape.C, W, rows, y, yo, this.jetCache);
-    elementwiseJetForwardBlock(shape, x, xo, y, yo, rows, W, this.jetCache);
+    const f = this.jetCache;
+    const k = this.wasmKind >= 0 ? arenaOf(f, x, y) : undefined;
+    if (k !== undefined && shape.C <= k.maxC) {
+      stagePairs(k, shape);
+      const { C, D, M } = shape;
+      const xb = x.byteOffset + 8 * xo;
+      const yb = y.byteOffset + 8 * yo;
+      k.ewJetFwd(this.wasmKind, this.scale, this.shift, xb, yb, f.byteOffset, C, W, rows, D, M, k.pairs);
+      return;
+    }
+    activationJetDerivs(this.fn, this.scale, this.shift, x, xo, shape.C, W, rows, y, yo, f);
+    elementwiseJetForwardBlock(shape, x, xo, y, yo, rows, W, f);
   }
 
   backwardJet(
@@ -292,8 +349,34 @@ export class ElementwiseLayer implements Layer {
     const W = this.nIn;
     const cached = this.jetCacheX === x && this.jetCacheXo === xo && this.jetCacheRows === rows;
     this.jetCacheX = null;
+    if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
+    const f = this.jetCache;
+    const k = this.wasmKind >= 0 ? arenaOf(f, x, gy, gx) : undefined;
+    if (k !== undefined && shape.C <= k.maxC) {
+      stagePairs(k, shape);
+      const { C, D, M } = shape;
+      const xb = x.byteOffset + 8 * xo;
+      const have = cached ? 1 : 0;
+      const { wasmKind: kind, scale, shift } = this;
+      k.ewJetBwd(
+        kind,
+        scale,
+        shift,
+        xb,
+        gy.byteOffset,
+        gx.byteOffset,
+        f.byteOffset,
+        have,
+        C,
+        W,
+        rows,
+        D,
+        M,
+        k.pairs,
+      );
+      return;
+    }
     if (!cached) {
-      if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
       activationJetDerivs(this.fn, this.scale, this.shift, x, xo, shape.C, W, rows, null, 0, this.jetCache);
     }
     elementwiseJetBackwardBlock(shape, x, xo, gy, gx, rows, W, this.jetCache, this.g0);

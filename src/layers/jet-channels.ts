@@ -201,8 +201,9 @@ export function jetChannelsInputGrad(
 
 /**
  * `elementwiseJetForward` for every unit of a block at once, where input and output share the width W
- * (the elementwise layer): the derivative channels of `rows` samples from the scaled f', f'' per (sample,
- * unit) in `f` (stride 3: scale f', scale f'', scale f'''). The value channel is the caller's. Channel by
+ * (the elementwise layer): the derivative channels of `rows` samples from the scaled f', f'' per (sample
+ * s, unit p) in `f` (three planes of n = rows W entries: scale f' at f[s W + p], scale f'' at
+ * f[n + s W + p], scale f''' at f[2n + s W + p]). The value channel is the caller's. Channel by
  * channel over contiguous units, with each element's operations those of `elementwiseJetForward` in its
  * order, so the bits are the same.
  */
@@ -217,14 +218,15 @@ export function elementwiseJetForwardBlock(
   f: Float64Array,
 ): void {
   const { C, D, M, pairK, pairL } = shape;
+  const n = rows * W;
   for (let s = 0; s < rows; s++) {
     const xb = xo + s * C * W;
     const yb = yo + s * C * W;
-    const fb = 3 * s * W;
+    const fb = s * W;
     for (let k = 0; k < D; k++) {
       const xk = xb + (1 + k) * W;
       const yk = yb + (1 + k) * W;
-      for (let p = 0; p < W; p++) y[yk + p] = f[fb + 3 * p] * x[xk + p];
+      for (let p = 0; p < W; p++) y[yk + p] = f[fb + p] * x[xk + p];
     }
     for (let m = 0; m < M; m++) {
       const xk = xb + (1 + pairK[m]) * W;
@@ -232,8 +234,8 @@ export function elementwiseJetForwardBlock(
       const xm = xb + (1 + D + m) * W;
       const ym = yb + (1 + D + m) * W;
       for (let p = 0; p < W; p++) {
-        const c = fb + 3 * p;
-        y[ym + p] = f[c + 1] * x[xk + p] * x[xl + p] + f[c] * x[xm + p];
+        const c = fb + p;
+        y[ym + p] = f[c + n] * x[xk + p] * x[xl + p] + f[c] * x[xm + p];
       }
     }
   }
@@ -258,17 +260,18 @@ export function elementwiseJetBackwardBlock(
 ): void {
   const { C, D, M, pairK, pairL } = shape;
   gx.fill(0, 0, rows * C * W);
+  const n = rows * W;
   for (let s = 0; s < rows; s++) {
     const xb = xo + s * C * W;
     const gb = s * C * W;
-    const fb = 3 * s * W;
-    for (let p = 0; p < W; p++) g0[p] = gy[gb + p] * f[fb + 3 * p];
+    const fb = s * W;
+    for (let p = 0; p < W; p++) g0[p] = gy[gb + p] * f[fb + p];
     for (let k = 0; k < D; k++) {
       const ck = (1 + k) * W;
       for (let p = 0; p < W; p++) {
-        const c = fb + 3 * p;
+        const c = fb + p;
         const gk = gy[gb + ck + p];
-        g0[p] += gk * f[c + 1] * x[xb + ck + p];
+        g0[p] += gk * f[c + n] * x[xb + ck + p];
         gx[gb + ck + p] += gk * f[c];
       }
     }
@@ -277,13 +280,13 @@ export function elementwiseJetBackwardBlock(
       const cl = (1 + pairL[m]) * W;
       const cm = (1 + D + m) * W;
       for (let p = 0; p < W; p++) {
-        const c = fb + 3 * p;
+        const c = fb + p;
         const f1 = f[c];
-        const f2 = f[c + 1];
+        const f2 = f[c + n];
         const gm = gy[gb + cm + p];
         const dk = x[xb + ck + p];
         const dl = x[xb + cl + p];
-        g0[p] += gm * (f[c + 2] * dk * dl + f2 * x[xb + cm + p]);
+        g0[p] += gm * (f[c + 2 * n] * dk * dl + f2 * x[xb + cm + p]);
         gx[gb + cm + p] += gm * f1;
         gx[gb + ck + p] += gm * f2 * dl;
         gx[gb + cl + p] += gm * f2 * dk;

@@ -3,6 +3,7 @@
  * construction and never grown, holding every buffer the kernels touch, so that uniform cubic spline
  * layers run the WASM kernels (bit-identical to the JS ones).
  */
+import { ElementwiseLayer } from "../layers/elementwise.js";
 import type { Layer } from "../layers/layer.js";
 import { SplineLayer } from "../layers/spline-layer.js";
 import { arenaBytes, WasmArena } from "../layers/wasm/kernels.js";
@@ -28,6 +29,7 @@ export function createArena(
   for (const l of layers) {
     lengths.push(BLOCK * l.nOut);
     if (l instanceof SplineLayer) lengths.push(...l.bufferLengths());
+    else if (l instanceof ElementwiseLayer) lengths.push(l.bufferLength(BLOCK));
   }
   const plain = arenaBytes(lengths, maxWidth, 0);
   const cMax = 1 + nIn + (nIn * (nIn + 1)) / 2;

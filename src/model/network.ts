@@ -17,6 +17,7 @@
 import {
   type Basis,
   createLayer,
+  ElementwiseLayer,
   FreeKnotLayer,
   type GridSpec,
   type Layer,
@@ -187,7 +188,10 @@ export class Network {
     this.gB = buf(BLOCK * maxWidth);
     this.inputBlock = arena ? arena.f64(BLOCK * this.nIn) : null;
     if (arena) {
-      for (const l of layers) if (l instanceof SplineLayer) l.placeBuffers(buf);
+      for (const l of layers) {
+        if (l instanceof SplineLayer) l.placeBuffers(buf);
+        else if (l instanceof ElementwiseLayer) l.placeBuffers(buf, BLOCK);
+      }
     }
     const C = arena ? arena.kernels.maxC : 0;
     const widths = layers.map((l) => l.nOut);

@@ -1,7 +1,7 @@
 /**
- * The WebAssembly backend of the uniform cubic spline kernels (spline-cubic.wat, f64x2 SIMD) and of the
- * dense layers (linear.wat): bit for bit the JS kernels of spline-kernel-cubic.ts and linear.ts, 2-4x
- * faster on wide layers.
+ * The WebAssembly backend of the uniform cubic spline kernels (spline-cubic.wat, f64x2 SIMD), of the
+ * dense layers (linear.wat) and of the tanh and sigmoid elementwise layers (elementwise.wat): bit for bit
+ * the JS kernels of spline-kernel-cubic.ts, linear.ts and elementwise.ts, 2-4x faster on wide layers.
  *
  * A network that uses it owns one `WebAssembly.Memory` (an arena, sized once at construction and never
  * grown, so views on it never detach) holding its parameters, gradient slot, block activations and jet
@@ -9,11 +9,12 @@
  * and linear.ts call the WASM kernels when every array a kernel touches is a view of one arena's memory
  * (`sharedArena`), and the JS kernels otherwise (foreign arrays, other orders, general knots).
  *
- * Browser-safe: no Node imports. The modules (about 9 KB) are compiled synchronously, once per thread,
+ * Browser-safe: no Node imports. The modules (about 13 KB) are compiled synchronously, once per thread,
  * and only if `WebAssembly.validate` accepts them (fixed-width SIMD). `MLKAN_WASM=0` in the environment
  * (Node) makes new networks use the JS kernels.
  */
 import type { JetShape } from "../jet.js";
+import { ELEMENTWISE_WASM_BASE64 } from "./elementwise-bytes.js";
 import { LINEAR_WASM_BASE64 } from "./linear-bytes.js";
 import { SPLINE_CUBIC_WASM_BASE64 } from "./spline-cubic-bytes.js";
 
@@ -69,6 +70,40 @@ type LinBwdFn = (
   hasBias: number,
 ) => void;
 
+/** Elementwise kernels (elementwise.wat); kind 0 is tanh, 1 sigmoid. */
+type EwFwdFn = (kind: number, scale: number, shift: number, x: number, y: number, n: number) => void;
+type EwBwdFn = (kind: number, scale: number, x: number, gy: number, gx: number, n: number) => void;
+type EwJetFwdFn = (
+  kind: number,
+  scale: number,
+  shift: number,
+  x: number,
+  y: number,
+  f: number,
+  C: number,
+  W: number,
+  rows: number,
+  D: number,
+  M: number,
+  pairs: number,
+) => void;
+type EwJetBwdFn = (
+  kind: number,
+  scale: number,
+  shift: number,
+  x: number,
+  gy: number,
+  gx: number,
+  f: number,
+  haveF: number,
+  C: number,
+  W: number,
+  rows: number,
+  D: number,
+  M: number,
+  pairs: number,
+) => void;
+
 /** The kernel instance of one arena, with its jet scratch (byte offsets into the arena's memory). */
 export interface ArenaKernels {
   readonly buffer: ArrayBuffer;
@@ -79,6 +114,11 @@ export interface ArenaKernels {
   /** Dense-layer kernels (linear.wat) on the same memory. */
   readonly linFwd: LinFwdFn;
   readonly linBwd: LinBwdFn;
+  /** Elementwise-layer kernels (elementwise.wat) on the same memory. */
+  readonly ewFwd: EwFwdFn;
+  readonly ewBwd: EwBwdFn;
+  readonly ewJetFwd: EwJetFwdFn;
+  readonly ewJetBwd: EwJetBwdFn;
   /** Widest layer output the jet scratch holds (f1, f2, a1, a2 of Q entries each). */
   readonly maxQ: number;
   /** Most jet channels the jet scratch holds (0: no jet scratch, jets run in JS). */
@@ -153,10 +193,11 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-/** The two compiled kernel modules: spline (spline-cubic.wat) and dense layers (linear.wat). */
+/** The compiled kernel modules: spline (spline-cubic.wat), dense (linear.wat), elementwise layers. */
 interface KernelModules {
   spline: object;
   linear: object;
+  elementwise: object;
 }
 
 let compiled: KernelModules | null | undefined;
@@ -170,8 +211,13 @@ function kernelModules(): KernelModules | null {
   try {
     const spline = decodeBase64(SPLINE_CUBIC_WASM_BASE64);
     const linear = decodeBase64(LINEAR_WASM_BASE64);
-    if (api.validate(spline) && api.validate(linear))
-      compiled = { spline: new api.Module(spline), linear: new api.Module(linear) };
+    const elementwise = decodeBase64(ELEMENTWISE_WASM_BASE64);
+    if (api.validate(spline) && api.validate(linear) && api.validate(elementwise))
+      compiled = {
+        spline: new api.Module(spline),
+        linear: new api.Module(linear),
+        elementwise: new api.Module(elementwise),
+      };
   } catch {
     compiled = null;
   }
@@ -255,10 +301,12 @@ export class WasmArena {
     let memory: WasmMemory;
     let spline: Record<string, unknown>;
     let linear: Record<string, unknown>;
+    let ew: Record<string, unknown>;
     try {
       memory = new api.Memory({ initial: pages, maximum: pages });
       spline = new api.Instance(modules.spline, { env: { mem: memory } }).exports;
       linear = new api.Instance(modules.linear, { env: { mem: memory } }).exports;
+      ew = new api.Instance(modules.elementwise, { env: { mem: memory } }).exports;
     } catch {
       return null; // e.g. out of address space for memories: plain arrays and JS kernels
     }
@@ -273,6 +321,10 @@ export class WasmArena {
       jetBwd: spline.jetBwd as JetBwdFn,
       linFwd: linear.fwd as LinFwdFn,
       linBwd: linear.bwd as LinBwdFn,
+      ewFwd: ew.fwd as EwFwdFn,
+      ewBwd: ew.bwd as EwBwdFn,
+      ewJetFwd: ew.jetFwd as EwJetFwdFn,
+      ewJetBwd: ew.jetBwd as EwJetBwdFn,
       maxQ,
       maxC,
       work,

@@ -1,8 +1,9 @@
 /**
- * The WebAssembly kernels (src/layers/wasm) against the JS kernels: the committed bytes of both modules
- * (spline-cubic.wat, linear.wat) are the current WAT, and on random shapes (odd Q, odd rows, inputs
- * outside the domain and on its knots, NaN and infinities) every output, gradient and input gradient of
- * the spline kernels has the same bits, plain and jet (the dense kernels: linear.test.ts).
+ * The WebAssembly kernels (src/layers/wasm) against the JS kernels: the committed bytes of every module
+ * (spline-cubic.wat, linear.wat, elementwise.wat) are the current WAT, and on random shapes (odd Q, odd
+ * rows, inputs outside the domain and on its knots, NaN and infinities) every output, gradient and input
+ * gradient of the spline kernels has the same bits, plain and jet (the dense kernels: linear.test.ts; the
+ * elementwise kernels: elementwise.test.ts).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -21,6 +22,7 @@ import {
   splineJetBackward,
   splineJetForward,
 } from "../../../src/layers/spline-kernels.js";
+import { ELEMENTWISE_WASM_BASE64 } from "../../../src/layers/wasm/elementwise-bytes.js";
 import {
   arenaBytes,
   arenaKernels,
@@ -64,6 +66,7 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
     for (const [file, bytes] of [
       ["spline-cubic.wat", SPLINE_CUBIC_WASM_BASE64],
       ["linear.wat", LINEAR_WASM_BASE64],
+      ["elementwise.wat", ELEMENTWISE_WASM_BASE64],
     ]) {
       const wat = readFileSync(new URL(`../../../src/layers/wasm/${file}`, import.meta.url), "utf8");
       const mod = wabt.parseWat(file, wat, {
