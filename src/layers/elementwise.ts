@@ -2,7 +2,8 @@
  * Elementwise layers: MLP activations (tanh, sigmoid, ReLU, SiLU) and the normalisation layers that keep
  * inputs of the next spline layer inside its domain (digest section 1.4 and 7, open question 1): a
  * sigmoid or tanh squashed onto [a, b], or a fixed affine map of a known input range onto [a, b].
- * All share y = shift + scale * f(x); none has parameters.
+ * All share y = shift + scale * f(x); none has parameters. In a network's WASM arena, tanh and sigmoid
+ * layers run the kernels of wasm/elementwise.wat (the same bits: fdlibm's tanh and exp, as V8's Math).
  */
 
 import type { Rng } from "../util/random.js";
@@ -10,25 +11,11 @@ import { requireDomain, requireFinite, requireInteger } from "../util/validate.j
 import type { JetContext, JetShape } from "./jet.js";
 import { elementwiseJetBackwardBlock, elementwiseJetForwardBlock } from "./jet-channels.js";
 import type { ActivationFn, ElementwiseLayerSpec, Layer } from "./layer.js";
-import { type ArenaKernels, arenaKernels, stagePairs } from "./wasm/kernels.js";
+import { sharedArena, stagePairs } from "./wasm/kernels.js";
 
 const FNS: readonly ActivationFn[] = ["tanh", "sigmoid", "relu", "silu", "identity"];
 /** The functions with WASM kernels (elementwise.wat), by their kind code there. */
 const WASM_KIND: Partial<Record<ActivationFn, number>> = { tanh: 0, sigmoid: 1 };
-
-/** The arena kernels when every array is a view of one arena's memory (else the JS loops run). */
-function arenaOf(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array | null = null,
-  d: Float64Array | null = null,
-): ArenaKernels | undefined {
-  const k = arenaKernels(a);
-  if (k === undefined) return undefined;
-  const m = k.buffer;
-  if (b.buffer !== m || (c !== null && c.buffer !== m) || (d !== null && d.buffer !== m)) return undefined;
-  return k;
-}
 
 /** f and its derivatives up to order 3 at x, written to out[0..3]. */
 export function activationDerivs(fn: ActivationFn, x: number, out: Float64Array): void {
@@ -216,7 +203,7 @@ export class ElementwiseLayer implements Layer {
     const n = rows * this.nIn;
     const scale = this.scale;
     const shift = this.shift;
-    const k = this.wasmKind >= 0 ? arenaOf(x, y) : undefined;
+    const k = this.wasmKind >= 0 ? sharedArena(x, y) : undefined;
     if (k !== undefined) {
       k.ewFwd(this.wasmKind, scale, shift, x.byteOffset + 8 * xo, y.byteOffset + 8 * yo, n);
       return;
@@ -258,7 +245,7 @@ export class ElementwiseLayer implements Layer {
     if (!gx) return;
     const n = rows * this.nIn;
     const scale = this.scale;
-    const k = this.wasmKind >= 0 ? arenaOf(x, gy, gx) : undefined;
+    const k = this.wasmKind >= 0 ? sharedArena(x, gy, gx) : undefined;
     if (k !== undefined) {
       k.ewBwd(this.wasmKind, scale, x.byteOffset + 8 * xo, gy.byteOffset, gx.byteOffset, n);
       return;
@@ -321,7 +308,7 @@ export class ElementwiseLayer implements Layer {
     this.jetCacheXo = xo;
     this.jetCacheRows = rows;
     const f = this.jetCache;
-    const k = this.wasmKind >= 0 ? arenaOf(f, x, y) : undefined;
+    const k = this.wasmKind >= 0 ? sharedArena(f, x, y) : undefined;
     if (k !== undefined && shape.C <= k.maxC) {
       stagePairs(k, shape);
       const { C, D, M } = shape;
@@ -351,7 +338,7 @@ export class ElementwiseLayer implements Layer {
     this.jetCacheX = null;
     if (this.jetCache.length < 3 * rows * W) this.jetCache = new Float64Array(3 * rows * W);
     const f = this.jetCache;
-    const k = this.wasmKind >= 0 ? arenaOf(f, x, gy, gx) : undefined;
+    const k = this.wasmKind >= 0 ? sharedArena(f, x, gy, gx) : undefined;
     if (k !== undefined && shape.C <= k.maxC) {
       stagePairs(k, shape);
       const { C, D, M } = shape;

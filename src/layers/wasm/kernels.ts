@@ -144,15 +144,15 @@ export function arenaKernels(a: Float64Array): ArenaKernels | undefined {
 export function sharedArena(
   coef: Float64Array,
   a: Float64Array,
-  b: Float64Array,
+  b: Float64Array | null = null,
   c: Float64Array | null = null,
   d: Float64Array | null = null,
 ): ArenaKernels | undefined {
   const k = registry.get(coef.buffer);
   if (k === undefined) return undefined;
   const m = k.buffer;
-  if (a.buffer !== m || b.buffer !== m || (c !== null && c.buffer !== m) || (d !== null && d.buffer !== m))
-    return undefined;
+  if (a.buffer !== m || (b !== null && b.buffer !== m)) return undefined;
+  if ((c !== null && c.buffer !== m) || (d !== null && d.buffer !== m)) return undefined;
   return k;
 }
 
