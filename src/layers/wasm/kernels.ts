@@ -73,35 +73,23 @@ type LinBwdFn = (
 /** Elementwise kernels (elementwise.wat); kind 0 is tanh, 1 sigmoid. */
 type EwFwdFn = (kind: number, scale: number, shift: number, x: number, y: number, n: number) => void;
 type EwBwdFn = (kind: number, scale: number, x: number, gy: number, gx: number, n: number) => void;
+/** The elementwise jet kernels' trailing arguments: block shape, jet dimensions, the arena's pair table. */
+type EwJetTail = [C: number, W: number, rows: number, D: number, M: number, pairs: number];
 type EwJetFwdFn = (
-  kind: number,
-  scale: number,
-  shift: number,
-  x: number,
-  y: number,
-  f: number,
-  C: number,
-  W: number,
-  rows: number,
-  D: number,
-  M: number,
-  pairs: number,
+  ...args: [kind: number, scale: number, shift: number, x: number, y: number, f: number, ...EwJetTail]
 ) => void;
 type EwJetBwdFn = (
-  kind: number,
-  scale: number,
-  shift: number,
-  x: number,
-  gy: number,
-  gx: number,
-  f: number,
-  haveF: number,
-  C: number,
-  W: number,
-  rows: number,
-  D: number,
-  M: number,
-  pairs: number,
+  ...args: [
+    kind: number,
+    scale: number,
+    shift: number,
+    x: number,
+    gy: number,
+    gx: number,
+    f: number,
+    haveF: number,
+    ...EwJetTail,
+  ]
 ) => void;
 
 /** The kernel instance of one arena, with its jet scratch (byte offsets into the arena's memory). */

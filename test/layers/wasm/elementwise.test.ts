@@ -14,12 +14,7 @@ import { type JetShape, jetShape } from "../../../src/layers/jet.js";
 import { ELEMENTWISE_WASM_BASE64 } from "../../../src/layers/wasm/elementwise-bytes.js";
 import { arenaBytes, WasmArena, wasmSupported } from "../../../src/layers/wasm/kernels.js";
 import { Rng } from "../../../src/util/random.js";
-
-function sameBits(a: Float64Array, b: Float64Array): number {
-  if (a.length !== b.length) return -2;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
+import { sameBits } from "../../helpers/bits.js";
 
 type F = (x: number) => number;
 

@@ -37,12 +37,7 @@ import { SPLINE_CUBIC_WASM_BASE64 } from "../../../src/layers/wasm/spline-cubic-
 import type { KnotVector } from "../../../src/spline/knots.js";
 import { uniformKnots } from "../../../src/spline/knots.js";
 import { Rng } from "../../../src/util/random.js";
-
-function sameBits(a: Float64Array, b: Float64Array): number {
-  if (a.length !== b.length) return -2;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
+import { sameBits } from "../../helpers/bits.js";
 
 /** Inputs in [a - 1.5 w, b + 1.5 w] with knots, the ends and a few exact interval ends mixed in. */
 function inputs(rng: Rng, kv: KnotVector, n: number, special = false): Float64Array {

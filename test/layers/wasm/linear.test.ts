@@ -10,12 +10,7 @@ import { type JetShape, jetShape } from "../../../src/layers/jet.js";
 import { LinearLayer } from "../../../src/layers/linear.js";
 import { arenaBytes, WasmArena, wasmSupported } from "../../../src/layers/wasm/kernels.js";
 import { Rng } from "../../../src/util/random.js";
-
-function sameBits(a: Float64Array, b: Float64Array): number {
-  if (a.length !== b.length) return -2;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
+import { sameBits } from "../../helpers/bits.js";
 
 /** Jet shapes with C = 2..6 channels (C = 1 is the plain pass). */
 const SHAPES: JetShape[] = [
