@@ -6,13 +6,20 @@ import {
   type AllenCahnSettings,
   allenCahnNotes,
   allenCahnSettings,
+  allenCahnSpectra,
   type LevelSpectrum,
-  runAllenCahn,
 } from "../experiments/allen-cahn.js";
 import { renderChart } from "../report/plot/chart.js";
 import { finiteNumber, positiveInt } from "./args.js";
-import { type PinnCliOptions, pinnSeeds, runWithProgress, writePinnReport } from "./reproduce-pinn.js";
-import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
+import {
+  PARALLEL_FLAGS,
+  PARALLEL_HELP,
+  type PinnCliOptions,
+  pinnSeeds,
+  runPinnExperiment,
+  writePinnReport,
+} from "./reproduce-pinn.js";
+import { THREADS_FLAGS, THREADS_HELP } from "./threads-option.js";
 
 interface AllenCahnCliOptions extends PinnCliOptions {
   rows?: string;
@@ -85,22 +92,16 @@ export function registerReproduceAllenCahn(reproduce: Command): void {
     .option("--lr <v>", "Adam learning rate (default 1e-2 as the appendix; the text says 1e-3)")
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
-    .action((o: AllenCahnCliOptions) =>
-      withThreads(parseThreads(o.threads), async () => {
-        const s = allenCahnSettingsFromCli(o);
-        let spectra: Record<string, LevelSpectrum[]> = {};
-        const out = runWithProgress((opts) => {
-          const r = runAllenCahn(s, opts);
-          spectra = r.spectra;
-          return r;
-        });
-        await writePinnReport(o, out, {
-          title: `Allen-Cahn PINN (paper Figs. 7-9)${s.quick ? ", quick budget" : ""}`,
-          notes: allenCahnNotes(out.result),
-          paperHeader: "paper",
-          paper: () => null,
-          extraPlots: spectrumPlots(spectra),
-        });
-      }),
-    );
+    .option(PARALLEL_FLAGS, PARALLEL_HELP)
+    .action(async (o: AllenCahnCliOptions) => {
+      const s = allenCahnSettingsFromCli(o);
+      const out = await runPinnExperiment("allen-cahn", s, o);
+      await writePinnReport(o, out, {
+        title: `Allen-Cahn PINN (paper Figs. 7-9)${s.quick ? ", quick budget" : ""}`,
+        notes: allenCahnNotes(out.result),
+        paperHeader: "paper",
+        paper: () => null,
+        extraPlots: spectrumPlots(allenCahnSpectra(out)),
+      });
+    });
 }

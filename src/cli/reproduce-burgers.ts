@@ -7,11 +7,17 @@ import {
   burgersNotes,
   burgersPaperValue,
   burgersSettings,
-  runBurgers,
 } from "../experiments/burgers.js";
 import { finiteNumber } from "./args.js";
-import { type PinnCliOptions, pinnSeeds, runWithProgress, writePinnReport } from "./reproduce-pinn.js";
-import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
+import {
+  PARALLEL_FLAGS,
+  PARALLEL_HELP,
+  type PinnCliOptions,
+  pinnSeeds,
+  runPinnExperiment,
+  writePinnReport,
+} from "./reproduce-pinn.js";
+import { THREADS_FLAGS, THREADS_HELP } from "./threads-option.js";
 
 interface BurgersCliOptions extends PinnCliOptions {
   nu?: string;
@@ -58,16 +64,15 @@ export function registerReproduceBurgers(reproduce: Command): void {
     )
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
-    .action((o: BurgersCliOptions) =>
-      withThreads(parseThreads(o.threads), async () => {
-        const s = burgersSettingsFromCli(o);
-        const out = runWithProgress((opts) => runBurgers(s, opts));
-        await writePinnReport(o, out, {
-          title: `Burgers PINN (paper Table 3), nu = ${s.problem.nu?.toPrecision(4)}${s.quick ? ", quick budget" : ""}`,
-          notes: burgersNotes(out.result),
-          paperHeader: "paper loss",
-          paper: burgersPaperValue,
-        });
-      }),
-    );
+    .option(PARALLEL_FLAGS, PARALLEL_HELP)
+    .action(async (o: BurgersCliOptions) => {
+      const s = burgersSettingsFromCli(o);
+      const out = await runPinnExperiment("burgers", s, o);
+      await writePinnReport(o, out, {
+        title: `Burgers PINN (paper Table 3), nu = ${s.problem.nu?.toPrecision(4)}${s.quick ? ", quick budget" : ""}`,
+        notes: burgersNotes(out.result),
+        paperHeader: "paper loss",
+        paper: burgersPaperValue,
+      });
+    });
 }

@@ -6,11 +6,17 @@ import {
   type PoissonSettings,
   poissonNotes,
   poissonSettings,
-  runPoissonInterface,
 } from "../experiments/poisson-interface.js";
 import { positiveInt } from "./args.js";
-import { type PinnCliOptions, pinnSeeds, runWithProgress, writePinnReport } from "./reproduce-pinn.js";
-import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
+import {
+  PARALLEL_FLAGS,
+  PARALLEL_HELP,
+  type PinnCliOptions,
+  pinnSeeds,
+  runPinnExperiment,
+  writePinnReport,
+} from "./reproduce-pinn.js";
+import { THREADS_FLAGS, THREADS_HELP } from "./threads-option.js";
 
 interface PoissonCliOptions extends PinnCliOptions {
   rows?: string;
@@ -60,16 +66,15 @@ export function registerReproducePoissonInterface(reproduce: Command): void {
     .option("--normalize <fn>", "map between the spline layers: tanh (default) or none")
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
-    .action((o: PoissonCliOptions) =>
-      withThreads(parseThreads(o.threads), async () => {
-        const s = poissonSettingsFromCli(o);
-        const out = runWithProgress((opts) => runPoissonInterface(s, opts));
-        await writePinnReport(o, out, {
-          title: `Poisson with discontinuous coefficient (paper Fig. 6)${s.quick ? ", quick budget" : ""}`,
-          notes: poissonNotes(out.result),
-          paperHeader: "paper",
-          paper: () => null,
-        });
-      }),
-    );
+    .option(PARALLEL_FLAGS, PARALLEL_HELP)
+    .action(async (o: PoissonCliOptions) => {
+      const s = poissonSettingsFromCli(o);
+      const out = await runPinnExperiment("poisson-interface", s, o);
+      await writePinnReport(o, out, {
+        title: `Poisson with discontinuous coefficient (paper Fig. 6)${s.quick ? ", quick budget" : ""}`,
+        notes: poissonNotes(out.result),
+        paperHeader: "paper",
+        paper: () => null,
+      });
+    });
 }

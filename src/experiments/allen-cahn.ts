@@ -34,12 +34,13 @@ import {
   decayingAdamPerLevel,
   type PinnCheck,
   type PinnExperimentOutput,
+  type PinnPlan,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
   pinnSplineSpec,
   refinementChecks,
-  runPinnRows,
+  runPinnPlan,
 } from "./pinn-runner.js";
 
 /** Rows of the Allen-Cahn experiment, in table order (Fig. 7: spline and ReLU bases, MLP). */
@@ -215,11 +216,11 @@ function describeRow(key: AllenCahnRowKey, s: AllenCahnSettings) {
   }
 }
 
-/** Runs the Allen-Cahn experiment; also returns the first seed's residual spectra per level. */
-export function runAllenCahn(
-  s: AllenCahnSettings,
-  options: PinnRunOptions = {},
-): PinnExperimentOutput & { spectra: Record<string, LevelSpectrum[]> } {
+/**
+ * The Allen-Cahn experiment as a plan of runs (`runPinnPlan`, or worker threads with the CLI's `--threads`):
+ * its rows, problems and heat-map fields; each row's `extraOf` is the first seed's residual spectra per level.
+ */
+export function allenCahnPlan(s: AllenCahnSettings): PinnPlan<AllenCahnProblem> {
   const spectra: Record<string, LevelSpectrum[]> = {};
   const first = s.seeds[0];
   const G = s.grids;
@@ -227,6 +228,7 @@ export function runAllenCahn(
   const rows: PinnRow<AllenCahnProblem>[] = ALLEN_CAHN_ROWS.filter((k) => s.rows.includes(k)).map((key) => ({
     key,
     describe: describeRow(key, s),
+    cost: allenCahnRowCost(key, s),
     run(seed, problem, onProgress) {
       const common = { metricsEvery: s.metricsEvery, onProgress, optimizer: s.optimizer };
       const coarse = () => allenCahnModel(s, G[0], seed);
@@ -287,12 +289,12 @@ export function runAllenCahn(
       }
     },
   }));
-  const out = runPinnRows<AllenCahnProblem>(
-    "allen-cahn",
-    allenCahnSettingsRecord(s),
-    s.seeds,
+  return {
+    experiment: "allen-cahn",
+    settings: allenCahnSettingsRecord(s),
+    seeds: s.seeds,
     rows,
-    (seed, key) =>
+    problemFor: (seed, key) =>
       key === "best"
         ? new AllenCahnProblem({
             ...s.problem,
@@ -305,11 +307,43 @@ export function runAllenCahn(
             seed,
           })
         : new AllenCahnProblem({ ...s.problem, seed }),
-    (p, m) => p.fields(m),
-    ["multilevel", "relu-multilevel", "mlp-2-32-32-1"],
-    options,
-  );
-  return { ...out, spectra };
+    fieldsOf: (p, m) => p.fields(m),
+    fieldRows: ["multilevel", "relu-multilevel", "mlp-2-32-32-1"],
+    extraOf: (key, seed) => (seed === first ? spectra[key] : undefined),
+  };
+}
+
+/**
+ * Relative work of a row's run, for the order of parallel runs: training steps, the MLP's at about 2.6 times
+ * a KAN step (its 32 x 32 dense jets against the KAN's [2,5,5,1] splines; measured on one core).
+ */
+export function allenCahnRowCost(key: AllenCahnRowKey, s: AllenCahnSettings): number {
+  const total = s.stepsPerLevel * s.grids.length;
+  switch (key) {
+    case "fine":
+    case "fine-direct":
+      return s.stepsPerLevel;
+    case "mlp-2-32-32-1":
+      return 2.6 * total;
+    case "best":
+      return (s.best.steps.reduce((a, b) => a + b, 0) * s.best.points) / (s.problem.points ?? s.best.points);
+    default:
+      return total;
+  }
+}
+
+/** The first seed's residual spectra per level of each row, from an output's extras. */
+export function allenCahnSpectra(out: PinnExperimentOutput): Record<string, LevelSpectrum[]> {
+  return out.extras as Record<string, LevelSpectrum[]>;
+}
+
+/** Runs the Allen-Cahn experiment on this thread; also returns the first seed's residual spectra per level. */
+export function runAllenCahn(
+  s: AllenCahnSettings,
+  options: PinnRunOptions = {},
+): PinnExperimentOutput & { spectra: Record<string, LevelSpectrum[]> } {
+  const out = runPinnPlan(allenCahnPlan(s), options);
+  return { ...out, spectra: allenCahnSpectra(out) };
 }
 
 /**

@@ -36,12 +36,13 @@ import {
   levelLossLines,
   type PinnCheck,
   type PinnExperimentOutput,
+  type PinnPlan,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
   pinnSplineSpec,
   refinementChecks,
-  runPinnRows,
+  runPinnPlan,
 } from "./pinn-runner.js";
 
 /** Table 3 of the paper: training loss mean (stdev) over 5 seeds, by row key. */
@@ -219,6 +220,7 @@ function burgersRow(key: BurgersRowKey, s: BurgersSettings): PinnRow<BurgersProb
   return {
     key,
     describe: describeBurgersRow(key, s),
+    cost: burgersRowCost(key, s),
     run(seed, problem, onProgress) {
       switch (key) {
         case "coarse":
@@ -294,35 +296,62 @@ export function burgersSettingsRecord(s: BurgersSettings): Record<string, unknow
   };
 }
 
-/** Runs the Burgers experiment. */
-export function runBurgers(s: BurgersSettings, options: PinnRunOptions = {}): PinnExperimentOutput {
+/**
+ * Relative work of a row's run, for the order of parallel runs, in steps of the [2,20,20,1] KAN: the MLPs'
+ * steps cost about 0.4 and 1.8 of those, the best row's Adam steps about 3 and its L-BFGS steps about 30
+ * (measured on the whole command).
+ */
+export function burgersRowCost(key: BurgersRowKey, s: BurgersSettings): number {
+  const sum = (v: readonly number[]) => v.reduce((a, b) => a + b, 0);
+  switch (key) {
+    case "coarse":
+      return s.coarseSteps;
+    case "fine":
+    case "fine-direct":
+      return s.fineSteps;
+    case "fine-long":
+    case "multilevel":
+      return sum(s.multilevelSteps);
+    case "mlp-2-20-20-1":
+      return 0.4 * s.mlpSteps;
+    case "mlp-2-56-56-1":
+      return 1.8 * s.mlpSteps;
+    case "best":
+      return 3 * sum(s.best.steps) + 30 * s.best.polishSteps;
+  }
+}
+
+/** The Burgers experiment as a plan of runs (`runPinnPlan`, or worker threads with the CLI's `--threads`). */
+export function burgersPlan(s: BurgersSettings): PinnPlan<BurgersProblem> {
   const keys = BURGERS_ROWS.filter((k) => s.rows.includes(k));
-  const rows = keys.map((k) => burgersRow(k, s));
-  const problemFor = (seed: number, key: string) =>
-    key === "best"
-      ? new BurgersProblem({
-          ...s.problem,
-          collocation: "rad",
-          nx: s.best.points,
-          nt: 1,
-          resampleEvery: s.best.resampleEvery,
-          rbaMu: s.best.rbaMu,
-          boundaryWeight: s.best.boundaryWeight,
-          symmetryPairs: s.best.symmetryPairs,
-          symmetryWeight: s.best.symmetryWeight,
-          seed,
-        })
-      : new BurgersProblem({ ...s.problem, seed });
-  return runPinnRows<BurgersProblem>(
-    "burgers",
-    burgersSettingsRecord(s),
-    s.seeds,
-    rows,
-    problemFor,
-    (p, m) => p.fields(m),
-    ["multilevel", "best", "fine", "mlp-2-56-56-1"],
-    options,
-  );
+  return {
+    experiment: "burgers",
+    settings: burgersSettingsRecord(s),
+    seeds: s.seeds,
+    rows: keys.map((k) => burgersRow(k, s)),
+    problemFor: (seed, key) =>
+      key === "best"
+        ? new BurgersProblem({
+            ...s.problem,
+            collocation: "rad",
+            nx: s.best.points,
+            nt: 1,
+            resampleEvery: s.best.resampleEvery,
+            rbaMu: s.best.rbaMu,
+            boundaryWeight: s.best.boundaryWeight,
+            symmetryPairs: s.best.symmetryPairs,
+            symmetryWeight: s.best.symmetryWeight,
+            seed,
+          })
+        : new BurgersProblem({ ...s.problem, seed }),
+    fieldsOf: (p, m) => p.fields(m),
+    fieldRows: ["multilevel", "best", "fine", "mlp-2-56-56-1"],
+  };
+}
+
+/** Runs the Burgers experiment on this thread. */
+export function runBurgers(s: BurgersSettings, options: PinnRunOptions = {}): PinnExperimentOutput {
+  return runPinnPlan(burgersPlan(s), options);
 }
 
 /** The robust facts and the paper comparisons of a result. */

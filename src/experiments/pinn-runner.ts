@@ -27,6 +27,11 @@ export interface PinnRowDescription {
 export interface PinnRow<P> {
   key: string;
   describe: PinnRowDescription;
+  /**
+   * Relative work of one run of the row (e.g. training steps times the cost of a step; default 1). Only
+   * the order in which parallel runs start depends on it (longest first): never a result.
+   */
+  cost?: number;
   /** Trains the row for one seed on the seed's problem. */
   run(seed: number, problem: P, onProgress: ((p: TrainProgress) => void) | undefined): TrainResult<Network>;
 }
@@ -44,7 +49,7 @@ export interface PinnRunOptions {
     index: number;
     total: number;
   }) => void;
-  onRunDone?: (info: { key: string; seed: number; result: TrainResult<Network> }) => void;
+  onRunDone?: (info: { key: string; seed: number; record: PinnRunRecord }) => void;
   env?: EnvInfo;
   /** Keep every run's history in the rows (default true). */
   histories?: boolean;
@@ -54,30 +59,116 @@ export interface PinnRunOptions {
 export interface PinnExperimentOutput {
   result: ExperimentResult;
   fields: Record<string, PinnFields>;
+  /** The first seed's `extraOf` value of each row that has one (e.g. Allen-Cahn's residual spectra). */
+  extras: Record<string, unknown>;
 }
 
 /** Metrics summarised per row, in table order. */
 export const PINN_METRICS = ["loss", "relL2", "maxAbsErr", "evalResidual", "evaluations"] as const;
 
 /**
- * Runs every row for every seed. `problemFor(seed, key)` builds the seed's problem for a row (fresh per
- * row, so that resampling and attention weights start the same for every row); `fieldsOf` extracts
- * heat-map fields of a trained model (called for the first seed of rows in `fieldRows`).
+ * Everything needed to run a PINN experiment's rows: its name and settings record, seeds, rows,
+ * `problemFor(seed, key)` (the seed's problem for a row, fresh per run, so that resampling and attention
+ * weights start the same for every row), `fieldsOf` (heat-map fields of a trained model, taken for the first
+ * seed of the rows in `fieldRows`) and, optionally, `extraOf(key, seed)`: plain data a row collected during
+ * its run (read right after it).
  */
-export function runPinnRows<P>(
-  experiment: string,
-  settings: Record<string, unknown>,
-  seeds: readonly number[],
-  rows: readonly PinnRow<P>[],
-  problemFor: (seed: number, key: string) => P,
-  fieldsOf: (problem: P, model: Network) => PinnFields,
-  fieldRows: readonly string[],
+export interface PinnPlan<P> {
+  experiment: string;
+  settings: Record<string, unknown>;
+  seeds: readonly number[];
+  rows: readonly PinnRow<P>[];
+  problemFor(seed: number, key: string): P;
+  fieldsOf(problem: P, model: Network): PinnFields;
+  fieldRows: readonly string[];
+  extraOf?(key: string, seed: number): unknown;
+}
+
+/** One run of a plan: a row for a seed (indices into the plan's rows and seeds). */
+export interface PinnJob {
+  rowIndex: number;
+  seedIndex: number;
+}
+
+/**
+ * The outcome of one run as plain data (structured-cloneable, so that a worker thread can send it): the
+ * final training loss, the metrics against the reference, evaluations, training seconds (metrics
+ * excluded), parameter count, history, status, and the fields and extra data when the plan asks for them.
+ */
+export interface PinnRunRecord {
+  loss: number;
+  relL2: number;
+  maxAbsErr: number;
+  evalResidual: number;
+  evaluations: number;
+  seconds: number;
+  params: number;
+  history: TrainingHistory;
+  status: string;
+  fields?: PinnFields;
+  extra?: unknown;
+}
+
+/** The runs of a plan in table order: every row of the first seed, then of the next seed, and so on. */
+export function pinnJobs(plan: PinnPlan<unknown>): PinnJob[] {
+  const jobs: PinnJob[] = [];
+  for (let seedIndex = 0; seedIndex < plan.seeds.length; seedIndex++)
+    for (let rowIndex = 0; rowIndex < plan.rows.length; rowIndex++) jobs.push({ rowIndex, seedIndex });
+  return jobs;
+}
+
+/** Throws unless the plan has at least one row and one seed. */
+export function checkPinnPlan(plan: PinnPlan<unknown>): void {
+  if (plan.rows.length === 0) throw new Error(`${plan.experiment}: no rows selected`);
+  if (plan.seeds.length === 0) throw new Error(`${plan.experiment}: no seeds`);
+}
+
+/** Runs one (row, seed) of a plan on a fresh problem and records the outcome. */
+export function runPinnJob<P>(
+  plan: PinnPlan<P>,
+  job: PinnJob,
+  onProgress?: (p: TrainProgress) => void,
+): PinnRunRecord {
+  const row = plan.rows[job.rowIndex];
+  const seed = plan.seeds[job.seedIndex];
+  if (row === undefined || seed === undefined)
+    throw new Error(`${plan.experiment}: no run with row ${job.rowIndex} and seed ${job.seedIndex}`);
+  const problem = plan.problemFor(seed, row.key);
+  const r = row.run(seed, problem, onProgress);
+  const h = r.history;
+  const record: PinnRunRecord = {
+    loss: h.loss.length > 0 ? h.loss[h.loss.length - 1] : Number.NaN,
+    relL2: r.metrics.relL2 ?? Number.NaN,
+    maxAbsErr: r.metrics.maxAbsErr ?? Number.NaN,
+    evalResidual: r.metrics.evalResidual ?? Number.NaN,
+    evaluations: r.evaluations,
+    seconds: r.seconds - r.metricsSeconds,
+    params: r.model.paramCount,
+    history: h,
+    status: r.status === "completed" ? "completed" : r.message,
+  };
+  if (job.seedIndex === 0 && plan.fieldRows.includes(row.key))
+    record.fields = plan.fieldsOf(problem, r.model);
+  const extra = plan.extraOf?.(row.key, seed);
+  if (extra !== undefined) record.extra = extra;
+  return record;
+}
+
+/**
+ * The experiment output of a plan from the records of all its runs (`records[k]` of `pinnJobs(plan)[k]`):
+ * per row the summaries of `PINN_METRICS` over seeds, the summed training seconds, the histories and
+ * statuses, plus the first seed's fields and extras.
+ */
+export function assemblePinnOutput(
+  plan: PinnPlan<unknown>,
+  records: readonly PinnRunRecord[],
+  wallSeconds: number,
   options: PinnRunOptions = {},
 ): PinnExperimentOutput {
-  if (rows.length === 0) throw new Error(`${experiment}: no rows selected`);
-  if (seeds.length === 0) throw new Error(`${experiment}: no seeds`);
-  const t0 = performance.now();
-  const acc = rows.map(() => ({
+  const jobs = pinnJobs(plan);
+  if (records.length !== jobs.length)
+    throw new Error(`${plan.experiment}: ${records.length} run records for ${jobs.length} runs`);
+  const acc = plan.rows.map(() => ({
     values: Object.fromEntries(PINN_METRICS.map((m) => [m, [] as number[]])) as Record<string, number[]>,
     wall: 0,
     params: 0,
@@ -85,29 +176,22 @@ export function runPinnRows<P>(
     status: [] as string[],
   }));
   const fields: Record<string, PinnFields> = {};
-  const total = rows.length * seeds.length;
-  let index = 0;
-  for (const [si, seed] of seeds.entries()) {
-    for (const [ri, row] of rows.entries()) {
-      options.onRun?.({ key: row.key, row: row.describe, seed, index: index++, total });
-      const problem = problemFor(seed, row.key);
-      const r = row.run(seed, problem, options.onProgress);
-      options.onRunDone?.({ key: row.key, seed, result: r });
-      const a = acc[ri];
-      const loss = r.history.loss.length > 0 ? r.history.loss[r.history.loss.length - 1] : Number.NaN;
-      a.values.loss.push(loss);
-      a.values.relL2.push(r.metrics.relL2 ?? Number.NaN);
-      a.values.maxAbsErr.push(r.metrics.maxAbsErr ?? Number.NaN);
-      a.values.evalResidual.push(r.metrics.evalResidual ?? Number.NaN);
-      a.values.evaluations.push(r.evaluations);
-      a.wall += r.seconds - r.metricsSeconds;
-      a.params = r.model.paramCount;
-      a.histories.push(r.history);
-      a.status.push(r.status === "completed" ? "completed" : r.message);
-      if (si === 0 && fieldRows.includes(row.key)) fields[row.key] = fieldsOf(problem, r.model);
+  const extras: Record<string, unknown> = {};
+  for (const [k, job] of jobs.entries()) {
+    const r = records[k];
+    const a = acc[job.rowIndex];
+    for (const m of PINN_METRICS) a.values[m].push(r[m]);
+    a.wall += r.seconds;
+    a.params = r.params;
+    a.histories.push(r.history);
+    a.status.push(r.status);
+    const key = plan.rows[job.rowIndex].key;
+    if (job.seedIndex === 0) {
+      if (r.fields !== undefined) fields[key] = r.fields;
+      if (r.extra !== undefined) extras[key] = r.extra;
     }
   }
-  const out: ResultRow[] = rows.map((row, ri) => {
+  const out: ResultRow[] = plan.rows.map((row, ri) => {
     const a = acc[ri];
     const r = {
       ...row.describe,
@@ -122,14 +206,44 @@ export function runPinnRows<P>(
   });
   return {
     result: {
-      experiment,
-      settings,
+      experiment: plan.experiment,
+      settings: plan.settings,
       env: options.env ?? unknownEnv(),
-      wallSeconds: (performance.now() - t0) / 1000,
+      wallSeconds,
       rows: out,
     },
     fields,
+    extras,
   };
+}
+
+/** Runs every row for every seed of a plan, one after another, on this thread. */
+export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}): PinnExperimentOutput {
+  checkPinnPlan(plan as PinnPlan<unknown>);
+  const t0 = performance.now();
+  const jobs = pinnJobs(plan as PinnPlan<unknown>);
+  const records = jobs.map((job, index) => {
+    const row = plan.rows[job.rowIndex];
+    const seed = plan.seeds[job.seedIndex];
+    options.onRun?.({ key: row.key, row: row.describe, seed, index, total: jobs.length });
+    const record = runPinnJob(plan, job, options.onProgress);
+    options.onRunDone?.({ key: row.key, seed, record });
+    return record;
+  });
+  return assemblePinnOutput(plan as PinnPlan<unknown>, records, (performance.now() - t0) / 1000, options);
+}
+
+/**
+ * The order in which parallel runs start: longest first by the rows' `cost` (ties in table order), so that
+ * the last runs to finish are short ones.
+ */
+export function pinnJobOrder(plan: PinnPlan<unknown>): PinnJob[] {
+  const jobs = pinnJobs(plan);
+  const cost = (j: PinnJob) => plan.rows[j.rowIndex].cost ?? 1;
+  return jobs
+    .map((job, k) => ({ job, k }))
+    .sort((a, b) => cost(b.job) - cost(a.job) || a.k - b.k)
+    .map((e) => e.job);
 }
 
 /** The row key stored in a result row. */

@@ -37,12 +37,13 @@ import {
   levelLossLines,
   type PinnCheck,
   type PinnExperimentOutput,
+  type PinnPlan,
   type PinnRow,
   type PinnRunOptions,
   pinnMean,
   pinnSplineSpec,
   refinementChecks,
-  runPinnRows,
+  runPinnPlan,
 } from "./pinn-runner.js";
 
 /** Row keys in table order. */
@@ -188,6 +189,7 @@ function poissonRow(key: PoissonRowKey, s: PoissonSettings): PinnRow<PoissonInte
   return {
     key,
     describe: describePoissonRow(key, s),
+    cost: poissonRowCost(key, s),
     run(seed, problem, onProgress) {
       const common = { metricsEvery: s.metricsEvery, onProgress, optimizer };
       const coarse = () => poissonModel(s, G[0], seed);
@@ -268,22 +270,40 @@ export function poissonSettingsRecord(s: PoissonSettings): Record<string, unknow
   };
 }
 
-/** Runs the Poisson interface experiment. */
-export function runPoissonInterface(s: PoissonSettings, options: PinnRunOptions = {}): PinnExperimentOutput {
-  const rows = POISSON_ROWS.filter((k) => s.rows.includes(k)).map((k) => poissonRow(k, s));
-  return runPinnRows<PoissonInterfaceProblem>(
-    "poisson-interface",
-    poissonSettingsRecord(s),
-    s.seeds,
-    rows,
-    (_seed, key) =>
+/** Relative work of a row's run, for the order of parallel runs: its training steps. */
+export function poissonRowCost(key: PoissonRowKey, s: PoissonSettings): number {
+  switch (key) {
+    case "fine":
+    case "fine-direct":
+      return s.stepsPerLevel;
+    case "mlp-2-16-16-1":
+      return s.mlpSteps;
+    case "best":
+      return s.best.steps.reduce((a, b) => a + b, 0);
+    default:
+      return s.stepsPerLevel * s.grids.length;
+  }
+}
+
+/** The Poisson interface experiment as a plan of runs (`runPinnPlan`, or worker threads with `--threads`). */
+export function poissonPlan(s: PoissonSettings): PinnPlan<PoissonInterfaceProblem> {
+  return {
+    experiment: "poisson-interface",
+    settings: poissonSettingsRecord(s),
+    seeds: s.seeds,
+    rows: POISSON_ROWS.filter((k) => s.rows.includes(k)).map((k) => poissonRow(k, s)),
+    problemFor: (_seed, key) =>
       new PoissonInterfaceProblem(
         key === "best" ? { ...s.problem, gammaB: s.best.boundaryWeight } : s.problem,
       ),
-    (p, m) => p.fields(m),
-    ["multilevel", "relu-multilevel", "mlp-2-16-16-1", "best"],
-    options,
-  );
+    fieldsOf: (p, m) => p.fields(m),
+    fieldRows: ["multilevel", "relu-multilevel", "mlp-2-16-16-1", "best"],
+  };
+}
+
+/** Runs the Poisson interface experiment on this thread. */
+export function runPoissonInterface(s: PoissonSettings, options: PinnRunOptions = {}): PinnExperimentOutput {
+  return runPinnPlan(poissonPlan(s), options);
 }
 
 /** The issue's targets for this problem. */
