@@ -4,7 +4,11 @@
  * measured seconds differ), runs started longest first, and errors from a worker named and passed on.
  * Runs on the built worker (dist/), so `npm run build` must precede it (npm test does).
  */
-import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { allenCahnSettings } from "../../dist/experiments/allen-cahn.js";
 import { burgersSettings } from "../../dist/experiments/burgers.js";
 import { pinnPlan } from "../../dist/experiments/pinn-plans.js";
@@ -17,7 +21,34 @@ function withoutClocks(out: PinnExperimentOutput): unknown {
   return JSON.parse(JSON.stringify(out, (k, v) => (k === "wallSeconds" || k === "env" ? undefined : v)));
 }
 
+const cli = join(resolve(import.meta.dirname, "../.."), "dist/cli/main.js");
+const work = mkdtempSync(join(tmpdir(), "mlkan-pinn-parallel-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
 describe("PINN runs on worker threads", () => {
+  it("mlkan reproduce allen-cahn --quick --parallel runs --threads 2: the files of --threads 1", () => {
+    const run = (dir: string, ...args: string[]) =>
+      execFileSync("node", [cli, "reproduce", "allen-cahn", "--quick", "--no-png", "--out", dir, ...args], {
+        cwd: work,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    run("one", "--threads", "1");
+    run("two", "--threads", "2", "--parallel", "runs");
+    const json = (dir: string) => {
+      const r = JSON.parse(readFileSync(join(work, dir, "allen-cahn.json"), "utf8"));
+      return JSON.parse(JSON.stringify(r, (k, v) => (k === "wallSeconds" || k === "env" ? undefined : v)));
+    };
+    expect(json("two")).toEqual(json("one"));
+    const svgs = readdirSync(join(work, "one")).filter((f) => /heatmap|spectrum/.test(f));
+    expect(svgs.length).toBeGreaterThanOrEqual(4);
+    for (const f of svgs)
+      expect(readFileSync(join(work, "two", f), "utf8")).toBe(readFileSync(join(work, "one", f), "utf8"));
+    expect(() => run("bad", "--parallel", "rows")).toThrow(
+      /--parallel must be runs or gradients, got "rows"/,
+    );
+  }, 300_000);
+
   it("allen-cahn --quick --best on 2 workers: the same output as on this thread, spectra included", async () => {
     const s = allenCahnSettings(true);
     s.rows.push("best");
