@@ -1,10 +1,11 @@
 /**
  * The shared runner of the paper's PINN experiments (Burgers, Poisson with a discontinuous coefficient,
- * Allen-Cahn): every row for every seed, each row a training run that returns a `TrainResult`, summarised
- * into an `ExperimentResult` (DESIGN.md section 4) with the final training loss, the relative L2 and max
- * error against the reference, the residual on the finer evaluation grid and the evaluation count, plus
- * the first seed's fields (solution, reference, error) of chosen rows for heat maps. Pure logic: no file
- * system; the CLI writes the report.
+ * Allen-Cahn): an experiment is a plan of runs (`PinnPlan`: every row for every seed), each run a training
+ * run recorded as plain data (`PinnRunRecord`), run here one after another (`runPinnPlan`) or on worker
+ * threads (src/node/pinn-parallel.ts), and summarised into an `ExperimentResult` (DESIGN.md section 4) with
+ * the final training loss, the relative L2 and max error against the reference, the residual on the finer
+ * evaluation grid and the evaluation count, plus the first seed's fields (solution, reference, error) of
+ * chosen rows for heat maps. Pure logic: no file system; the CLI writes the report.
  */
 import type { Basis, SplineLayerSpec } from "../layers/layer.js";
 import type { Network } from "../model/network.js";
