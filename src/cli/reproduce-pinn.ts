@@ -63,19 +63,9 @@ export async function runPinnExperiment<K extends PinnExperimentName>(
   const parallel = parsePinnParallel(o.parallel);
   const plan = pinnPlan(name, s);
   const runs = plan.rows.length * plan.seeds.length;
-  if (parallel === "runs" && threads > 1 && runs > 1) {
-    const progress = progressReporter(process.stderr);
-    try {
-      return await runPinnPlanInWorkers(name, s, threads, {
-        env: collectEnv(),
-        onProgress: progress.onProgress,
-        onRun: ({ row, seed, index, total }) => progress.setLabel(runLabel(row, seed, index, total)),
-      });
-    } finally {
-      progress.clear();
-    }
-  }
-  return withThreads(threads, async () => runWithProgress((opts) => runPinnPlan(plan, opts)));
+  if (parallel === "runs" && threads > 1 && runs > 1)
+    return runWithProgress((opts) => runPinnPlanInWorkers(name, s, threads, opts));
+  return withThreads(threads, () => runWithProgress(async (opts) => runPinnPlan(plan, opts)));
 }
 
 function runLabel(row: PinnRowDescription, seed: number, index: number, total: number): string {
@@ -89,22 +79,24 @@ export function pinnSeeds(o: PinnCliOptions, first = 1234): number[] | undefined
   return Array.from({ length: n }, (_, i) => first + 10 * i);
 }
 
-/** Runs an experiment with a progress line on stderr (quiet when stderr is not a terminal). */
-export function runWithProgress(
+/** Runs an experiment with a progress line on stderr (quiet when stderr is not a terminal), cleared at the end. */
+export async function runWithProgress(
   run: (opts: {
     env: ReturnType<typeof collectEnv>;
     onProgress: (p: TrainProgress) => void;
     onRun: (i: { row: PinnRowDescription; seed: number; index: number; total: number }) => void;
-  }) => PinnExperimentOutput,
-): PinnExperimentOutput {
+  }) => Promise<PinnExperimentOutput>,
+): Promise<PinnExperimentOutput> {
   const progress = progressReporter(process.stderr);
-  const out = run({
-    env: collectEnv(),
-    onProgress: progress.onProgress,
-    onRun: ({ row, seed, index, total }) => progress.setLabel(runLabel(row, seed, index, total)),
-  });
-  progress.clear();
-  return out;
+  try {
+    return await run({
+      env: collectEnv(),
+      onProgress: progress.onProgress,
+      onRun: ({ row, seed, index, total }) => progress.setLabel(runLabel(row, seed, index, total)),
+    });
+  } finally {
+    progress.clear();
+  }
 }
 
 /** Table options of the PINN reports. */

@@ -25,11 +25,11 @@ export function pinnPlan<K extends PinnExperimentName>(
 ): PinnPlan<unknown> {
   switch (name) {
     case "allen-cahn":
-      return allenCahnPlan(s as AllenCahnSettings) as PinnPlan<unknown>;
+      return allenCahnPlan(s as AllenCahnSettings);
     case "burgers":
-      return burgersPlan(s as BurgersSettings) as PinnPlan<unknown>;
+      return burgersPlan(s as BurgersSettings);
     case "poisson-interface":
-      return poissonPlan(s as PoissonSettings) as PinnPlan<unknown>;
+      return poissonPlan(s as PoissonSettings);
     default:
       throw new Error(`unknown PINN experiment ${JSON.stringify(name)}`);
   }

@@ -220,9 +220,9 @@ export function assemblePinnOutput(
 
 /** Runs every row for every seed of a plan, one after another, on this thread. */
 export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}): PinnExperimentOutput {
-  checkPinnPlan(plan as PinnPlan<unknown>);
+  checkPinnPlan(plan);
   const t0 = performance.now();
-  const jobs = pinnJobs(plan as PinnPlan<unknown>);
+  const jobs = pinnJobs(plan);
   const records = jobs.map((job, index) => {
     const row = plan.rows[job.rowIndex];
     const seed = plan.seeds[job.seedIndex];
@@ -231,7 +231,7 @@ export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}):
     options.onRunDone?.({ key: row.key, seed, record });
     return record;
   });
-  return assemblePinnOutput(plan as PinnPlan<unknown>, records, (performance.now() - t0) / 1000, options);
+  return assemblePinnOutput(plan, records, (performance.now() - t0) / 1000, options);
 }
 
 /**

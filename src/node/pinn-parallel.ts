@@ -3,8 +3,9 @@
  * workers, each trains one run at a time with one thread per gradient; runs start longest first
  * (`pinnJobOrder`). A run is the same computation wherever it runs (its own fresh problem, and one thread
  * gives the same bits as any count), so the output equals `runPinnPlan`'s except for the measured seconds.
- * On two cores two runs side by side finish sooner than the same runs one after another on two threads
- * each: no thread waits at the end of every gradient or through the optimizer step.
+ * No thread waits at the end of every gradient or through the optimizer step, but runs side by side slow
+ * each other down: on 2 cores the Allen-Cahn rows took as long as one after another on two threads each
+ * (README), so this serves many seeds on many cores.
  */
 import { Worker } from "node:worker_threads";
 import { type PinnExperimentName, type PinnExperimentSettings, pinnPlan } from "../experiments/pinn-plans.js";
