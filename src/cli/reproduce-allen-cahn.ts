@@ -16,6 +16,8 @@ import {
   PARALLEL_HELP,
   type PinnCliOptions,
   pinnSeeds,
+  RESUME_FLAG,
+  RESUME_HELP,
   runPinnExperiment,
   writePinnReport,
 } from "./reproduce-pinn.js";
@@ -93,6 +95,7 @@ export function registerReproduceAllenCahn(reproduce: Command): void {
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
     .option(PARALLEL_FLAGS, PARALLEL_HELP)
+    .option(RESUME_FLAG, RESUME_HELP)
     .action(async (o: AllenCahnCliOptions) => {
       const s = allenCahnSettingsFromCli(o);
       const out = await runPinnExperiment("allen-cahn", s, o);

@@ -14,6 +14,8 @@ import {
   PARALLEL_HELP,
   type PinnCliOptions,
   pinnSeeds,
+  RESUME_FLAG,
+  RESUME_HELP,
   runPinnExperiment,
   writePinnReport,
 } from "./reproduce-pinn.js";
@@ -65,6 +67,7 @@ export function registerReproduceBurgers(reproduce: Command): void {
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
     .option(PARALLEL_FLAGS, PARALLEL_HELP)
+    .option(RESUME_FLAG, RESUME_HELP)
     .action(async (o: BurgersCliOptions) => {
       const s = burgersSettingsFromCli(o);
       const out = await runPinnExperiment("burgers", s, o);

@@ -4,13 +4,21 @@
  * JSON, CSV, loss and error curves with level changes marked, heat maps of solution / reference / error,
  * and any extra plots such as Allen-Cahn's residual spectra) as SVG and PNG.
  */
+import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { type PinnExperimentName, type PinnExperimentSettings, pinnPlan } from "../experiments/pinn-plans.js";
-import type { PinnExperimentOutput, PinnFields, PinnRowDescription } from "../experiments/pinn-runner.js";
+import type {
+  PinnExperimentOutput,
+  PinnFields,
+  PinnPlan,
+  PinnRowDescription,
+  PinnRunOptions,
+} from "../experiments/pinn-runner.js";
 import { pinnRowKey, runPinnPlan } from "../experiments/pinn-runner.js";
 import { collectEnv } from "../node/env.js";
 import { writeFileAtomic } from "../node/fs.js";
 import { runPinnPlanInWorkers } from "../node/pinn-parallel.js";
+import { PinnRunLog, removeRunLog, runLogPath } from "../node/run-log.js";
 import { writeReport } from "../node/write.js";
 import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { renderHeatmaps } from "../report/plot/heatmap.js";
@@ -31,7 +39,14 @@ export interface PinnCliOptions {
   parallel?: string;
   best?: boolean;
   png?: boolean;
+  resume?: boolean;
 }
+
+/** The commander flag of the PINN commands' `--resume` option. */
+export const RESUME_FLAG = "--resume";
+/** The help text of `--resume`. */
+export const RESUME_HELP =
+  "continue an interrupted command: the runs recorded in <out>/<experiment>.runs.json (same settings) are not trained again; same output as one uninterrupted command";
 
 /** The commander flags of the PINN commands' `--parallel` option. */
 export const PARALLEL_FLAGS = "--parallel <how>";
@@ -63,9 +78,33 @@ export async function runPinnExperiment<K extends PinnExperimentName>(
   const parallel = parsePinnParallel(o.parallel);
   const plan = pinnPlan(name, s);
   const runs = plan.rows.length * plan.seeds.length;
-  if (parallel === "runs" && threads > 1 && runs > 1)
-    return runWithProgress((opts) => runPinnPlanInWorkers(name, s, threads, opts));
-  return withThreads(threads, () => runWithProgress(async (opts) => runPinnPlan(plan, opts)));
+  const log = openRunLog(o, plan);
+  const logged = (opts: ProgressOptions): PinnRunOptions => ({
+    ...opts,
+    completed: log.completed(),
+    onRunDone: ({ key, seed, record }) => log.add(key, seed, record),
+  });
+  if (parallel === "runs" && threads > 1 && runs - log.size > 1)
+    return runWithProgress((opts) => runPinnPlanInWorkers(name, s, threads, logged(opts)));
+  return withThreads(threads, () => runWithProgress(async (opts) => runPinnPlan(plan, logged(opts))));
+}
+
+/** The command's run log (`--resume` reads back the runs it holds), with a note on stderr of what it found. */
+function openRunLog(o: PinnCliOptions, plan: PinnPlan<unknown>): PinnRunLog {
+  const path = runLogPath(o.out, plan.experiment);
+  const total = plan.rows.length * plan.seeds.length;
+  const log = PinnRunLog.open(path, plan, o.resume === true);
+  if (o.resume === true)
+    process.stderr.write(
+      log.size > 0
+        ? `mlkan: --resume: ${log.size} of ${total} runs read back from ${path}; training the other ${total - log.size}\n`
+        : `mlkan: --resume: no runs recorded at ${path}; starting from the first run\n`,
+    );
+  else if (existsSync(path))
+    process.stderr.write(
+      `mlkan: ${path} holds the runs of an unfinished command; this one replaces it (pass --resume to continue it instead)\n`,
+    );
+  return log;
 }
 
 function runLabel(row: PinnRowDescription, seed: number, index: number, total: number): string {
@@ -79,13 +118,16 @@ export function pinnSeeds(o: PinnCliOptions, first = 1234): number[] | undefined
   return Array.from({ length: n }, (_, i) => first + 10 * i);
 }
 
+/** What `runWithProgress` hands the run: the environment record and the progress line's callbacks. */
+export interface ProgressOptions {
+  env: ReturnType<typeof collectEnv>;
+  onProgress: (p: TrainProgress) => void;
+  onRun: (i: { row: PinnRowDescription; seed: number; index: number; total: number }) => void;
+}
+
 /** Runs an experiment with a progress line on stderr (quiet when stderr is not a terminal), cleared at the end. */
 export async function runWithProgress(
-  run: (opts: {
-    env: ReturnType<typeof collectEnv>;
-    onProgress: (p: TrainProgress) => void;
-    onRun: (i: { row: PinnRowDescription; seed: number; index: number; total: number }) => void;
-  }) => Promise<PinnExperimentOutput>,
+  run: (opts: ProgressOptions) => Promise<PinnExperimentOutput>,
 ): Promise<PinnExperimentOutput> {
   const progress = progressReporter(process.stderr);
   try {
@@ -157,6 +199,7 @@ export async function writePinnReport(
       : `${page.slice(0, at)}\n${sections.replace(/^###/gm, "##")}\n${page.slice(at)}`,
   );
   if (o.json) await writeFileAtomic(o.json, resultToJson(result));
+  removeRunLog(o.out, result.experiment);
   const files = [paths.markdown, paths.json, paths.csv, ...paths.svg, ...paths.png];
   if (o.json) files.push(resolve(o.json));
   process.stdout.write(`total wall time ${fmt(result.wallSeconds)} s\nwrote ${files.join("\n      ")}\n`);

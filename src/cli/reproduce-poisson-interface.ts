@@ -13,6 +13,8 @@ import {
   PARALLEL_HELP,
   type PinnCliOptions,
   pinnSeeds,
+  RESUME_FLAG,
+  RESUME_HELP,
   runPinnExperiment,
   writePinnReport,
 } from "./reproduce-pinn.js";
@@ -67,6 +69,7 @@ export function registerReproducePoissonInterface(reproduce: Command): void {
     .option("--no-png", "do not render PNG copies of the plots")
     .option(THREADS_FLAGS, THREADS_HELP)
     .option(PARALLEL_FLAGS, PARALLEL_HELP)
+    .option(RESUME_FLAG, RESUME_HELP)
     .action(async (o: PoissonCliOptions) => {
       const s = poissonSettingsFromCli(o);
       const out = await runPinnExperiment("poisson-interface", s, o);

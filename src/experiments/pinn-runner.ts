@@ -54,6 +54,11 @@ export interface PinnRunOptions {
   env?: EnvInfo;
   /** Keep every run's history in the rows (default true). */
   histories?: boolean;
+  /**
+   * Records of runs already done, by index in `pinnJobs(plan)` (e.g. read back from a run log): those runs
+   * are not trained again and their records go into the output as they are.
+   */
+  completed?: ReadonlyMap<number, PinnRunRecord>;
 }
 
 /** What a PINN experiment returns: the result and the first seed's fields of the rows asked for. */
@@ -218,12 +223,17 @@ export function assemblePinnOutput(
   };
 }
 
-/** Runs every row for every seed of a plan, one after another, on this thread. */
+/**
+ * Runs every row for every seed of a plan, one after another, on this thread (except the runs in
+ * `options.completed`).
+ */
 export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}): PinnExperimentOutput {
   checkPinnPlan(plan);
   const t0 = performance.now();
   const jobs = pinnJobs(plan);
   const records = jobs.map((job, index) => {
+    const done = options.completed?.get(index);
+    if (done !== undefined) return done;
     const row = plan.rows[job.rowIndex];
     const seed = plan.seeds[job.seedIndex];
     options.onRun?.({ key: row.key, row: row.describe, seed, index, total: jobs.length });
