@@ -104,6 +104,10 @@ function openRunLog(o: PinnCliOptions, plan: PinnPlan<unknown>): PinnRunLog {
     process.stderr.write(
       `mlkan: ${path} holds the runs of an unfinished command; this one replaces it (pass --resume to continue it instead)\n`,
     );
+  else if (total > 1)
+    process.stderr.write(
+      `mlkan: each finished run is recorded in ${path}; should the command stop, the same command with --resume continues it\n`,
+    );
   return log;
 }
 
