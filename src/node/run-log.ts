@@ -7,9 +7,10 @@
  * of one uninterrupted command, measured seconds aside. The command deletes the log once its report is
  * written, so a log on disk means an unfinished command.
  *
- * A log is only reused by a command with the same plan: experiment, settings record (which holds every
- * setting that shapes a run, the rows and seeds included). A different one is refused with the settings
- * that differ, not mixed in.
+ * A log is only reused by a command of the same experiment and settings record (every setting the
+ * command's flags can change, the seeds included, and the best row's settings when it runs). Another one is
+ * refused with the settings that differ, not mixed in. The rows themselves are not settings: a command
+ * with other `--rows` reuses the runs of the rows it shares and leaves the others in the file.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -117,15 +118,11 @@ export class PinnRunLog {
       throw new Error(
         `--resume: ${path} was written with other settings (${diff.join(", ")} differ); run the same command as before, or leave out --resume to start over`,
       );
-    const log = new PinnRunLog(path, plan, []);
-    for (const e of f.runs) {
-      if (!log.slots.has(log.id(e.key, e.seed)))
-        throw new Error(
-          `--resume: ${path} records row ${e.key} seed ${e.seed}, which is not a run of this command`,
-        );
-      log.file.runs.push(e);
-    }
-    return log;
+    for (const e of f.runs)
+      if (typeof e?.key !== "string" || typeof e.seed !== "number" || typeof e.record !== "object")
+        throw new Error(`${path}: not a run log of mlkan reproduce (a run without key, seed and record)`);
+    // Runs of rows this command leaves out (a narrower --rows) stay in the file, unused.
+    return new PinnRunLog(path, plan, f.runs);
   }
 
   /** The recorded runs by their index in `pinnJobs(plan)` (what `runPinnPlan` skips). */
@@ -138,9 +135,9 @@ export class PinnRunLog {
     return out;
   }
 
-  /** Number of runs recorded. */
+  /** Number of this plan's runs recorded. */
   get size(): number {
-    return this.file.runs.length;
+    return this.completed().size;
   }
 
   /** Records a finished run and rewrites the file atomically. */

@@ -71,7 +71,25 @@ describe("PINN run log", () => {
     expect(withoutClocks(out)).toEqual(withoutClocks(full));
   });
 
-  it("refuses a log of other settings, another experiment, a run not in the plan, or not a log", () => {
+  it("another --rows reuses the runs of the rows it shares and keeps the others in the file", () => {
+    const path = join(work, "c.runs.json");
+    const log = PinnRunLog.open(path, plan, false);
+    log.add("coarse", 1234, records[0].record);
+    log.add("multilevel", 1244, records[3].record);
+    const s = settings();
+    s.rows = ["multilevel"];
+    const narrow = pinnPlan("poisson-interface", s);
+    const back = PinnRunLog.open(path, narrow, true);
+    expect(back.size).toBe(1);
+    // The narrow plan's runs: (multilevel, 1234), (multilevel, 1244).
+    expect([...back.completed().keys()]).toEqual([1]);
+    back.add("multilevel", 1234, records[1].record);
+    const all = PinnRunLog.open(path, plan, true);
+    expect(all.size).toBe(3);
+    expect([...all.completed().keys()].sort()).toEqual([0, 1, 3]);
+  });
+
+  it("refuses a log of other settings, another experiment, or not a log, and a run not in the plan", () => {
     const path = join(work, "b.runs.json");
     PinnRunLog.open(path, plan, false).add("coarse", 1234, records[0].record);
     const other = settings();
@@ -84,10 +102,8 @@ describe("PINN run log", () => {
     expect(() => PinnRunLog.open(path, plan, true)).toThrow(
       /is the run log of burgers, not of poisson-interface/,
     );
-    writeFileSync(path, text.replace('"seed":1234', '"seed":1254'));
-    expect(() => PinnRunLog.open(path, plan, true)).toThrow(
-      /records row coarse seed 1254, which is not a run/,
-    );
+    writeFileSync(path, text.replace('"runs":[{"key":"coarse"', '"runs":[{"key":1'));
+    expect(() => PinnRunLog.open(path, plan, true)).toThrow(/a run without key, seed and record/);
     writeFileSync(path, text.slice(0, 100));
     expect(() => PinnRunLog.open(path, plan, true)).toThrow(/b\.runs\.json: not a readable run log/);
     writeFileSync(path, "{}");
