@@ -113,6 +113,11 @@ function wasmBackward(args: SplineBackwardArgs): void {
   );
 }
 
+/** One output and jets of two dimensions with one second derivative: the jetFwdQ1 / jetBwdQ1 kernels. */
+function oneOutputSpaceTime(Q: number, shape: { D: number; M: number }): boolean {
+  return Q === 1 && shape.D === 2 && shape.M === 1;
+}
+
 function wasmJetForward(args: SplineJetForwardArgs): void {
   const { kv, coef, x, y, shape } = args;
   const k = sharedArena(coef, x, y);
@@ -121,7 +126,7 @@ function wasmJetForward(args: SplineJetForwardArgs): void {
     return;
   }
   stagePairs(k, shape);
-  k.jetFwd(
+  (oneOutputSpaceTime(args.Q, shape) ? k.jetFwdQ1 : k.jetFwd)(
     args.P,
     args.Q,
     kv.intervals,
@@ -147,7 +152,7 @@ function wasmJetBackward(args: SplineJetBackwardArgs): void {
     return;
   }
   stagePairs(k, shape);
-  k.jetBwd(
+  (oneOutputSpaceTime(args.Q, shape) ? k.jetBwdQ1 : k.jetBwd)(
     args.P,
     args.Q,
     kv.intervals,

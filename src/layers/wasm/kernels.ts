@@ -99,6 +99,9 @@ export interface ArenaKernels {
   readonly bwd: BwdFn;
   readonly jetFwd: JetFwdFn;
   readonly jetBwd: JetBwdFn;
+  /** jetFwd and jetBwd for one output and jets with D = 2, M = 1 (two samples per instruction), same bits. */
+  readonly jetFwdQ1: JetFwdFn;
+  readonly jetBwdQ1: JetBwdFn;
   /** Dense-layer kernels (linear.wat) on the same memory. */
   readonly linFwd: LinFwdFn;
   readonly linBwd: LinBwdFn;
@@ -307,6 +310,8 @@ export class WasmArena {
       bwd: spline.bwd as BwdFn,
       jetFwd: spline.jetFwd as JetFwdFn,
       jetBwd: spline.jetBwd as JetBwdFn,
+      jetFwdQ1: spline.jetFwdQ1 as JetFwdFn,
+      jetBwdQ1: spline.jetBwdQ1 as JetBwdFn,
       linFwd: linear.fwd as LinFwdFn,
       linBwd: linear.bwd as LinBwdFn,
       ewFwd: ew.fwd as EwFwdFn,

@@ -55,6 +55,127 @@ function inputs(rng: Rng, kv: KnotVector, n: number, special = false): Float64Ar
   return x;
 }
 
+/** The WASM jet kernels of an arena, and those `jetCase` saw run. */
+const JET_KERNELS = ["jetFwd", "jetBwd", "jetFwdQ1", "jetBwdQ1"] as const;
+const ran = new Set<string>();
+
+/**
+ * One jet case on both backends: the WASM jet kernels (through the dispatchers) against the JS cubic jet
+ * kernels on the same random coefficients, inputs (NaN, infinities, -0 with `special`) and output
+ * gradients; returns the first differing index of y, g and gx (-1: the same bits).
+ */
+function jetCase(
+  rng: Rng,
+  shape: JetShape,
+  c: { P: number; Q: number; G: number; rows: number; wantGx: boolean; special: boolean },
+): [number, number, number] {
+  const { P, Q, G, rows, wantGx, special } = c;
+  const { C } = shape;
+  const kv = uniformKnots([-1, 1 + rng.uniform()], G, 4);
+  const nCoef = P * (G + 3) * Q;
+  const arena = WasmArena.create(
+    arenaBytes([nCoef, rows * C * P, rows * C * Q, rows * C * Q, rows * C * P, nCoef], Q, C),
+    Q,
+    C,
+  ) as WasmArena;
+  // Count the calls of each WASM jet kernel, so that a case can tell which ones ran.
+  const k = arena.kernels as unknown as Record<string, (...a: number[]) => void>;
+  for (const name of JET_KERNELS) {
+    const f = k[name];
+    k[name] = (...a: number[]) => {
+      ran.add(name);
+      f(...a);
+    };
+  }
+  const coef = rng.fillNormal(arena.f64(nCoef));
+  const x = arena.f64(rows * C * P);
+  rng.fillNormal(x);
+  const xv = inputs(rng, kv, rows * P, special);
+  for (let s = 0; s < rows; s++) for (let p = 0; p < P; p++) x[s * C * P + p] = xv[s * P + p];
+  const y = arena.f64(rows * C * Q);
+  const gy = rng.fillNormal(arena.f64(rows * C * Q));
+  const gx = arena.f64(rows * C * P);
+  const g = rng.fillNormal(arena.f64(nCoef));
+  const sc = () => new Float64Array(64);
+  const w = () => new Float64Array(Q);
+  const yJ = new Float64Array(y.length);
+  const gJ = Float64Array.from(g);
+  const gxJ = new Float64Array(gx.length);
+  cubicJetForward({
+    kv,
+    P,
+    Q,
+    coef,
+    coff: 0,
+    x,
+    xo: 0,
+    y: yJ,
+    yo: 0,
+    rows,
+    shape,
+    scratch: sc(),
+    f1: w(),
+    f2: w(),
+  });
+  splineJetForward({
+    kv,
+    P,
+    Q,
+    coef,
+    coff: 0,
+    x,
+    xo: 0,
+    y,
+    yo: 0,
+    rows,
+    shape,
+    scratch: sc(),
+    f1: w(),
+    f2: w(),
+  });
+  cubicJetBackward({
+    kv,
+    P,
+    Q,
+    coef,
+    coff: 0,
+    x,
+    xo: 0,
+    gy,
+    gx: wantGx ? gxJ : null,
+    g: gJ,
+    goff: 0,
+    rows,
+    shape,
+    scratch: sc(),
+    f1: w(),
+    f2: w(),
+    a1: w(),
+    a2: w(),
+  });
+  splineJetBackward({
+    kv,
+    P,
+    Q,
+    coef,
+    coff: 0,
+    x,
+    xo: 0,
+    gy,
+    gx: wantGx ? gx : null,
+    g,
+    goff: 0,
+    rows,
+    shape,
+    scratch: sc(),
+    f1: w(),
+    f2: w(),
+    a1: w(),
+    a2: w(),
+  });
+  return [sameBits(y, yJ), sameBits(g, gJ), sameBits(gx, gxJ)];
+}
+
 describe.skipIf(!wasmSupported())("WASM kernels", () => {
   it("the committed bytes are the assembled WAT (npm run build:wasm)", async () => {
     const wabt = await wabtInit();
@@ -245,110 +366,44 @@ describe.skipIf(!wasmSupported())("WASM kernels", () => {
     for (let c = 0; c < 100; c++) {
       const spec = specs[c % specs.length];
       const shape: JetShape = jetShape({ dims: spec.dims, pairs: spec.pairs }, spec.nIn);
-      const { C } = shape;
-      const P = 1 + Math.floor(rng.uniform() * 5);
-      const Q = 1 + Math.floor(rng.uniform() * 11);
-      const G = 1 + Math.floor(rng.uniform() * 20);
-      const rows = 1 + Math.floor(rng.uniform() * 40);
-      const kv = uniformKnots([-1, 1 + rng.uniform()], G, 4);
-      const nCoef = P * (G + 3) * Q;
-      const wantGx = c % 4 !== 0;
-      const arena = WasmArena.create(
-        arenaBytes([nCoef, rows * C * P, rows * C * Q, rows * C * Q, rows * C * P, nCoef], Q, C),
-        Q,
-        C,
-      ) as WasmArena;
-      const coef = rng.fillNormal(arena.f64(nCoef));
-      const x = arena.f64(rows * C * P);
-      rng.fillNormal(x);
-      const xv = inputs(rng, kv, rows * P, c % 5 === 0);
-      for (let s = 0; s < rows; s++) for (let p = 0; p < P; p++) x[s * C * P + p] = xv[s * P + p];
-      const y = arena.f64(rows * C * Q);
-      const gy = rng.fillNormal(arena.f64(rows * C * Q));
-      const gx = arena.f64(rows * C * P);
-      const g = rng.fillNormal(arena.f64(nCoef));
-      const sc = () => new Float64Array(64);
-      const w = () => new Float64Array(Q);
-      const yJ = new Float64Array(y.length);
-      const gJ = Float64Array.from(g);
-      const gxJ = new Float64Array(gx.length);
-      cubicJetForward({
-        kv,
-        P,
-        Q,
-        coef,
-        coff: 0,
-        x,
-        xo: 0,
-        y: yJ,
-        yo: 0,
-        rows,
-        shape,
-        scratch: sc(),
-        f1: w(),
-        f2: w(),
-      });
-      splineJetForward({
-        kv,
-        P,
-        Q,
-        coef,
-        coff: 0,
-        x,
-        xo: 0,
-        y,
-        yo: 0,
-        rows,
-        shape,
-        scratch: sc(),
-        f1: w(),
-        f2: w(),
-      });
-      cubicJetBackward({
-        kv,
-        P,
-        Q,
-        coef,
-        coff: 0,
-        x,
-        xo: 0,
-        gy,
-        gx: wantGx ? gxJ : null,
-        g: gJ,
-        goff: 0,
-        rows,
-        shape,
-        scratch: sc(),
-        f1: w(),
-        f2: w(),
-        a1: w(),
-        a2: w(),
-      });
-      splineJetBackward({
-        kv,
-        P,
-        Q,
-        coef,
-        coff: 0,
-        x,
-        xo: 0,
-        gy,
-        gx: wantGx ? gx : null,
-        g,
-        goff: 0,
-        rows,
-        shape,
-        scratch: sc(),
-        f1: w(),
-        f2: w(),
-        a1: w(),
-        a2: w(),
-      });
-      const ctx = `case ${c}: C=${C} P=${P} Q=${Q} G=${G} rows=${rows}`;
-      expect(sameBits(y, yJ), ctx).toBe(-1);
-      expect(sameBits(g, gJ), ctx).toBe(-1);
-      expect(sameBits(gx, gxJ), ctx).toBe(-1);
+      const c4 = {
+        P: 1 + Math.floor(rng.uniform() * 5),
+        Q: 1 + Math.floor(rng.uniform() * 11),
+        G: 1 + Math.floor(rng.uniform() * 20),
+        rows: 1 + Math.floor(rng.uniform() * 40),
+        wantGx: c % 4 !== 0,
+        special: c % 5 === 0,
+      };
+      const ctx = `case ${c}: C=${shape.C} P=${c4.P} Q=${c4.Q} G=${c4.G} rows=${c4.rows}`;
+      ran.clear();
+      expect(jetCase(rng, shape, c4), ctx).toEqual([-1, -1, -1]);
+      const q1 = c4.Q === 1 && shape.D === 2 && shape.M === 1;
+      expect([...ran].sort(), ctx).toEqual(q1 ? ["jetBwdQ1", "jetFwdQ1"] : ["jetBwd", "jetFwd"]);
     }
+  });
+
+  it("the one-output space-time jet kernels (Q = 1, D = 2, M = 1, two samples a step) keep the bits", () => {
+    const rng = new Rng(17);
+    const specs: { nIn: number; pairs: [number, number][]; dims?: number[] }[] = [
+      { nIn: 2, pairs: [[0, 0]] },
+      { nIn: 2, pairs: [[1, 1]] },
+      { nIn: 2, pairs: [[0, 1]] },
+      { nIn: 3, dims: [2, 0], pairs: [[1, 0]] },
+    ];
+    let c = 0;
+    for (const spec of specs)
+      for (const rows of [1, 2, 3, 7, 40, 41])
+        for (const wantGx of [true, false]) {
+          const shape = jetShape({ dims: spec.dims, pairs: spec.pairs }, spec.nIn);
+          const P = 1 + (c % 5);
+          const G = 1 + Math.floor(rng.uniform() * 20);
+          const ctx = `case ${c}: pairs ${JSON.stringify(spec.pairs)} P=${P} G=${G} rows=${rows}`;
+          const q1 = { P, Q: 1, G, rows, wantGx, special: c % 3 === 0 };
+          ran.clear();
+          expect(jetCase(rng, shape, q1), ctx).toEqual([-1, -1, -1]);
+          expect([...ran].sort(), ctx).toEqual(["jetBwdQ1", "jetFwdQ1"]);
+          c++;
+        }
   });
 
   it("a NaN input gives NaN outputs and NaN gradient rows 0-3 on both backends", () => {
