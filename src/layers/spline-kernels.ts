@@ -113,9 +113,12 @@ function wasmBackward(args: SplineBackwardArgs): void {
   );
 }
 
-/** One output and jets of two dimensions with one second derivative: the jetFwdQ1 / jetBwdQ1 kernels. */
-function oneOutputSpaceTime(Q: number, shape: { D: number; M: number }): boolean {
-  return Q === 1 && shape.D === 2 && shape.M === 1;
+/**
+ * Jets of two dimensions with one second derivative (u_t, u_x, u_xx): the specialised kernels, jetFwdQ1 /
+ * jetBwdQ1 for one output and jetFwd21 / jetBwd21 otherwise.
+ */
+function spaceTime(shape: { D: number; M: number }): boolean {
+  return shape.D === 2 && shape.M === 1;
 }
 
 function wasmJetForward(args: SplineJetForwardArgs): void {
@@ -126,7 +129,7 @@ function wasmJetForward(args: SplineJetForwardArgs): void {
     return;
   }
   stagePairs(k, shape);
-  (oneOutputSpaceTime(args.Q, shape) ? k.jetFwdQ1 : k.jetFwd)(
+  (spaceTime(shape) ? (args.Q === 1 ? k.jetFwdQ1 : k.jetFwd21) : k.jetFwd)(
     args.P,
     args.Q,
     kv.intervals,
@@ -152,7 +155,7 @@ function wasmJetBackward(args: SplineJetBackwardArgs): void {
     return;
   }
   stagePairs(k, shape);
-  (oneOutputSpaceTime(args.Q, shape) ? k.jetBwdQ1 : k.jetBwd)(
+  (spaceTime(shape) ? (args.Q === 1 ? k.jetBwdQ1 : k.jetBwd21) : k.jetBwd)(
     args.P,
     args.Q,
     kv.intervals,

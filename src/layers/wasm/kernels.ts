@@ -102,6 +102,9 @@ export interface ArenaKernels {
   /** jetFwd and jetBwd for one output and jets with D = 2, M = 1 (two samples per instruction), same bits. */
   readonly jetFwdQ1: JetFwdFn;
   readonly jetBwdQ1: JetBwdFn;
+  /** jetFwd and jetBwd for jets with D = 2, M = 1 (any Q), one pass over q per sample, same bits. */
+  readonly jetFwd21: JetFwdFn;
+  readonly jetBwd21: JetBwdFn;
   /** Dense-layer kernels (linear.wat) on the same memory. */
   readonly linFwd: LinFwdFn;
   readonly linBwd: LinBwdFn;
@@ -312,6 +315,8 @@ export class WasmArena {
       jetBwd: spline.jetBwd as JetBwdFn,
       jetFwdQ1: spline.jetFwdQ1 as JetFwdFn,
       jetBwdQ1: spline.jetBwdQ1 as JetBwdFn,
+      jetFwd21: spline.jetFwd21 as JetFwdFn,
+      jetBwd21: spline.jetBwd21 as JetBwdFn,
       linFwd: linear.fwd as LinFwdFn,
       linBwd: linear.bwd as LinBwdFn,
       ewFwd: ew.fwd as EwFwdFn,
