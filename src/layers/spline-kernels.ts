@@ -7,7 +7,10 @@
  * - `CUBIC_KERNELS` (spline-kernel-cubic.ts): uniform cubic splines, the basis fused into the loops;
  * - `WASM_KERNELS` (wasm/): the WebAssembly SIMD twins of the cubic kernels, for coefficients held in a
  *   network's WASM memory. Each call still checks that every array it touches is a view of that memory
- *   (`sharedArena`; a caller may pass its own arrays) and runs the cubic JS kernel otherwise.
+ *   (`sharedArena`; a caller may pass its own arrays) and runs the cubic JS kernel otherwise. Jets of two
+ *   dimensions with one second derivative (space-time PDEs: u_t, u_x, u_xx) run specialised jet kernels
+ *   with the same bits: one pass over the outputs (jetFwd21 / jetBwd21), or for a single output two
+ *   samples per instruction (jetFwdQ1 / jetBwdQ1).
  *
  * All three give the same bits on uniform cubic splines (test/layers/wasm.test.ts, kernels.test.ts).
  *

@@ -10,7 +10,9 @@
 ;; - sums over q (the dot products) stay scalar and add the lane products in q order.
 ;;
 ;; All pointers are byte offsets into the imported memory; arrays are f64 (pairs: i32). Two outputs per
-;; step over q, with a scalar step for the last one when Q is odd.
+;; step over q, with a scalar step for the last one when Q is odd; jetFwdQ1 / jetBwdQ1 (one output) put
+;; two samples in the lanes instead, with their basis (the same operations lane by lane, clamps as masks).
+;; jetFwd21 / jetBwd21 and the Q1 pair are the jet kernels specialised to D = 2, M = 1.
 ;;
 ;; Assembled by `npm run build:wasm` (scripts/build-wasm.mjs, wabt) into spline-cubic-bytes.ts.
 (module
