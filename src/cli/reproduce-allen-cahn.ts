@@ -12,16 +12,13 @@ import {
 import { renderChart } from "../report/plot/chart.js";
 import { finiteNumber, positiveInt } from "./args.js";
 import {
-  PARALLEL_FLAGS,
-  PARALLEL_HELP,
+  addPinnRunOptions,
   type PinnCliOptions,
+  pinnCommand,
   pinnSeeds,
-  RESUME_FLAG,
-  RESUME_HELP,
   runPinnExperiment,
   writePinnReport,
 } from "./reproduce-pinn.js";
-import { THREADS_FLAGS, THREADS_HELP } from "./threads-option.js";
 
 interface AllenCahnCliOptions extends PinnCliOptions {
   rows?: string;
@@ -75,36 +72,30 @@ export function spectrumPlots(spectra: Record<string, LevelSpectrum[]>): Record<
 
 /** Adds `allen-cahn` to the `mlkan reproduce` command. */
 export function registerReproduceAllenCahn(reproduce: Command): void {
-  reproduce
-    .command("allen-cahn")
-    .description(
+  addPinnRunOptions(
+    pinnCommand(
+      reproduce,
+      "allen-cahn",
       "the paper's Allen-Cahn PINN, Figs. 7-9, against a Fourier ETDRK4 reference, with residual spectra",
+      "smoke budget (1000 points, 50 steps per level, 2 rows)",
     )
-    .option("--quick", "smoke budget (1000 points, 50 steps per level, 2 rows)")
-    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
-    .option("--out <dir>", "output directory", "mlkan-out")
-    .option("--json <file>", "also write the result JSON to this file")
-    .option("--rows <list>", `rows to run, comma separated: ${ALLEN_CAHN_ROWS.join(", ")}`)
-    .option(
-      "--best",
-      "add mlkan's best setting (periodic inputs cos/sin(pi x), causal weighting, resampled points, lr decay per level)",
-    )
-    .option("--steps <n>", "Adam steps per level (default 2500)")
-    .option("--points <n>", "random collocation points (default 20000)")
-    .option("--lr <v>", "Adam learning rate (default 1e-2 as the appendix; the text says 1e-3)")
-    .option("--no-png", "do not render PNG copies of the plots")
-    .option(THREADS_FLAGS, THREADS_HELP)
-    .option(PARALLEL_FLAGS, PARALLEL_HELP)
-    .option(RESUME_FLAG, RESUME_HELP)
-    .action(async (o: AllenCahnCliOptions) => {
-      const s = allenCahnSettingsFromCli(o);
-      const out = await runPinnExperiment("allen-cahn", s, o);
-      await writePinnReport(o, out, {
-        title: `Allen-Cahn PINN (paper Figs. 7-9)${s.quick ? ", quick budget" : ""}`,
-        notes: allenCahnNotes(out.result),
-        paperHeader: "paper",
-        paper: () => null,
-        extraPlots: spectrumPlots(allenCahnSpectra(out)),
-      });
+      .option("--rows <list>", `rows to run, comma separated: ${ALLEN_CAHN_ROWS.join(", ")}`)
+      .option(
+        "--best",
+        "add mlkan's best setting (periodic inputs cos/sin(pi x), causal weighting, resampled points, lr decay per level)",
+      )
+      .option("--steps <n>", "Adam steps per level (default 2500)")
+      .option("--points <n>", "random collocation points (default 20000)")
+      .option("--lr <v>", "Adam learning rate (default 1e-2 as the appendix; the text says 1e-3)"),
+  ).action(async (o: AllenCahnCliOptions) => {
+    const s = allenCahnSettingsFromCli(o);
+    const out = await runPinnExperiment("allen-cahn", s, o);
+    await writePinnReport(o, out, {
+      title: `Allen-Cahn PINN (paper Figs. 7-9)${s.quick ? ", quick budget" : ""}`,
+      notes: allenCahnNotes(out.result),
+      paperHeader: "paper",
+      paper: () => null,
+      extraPlots: spectrumPlots(allenCahnSpectra(out)),
     });
+  });
 }

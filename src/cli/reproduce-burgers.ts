@@ -10,16 +10,13 @@ import {
 } from "../experiments/burgers.js";
 import { finiteNumber } from "./args.js";
 import {
-  PARALLEL_FLAGS,
-  PARALLEL_HELP,
+  addPinnRunOptions,
   type PinnCliOptions,
+  pinnCommand,
   pinnSeeds,
-  RESUME_FLAG,
-  RESUME_HELP,
   runPinnExperiment,
   writePinnReport,
 } from "./reproduce-pinn.js";
-import { THREADS_FLAGS, THREADS_HELP } from "./threads-option.js";
 
 interface BurgersCliOptions extends PinnCliOptions {
   nu?: string;
@@ -49,33 +46,27 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
 
 /** Registers `reproduce burgers` on the `reproduce` command. */
 export function registerReproduceBurgers(reproduce: Command): void {
-  reproduce
-    .command("burgers")
-    .description(
+  addPinnRunOptions(
+    pinnCommand(
+      reproduce,
+      "burgers",
       "the paper's Burgers PINN, Table 3 (multilevel KAN vs coarse, fine, MLPs), with a Cole-Hopf reference",
+      "smoke budget (16 x 16 points, few steps, 4 rows)",
     )
-    .option("--quick", "smoke budget (16 x 16 points, few steps, 4 rows)")
-    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
-    .option("--out <dir>", "output directory", "mlkan-out")
-    .option("--json <file>", "also write the result JSON to this file")
-    .option("--nu <v>", "viscosity (default 0.01/pi; the paper prints 0.01)")
-    .option("--rows <list>", `rows to run, comma separated: ${BURGERS_ROWS.join(", ")}`)
-    .option(
-      "--best",
-      "add mlkan's best setting (odd-symmetry term, more levels, resampled points, L-BFGS polish)",
-    )
-    .option("--no-png", "do not render PNG copies of the plots")
-    .option(THREADS_FLAGS, THREADS_HELP)
-    .option(PARALLEL_FLAGS, PARALLEL_HELP)
-    .option(RESUME_FLAG, RESUME_HELP)
-    .action(async (o: BurgersCliOptions) => {
-      const s = burgersSettingsFromCli(o);
-      const out = await runPinnExperiment("burgers", s, o);
-      await writePinnReport(o, out, {
-        title: `Burgers PINN (paper Table 3), nu = ${s.problem.nu?.toPrecision(4)}${s.quick ? ", quick budget" : ""}`,
-        notes: burgersNotes(out.result),
-        paperHeader: "paper loss",
-        paper: burgersPaperValue,
-      });
+      .option("--nu <v>", "viscosity (default 0.01/pi; the paper prints 0.01)")
+      .option("--rows <list>", `rows to run, comma separated: ${BURGERS_ROWS.join(", ")}`)
+      .option(
+        "--best",
+        "add mlkan's best setting (odd-symmetry term, more levels, resampled points, L-BFGS polish)",
+      ),
+  ).action(async (o: BurgersCliOptions) => {
+    const s = burgersSettingsFromCli(o);
+    const out = await runPinnExperiment("burgers", s, o);
+    await writePinnReport(o, out, {
+      title: `Burgers PINN (paper Table 3), nu = ${s.problem.nu?.toPrecision(4)}${s.quick ? ", quick budget" : ""}`,
+      notes: burgersNotes(out.result),
+      paperHeader: "paper loss",
+      paper: burgersPaperValue,
     });
+  });
 }

@@ -4,8 +4,10 @@
  * JSON, CSV, loss and error curves with level changes marked, heat maps of solution / reference / error,
  * and any extra plots such as Allen-Cahn's residual spectra) as SVG and PNG.
  */
+
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
+import type { Command } from "commander";
 import { type PinnExperimentName, type PinnExperimentSettings, pinnPlan } from "../experiments/pinn-plans.js";
 import type {
   PinnExperimentOutput,
@@ -27,7 +29,7 @@ import { type ExperimentResult, resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
 import type { TrainProgress } from "../train/trainer.js";
 import { positiveInt } from "./args.js";
-import { parseThreads, withThreads } from "./threads-option.js";
+import { parseThreads, THREADS_FLAGS, THREADS_HELP, withThreads } from "./threads-option.js";
 
 /** Options every PINN reproduce command takes. */
 export interface PinnCliOptions {
@@ -42,17 +44,41 @@ export interface PinnCliOptions {
   resume?: boolean;
 }
 
-/** The commander flag of the PINN commands' `--resume` option. */
-export const RESUME_FLAG = "--resume";
-/** The help text of `--resume`. */
-export const RESUME_HELP =
+const RESUME_HELP =
   "continue an interrupted command: the runs recorded in <out>/<experiment>.runs.json (same settings) are not trained again; same output as one uninterrupted command";
-
-/** The commander flags of the PINN commands' `--parallel` option. */
-export const PARALLEL_FLAGS = "--parallel <how>";
-/** The help text of `--parallel`. */
-export const PARALLEL_HELP =
+const PARALLEL_HELP =
   "how --threads are used: gradients (one run at a time, each gradient on all threads; the default) or runs (rows x seeds side by side, one thread each, for many seeds on many cores); same numbers either way";
+
+/**
+ * The subcommand `name` of `mlkan reproduce` with the options every paper PINN command starts with:
+ * `--quick` (its smoke budget described by `quickHelp`), `--seeds`, `--out` and `--json`.
+ */
+export function pinnCommand(
+  reproduce: Command,
+  name: string,
+  description: string,
+  quickHelp: string,
+): Command {
+  return reproduce
+    .command(name)
+    .description(description)
+    .option("--quick", quickHelp)
+    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
+    .option("--out <dir>", "output directory", "mlkan-out")
+    .option("--json <file>", "also write the result JSON to this file");
+}
+
+/**
+ * Adds the options every paper PINN command ends with: `--no-png`, `--threads`, `--parallel` and
+ * `--resume` (read by `runPinnExperiment` and `writePinnReport`).
+ */
+export function addPinnRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--no-png", "do not render PNG copies of the plots")
+    .option(THREADS_FLAGS, THREADS_HELP)
+    .option("--parallel <how>", PARALLEL_HELP)
+    .option("--resume", RESUME_HELP);
+}
 
 /**
  * How a PINN command spreads its work over threads, from `--parallel` (default "gradients": on 2 cores the

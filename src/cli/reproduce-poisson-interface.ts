@@ -9,16 +9,13 @@ import {
 } from "../experiments/poisson-interface.js";
 import { positiveInt } from "./args.js";
 import {
-  PARALLEL_FLAGS,
-  PARALLEL_HELP,
+  addPinnRunOptions,
   type PinnCliOptions,
+  pinnCommand,
   pinnSeeds,
-  RESUME_FLAG,
-  RESUME_HELP,
   runPinnExperiment,
   writePinnReport,
 } from "./reproduce-pinn.js";
-import { THREADS_FLAGS, THREADS_HELP } from "./threads-option.js";
 
 interface PoissonCliOptions extends PinnCliOptions {
   rows?: string;
@@ -50,34 +47,28 @@ export function poissonSettingsFromCli(o: PoissonCliOptions): PoissonSettings {
 
 /** Registers `reproduce poisson-interface`. */
 export function registerReproducePoissonInterface(reproduce: Command): void {
-  reproduce
-    .command("poisson-interface")
-    .description(
+  addPinnRunOptions(
+    pinnCommand(
+      reproduce,
+      "poisson-interface",
       "the paper's Poisson problem with a discontinuous coefficient, Fig. 6 (interface, |x| feature, RBA)",
+      "smoke budget (21 x 21 grid, 60 steps per level, 4 rows)",
     )
-    .option("--quick", "smoke budget (21 x 21 grid, 60 steps per level, 4 rows)")
-    .option("--seeds <n>", "number of seeds 1234, 1244, ... (default 1)")
-    .option("--out <dir>", "output directory", "mlkan-out")
-    .option("--json <file>", "also write the result JSON to this file")
-    .option("--rows <list>", `rows to run, comma separated: ${POISSON_ROWS.join(", ")}`)
-    .option(
-      "--best",
-      "add mlkan's own row: per-level lr decay 1e-2 -> 1e-4, boundary weight 10, 200 L-BFGS polish steps at the end",
-    )
-    .option("--steps <n>", "Adam steps per level (default 1250)")
-    .option("--normalize <fn>", "map between the spline layers: tanh (default) or none")
-    .option("--no-png", "do not render PNG copies of the plots")
-    .option(THREADS_FLAGS, THREADS_HELP)
-    .option(PARALLEL_FLAGS, PARALLEL_HELP)
-    .option(RESUME_FLAG, RESUME_HELP)
-    .action(async (o: PoissonCliOptions) => {
-      const s = poissonSettingsFromCli(o);
-      const out = await runPinnExperiment("poisson-interface", s, o);
-      await writePinnReport(o, out, {
-        title: `Poisson with discontinuous coefficient (paper Fig. 6)${s.quick ? ", quick budget" : ""}`,
-        notes: poissonNotes(out.result),
-        paperHeader: "paper",
-        paper: () => null,
-      });
+      .option("--rows <list>", `rows to run, comma separated: ${POISSON_ROWS.join(", ")}`)
+      .option(
+        "--best",
+        "add mlkan's own row: per-level lr decay 1e-2 -> 1e-4, boundary weight 10, 200 L-BFGS polish steps at the end",
+      )
+      .option("--steps <n>", "Adam steps per level (default 1250)")
+      .option("--normalize <fn>", "map between the spline layers: tanh (default) or none"),
+  ).action(async (o: PoissonCliOptions) => {
+    const s = poissonSettingsFromCli(o);
+    const out = await runPinnExperiment("poisson-interface", s, o);
+    await writePinnReport(o, out, {
+      title: `Poisson with discontinuous coefficient (paper Fig. 6)${s.quick ? ", quick budget" : ""}`,
+      notes: poissonNotes(out.result),
+      paperHeader: "paper",
+      paper: () => null,
     });
+  });
 }

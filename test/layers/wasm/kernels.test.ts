@@ -96,83 +96,32 @@ function jetCase(
   const gy = rng.fillNormal(arena.f64(rows * C * Q));
   const gx = arena.f64(rows * C * P);
   const g = rng.fillNormal(arena.f64(nCoef));
-  const sc = () => new Float64Array(64);
-  const w = () => new Float64Array(Q);
   const yJ = new Float64Array(y.length);
   const gJ = Float64Array.from(g);
   const gxJ = new Float64Array(gx.length);
-  cubicJetForward({
-    kv,
-    P,
-    Q,
-    coef,
-    coff: 0,
-    x,
-    xo: 0,
-    y: yJ,
-    yo: 0,
-    rows,
-    shape,
-    scratch: sc(),
-    f1: w(),
-    f2: w(),
-  });
-  splineJetForward({
-    kv,
-    P,
-    Q,
-    coef,
-    coff: 0,
-    x,
-    xo: 0,
-    y,
-    yo: 0,
-    rows,
-    shape,
-    scratch: sc(),
-    f1: w(),
-    f2: w(),
-  });
-  cubicJetBackward({
-    kv,
-    P,
-    Q,
-    coef,
-    coff: 0,
-    x,
-    xo: 0,
-    gy,
-    gx: wantGx ? gxJ : null,
-    g: gJ,
-    goff: 0,
-    rows,
-    shape,
-    scratch: sc(),
-    f1: w(),
-    f2: w(),
-    a1: w(),
-    a2: w(),
-  });
-  splineJetBackward({
-    kv,
-    P,
-    Q,
-    coef,
-    coff: 0,
-    x,
-    xo: 0,
-    gy,
-    gx: wantGx ? gx : null,
-    g,
-    goff: 0,
-    rows,
-    shape,
-    scratch: sc(),
-    f1: w(),
-    f2: w(),
-    a1: w(),
-    a2: w(),
-  });
+  /** The arguments both backends share, with fresh scratch for each call. */
+  const args = () => {
+    const w = () => new Float64Array(Q);
+    return {
+      kv,
+      P,
+      Q,
+      coef,
+      coff: 0,
+      x,
+      xo: 0,
+      rows,
+      shape,
+      scratch: new Float64Array(64),
+      f1: w(),
+      f2: w(),
+    };
+  };
+  const back = () => ({ ...args(), goff: 0, a1: new Float64Array(Q), a2: new Float64Array(Q) });
+  cubicJetForward({ ...args(), y: yJ, yo: 0 });
+  splineJetForward({ ...args(), y, yo: 0 });
+  cubicJetBackward({ ...back(), gy, gx: wantGx ? gxJ : null, g: gJ });
+  splineJetBackward({ ...back(), gy, gx: wantGx ? gx : null, g });
   return [sameBits(y, yJ), sameBits(g, gJ), sameBits(gx, gxJ)];
 }
 
