@@ -1,9 +1,13 @@
 ;; Elementwise-layer kernels in WebAssembly: the WASM twins of ElementwiseLayer's forward, backward,
 ;; forwardJet and backwardJet (src/layers/elementwise.ts, jet-channels.ts) for tanh and sigmoid.
 ;;
-;; Bit-identity with the JS loops rests on three rules:
+;; Bit-identity with the JS loops rests on four rules:
 ;; - tanh, expm1 and exp are fdlibm's algorithms (the ones V8's Math.tanh and Math.exp run), written
 ;;   operation for operation, so they return Math.tanh's and Math.exp's bits; sigmoid is the JS `sigmoid`;
+;; - $tanh2 and $sigmoid2 run the same operations on two lanes of f64x2, fdlibm's branches becoming lane
+;;   selects, for the arguments where that holds (|x| in [2^-28, 22) for tanh, |x| < 512 for sigmoid);
+;;   a pair with another argument goes through the scalar functions. fwd, bwd and the factor cache take
+;;   two entries (two units of a sample) a step, an odd last one alone;
 ;; - every derived number gets the operations of the JS loop in its order (no FMA, no relaxed SIMD);
 ;; - in the jet kernels two units p, p+1 share one f64x2 instruction (two independent IEEE-754
 ;;   operations), units in pairs and the odd last unit alone.
@@ -17,6 +21,39 @@
 ;; Assembled by `npm run build:wasm` (scripts/build-wasm.mjs, wabt) into elementwise-bytes.ts.
 (module
   (import "env" "mem" (memory 1))
+  ;; f64x2 constants of the two-lane tanh and sigmoid (fdlibm's thresholds as bit patterns; Q1-Q5 are
+  ;; expm1's coefficients, P1-P5 exp's; BIAS the exponent bias 1023)
+  (global $TINY v128 (v128.const i64x2 0x3E30000000000000 0x3E30000000000000))
+  (global $C22 v128 (v128.const f64x2 22 22))
+  (global $ONE v128 (v128.const f64x2 1 1))
+  (global $TWO v128 (v128.const f64x2 2 2))
+  (global $M_TWO v128 (v128.const f64x2 -2 -2))
+  (global $ZERO v128 (v128.const f64x2 0 0))
+  (global $M_ONE v128 (v128.const f64x2 -1 -1))
+  (global $INVLN2 v128 (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+  (global $M_HALF v128 (v128.const f64x2 -0.5 -0.5))
+  (global $HALF v128 (v128.const f64x2 0.5 0.5))
+  (global $K_ONE_MAX v128 (v128.const i64x2 0x3FF0A2B200000000 0x3FF0A2B200000000))
+  (global $K_ZERO_MAX v128 (v128.const i64x2 0x3FD62E4300000000 0x3FD62E4300000000))
+  (global $LN2HI v128 (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+  (global $LN2LO v128 (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+  (global $Q1 v128 (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02))
+  (global $Q2 v128 (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03))
+  (global $Q3 v128 (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05))
+  (global $Q4 v128 (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06))
+  (global $Q5 v128 (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))
+  (global $THREE v128 (v128.const f64x2 3 3))
+  (global $SIX v128 (v128.const f64x2 6 6))
+  (global $BIAS v128 (v128.const i64x2 1023 1023))
+  (global $TWENTY v128 (v128.const f64x2 20 20))
+  (global $FIFTYSIX v128 (v128.const f64x2 56 56))
+  (global $SIGN v128 (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+  (global $C512 v128 (v128.const f64x2 512 512))
+  (global $P1 v128 (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01))
+  (global $P2 v128 (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03))
+  (global $P3 v128 (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05))
+  (global $P4 v128 (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06))
+  (global $P5 v128 (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))
 
   ;; ---------------------------------------------------------------------------------------------------
   ;; expm1(x) = exp(x) - 1, fdlibm s_expm1.c.
@@ -237,32 +274,224 @@
     (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))
 
   ;; ---------------------------------------------------------------------------------------------------
+  ;; tanh of two lanes, each lane the bits of $tanh. Where 2^-28 <= |x| < 22 in both lanes, fdlibm's tanh
+  ;; and expm1 run operation for operation on f64x2: expm1's argument a = 2|x| (|x| >= 1) or -2|x| gives
+  ;; k = 0, -1, <= -2 or 3..63, so its branches on k become lane selects (each lane takes its own k's
+  ;; result) and the k = +-1 reductions are the general one with t = +-1, the same operations; k = 0 runs
+  ;; it with t = 0, which leaves a as it is. Any other lane (tiny, >= 22, NaN, Inf) sends both to $tanh.
+  ;; ---------------------------------------------------------------------------------------------------
+  (func $tanh2 (param $x v128) (result v128)
+    (local $ax v128) (local $big v128) (local $a v128) (local $neg v128) (local $t v128) (local $hi v128)
+    (local $lo v128) (local $r v128) (local $c v128) (local $hfx v128) (local $hxs v128) (local $r1 v128)
+    (local $tt v128) (local $e v128) (local $p2mk v128) (local $twopk v128) (local $em1 v128) (local $q v128)
+    (local.set $ax (f64x2.abs (local.get $x)))
+    (if (i32.eqz (i64x2.all_true (v128.and
+          (f64x2.ge (local.get $ax) (global.get $TINY))
+          (f64x2.lt (local.get $ax) (global.get $C22)))))
+      (then (return (f64x2.replace_lane 1
+        (f64x2.splat (call $tanh (f64x2.extract_lane 0 (local.get $x))))
+        (call $tanh (f64x2.extract_lane 1 (local.get $x)))))))
+    (local.set $big (f64x2.ge (local.get $ax) (global.get $ONE)))
+    (local.set $a (v128.bitselect
+      (f64x2.mul (global.get $TWO) (local.get $ax))
+      (f64x2.mul (global.get $M_TWO) (local.get $ax))
+      (local.get $big)))
+    ;; expm1(a): k, then the reduction hi - lo with t = k
+    (local.set $neg (f64x2.lt (local.get $a) (global.get $ZERO)))
+    (local.set $t (v128.bitselect
+      (global.get $ZERO)
+      (v128.bitselect
+        (v128.bitselect (global.get $M_ONE) (global.get $ONE) (local.get $neg))
+        (f64x2.trunc (f64x2.add
+          (f64x2.mul (global.get $INVLN2) (local.get $a))
+          (v128.bitselect (global.get $M_HALF) (global.get $HALF) (local.get $neg))))
+        ;; hx < 0x3FF0A2B2: k = +-1
+        (f64x2.lt (f64x2.abs (local.get $a)) (global.get $K_ONE_MAX)))
+      ;; hx <= 0x3FD62E42: k = 0
+      (f64x2.lt (f64x2.abs (local.get $a)) (global.get $K_ZERO_MAX))))
+    (local.set $hi (f64x2.sub (local.get $a)
+      (f64x2.mul (local.get $t) (global.get $LN2HI))))
+    (local.set $lo (f64x2.mul (local.get $t) (global.get $LN2LO)))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $c (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo)))
+    ;; the primary range
+    (local.set $hfx (f64x2.mul (global.get $HALF) (local.get $r)))
+    (local.set $hxs (f64x2.mul (local.get $r) (local.get $hfx)))
+    (local.set $r1 (f64x2.add (global.get $ONE)
+      (f64x2.mul (local.get $hxs)
+        (f64x2.add (global.get $Q1)
+          (f64x2.mul (local.get $hxs)
+            (f64x2.add (global.get $Q2)
+              (f64x2.mul (local.get $hxs)
+                (f64x2.add (global.get $Q3)
+                  (f64x2.mul (local.get $hxs)
+                    (f64x2.add (global.get $Q4)
+                      (f64x2.mul (local.get $hxs)
+                        (global.get $Q5))))))))))))
+    (local.set $tt (f64x2.sub (global.get $THREE) (f64x2.mul (local.get $r1) (local.get $hfx))))
+    (local.set $e (f64x2.mul (local.get $hxs)
+      (f64x2.div (f64x2.sub (local.get $r1) (local.get $tt))
+        (f64x2.sub (global.get $SIX) (f64x2.mul (local.get $r) (local.get $tt))))))
+    ;; k = 0: r - (r e - hxs); other k: e becomes (r (e - c) - c) - hxs
+    (local.set $em1 (f64x2.sub (local.get $r) (f64x2.sub (f64x2.mul (local.get $r) (local.get $e)) (local.get $hxs))))
+    (local.set $e (f64x2.sub
+      (f64x2.sub (f64x2.mul (local.get $r) (f64x2.sub (local.get $e) (local.get $c))) (local.get $c))
+      (local.get $hxs)))
+    ;; 2^k and 2^-k from the bits (k in -3..63)
+    (local.set $twopk (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))))
+    (local.set $p2mk (i64x2.shl (i64x2.sub (global.get $BIAS) (local.get $twopk)) (i32.const 52)))
+    (local.set $twopk (i64x2.shl (i64x2.add (local.get $twopk) (global.get $BIAS)) (i32.const 52)))
+    ;; k <= -2 or k > 56: (1 - (e - r)) 2^k - 1; 2 <= k < 20: ((1 - 2^-k) - (e - r)) 2^k;
+    ;; 20 <= k <= 56: ((r - (e + 2^-k)) + 1) 2^k; k = -1: 0.5 (r - e) - 0.5
+    (local.set $em1 (v128.bitselect
+      (local.get $em1)
+      (v128.bitselect
+        (f64x2.sub (f64x2.mul (global.get $HALF) (f64x2.sub (local.get $r) (local.get $e)))
+          (global.get $HALF))
+        (v128.bitselect
+          (f64x2.sub
+            (f64x2.mul (f64x2.sub (global.get $ONE) (f64x2.sub (local.get $e) (local.get $r))) (local.get $twopk))
+            (global.get $ONE))
+          (v128.bitselect
+            (f64x2.mul
+              (f64x2.sub (f64x2.sub (global.get $ONE) (local.get $p2mk)) (f64x2.sub (local.get $e) (local.get $r)))
+              (local.get $twopk))
+            (f64x2.mul
+              (f64x2.add (f64x2.sub (local.get $r) (f64x2.add (local.get $e) (local.get $p2mk))) (global.get $ONE))
+              (local.get $twopk))
+            (f64x2.lt (local.get $t) (global.get $TWENTY)))
+          (v128.or (f64x2.le (local.get $t) (global.get $M_TWO)) (f64x2.gt (local.get $t) (global.get $FIFTYSIX))))
+        (f64x2.eq (local.get $t) (global.get $M_ONE)))
+      (f64x2.eq (local.get $t) (global.get $ZERO))))
+    ;; tanh: |x| >= 1: 1 - 2 / (em1 + 2); else -em1 / (em1 + 2); the sign of x
+    (local.set $q (f64x2.div
+      (v128.bitselect (global.get $TWO) (f64x2.neg (local.get $em1)) (local.get $big))
+      (f64x2.add (local.get $em1) (global.get $TWO))))
+    (v128.or
+      (v128.bitselect (f64x2.sub (global.get $ONE) (local.get $q)) (local.get $q) (local.get $big))
+      (v128.and (local.get $x) (global.get $SIGN))))
+
+  ;; ---------------------------------------------------------------------------------------------------
+  ;; sigmoid of two lanes, each lane the bits of $sigmoid. Where |x| < 512 in both lanes, exp(w) with
+  ;; w = -x (x >= 0) or x, fdlibm's exp operation for operation on f64x2: the k = 0 and k = +-1 reductions
+  ;; are the general one with t = 0 and t = +-1, and |w| < 2^-28 gives 1 + w, as lane selects. k = 0 ends
+  ;; in (r c) / (c - 2), which is -((r c) / (2 - c)) bit for bit (IEEE rounding is symmetric), so one
+  ;; division serves both ends. Any other lane (|x| >= 512, NaN) sends both to $sigmoid.
+  ;; ---------------------------------------------------------------------------------------------------
+  (func $sigmoid2 (param $x v128) (result v128)
+    (local $pos v128) (local $w v128) (local $aw v128) (local $neg v128) (local $t v128) (local $hi v128)
+    (local $lo v128) (local $r v128) (local $tt v128) (local $c v128) (local $q v128) (local $twopk v128)
+    (local $e v128)
+    (if (i32.eqz (i64x2.all_true
+          (f64x2.lt (f64x2.abs (local.get $x)) (global.get $C512))))
+      (then (return (f64x2.replace_lane 1
+        (f64x2.splat (call $sigmoid (f64x2.extract_lane 0 (local.get $x))))
+        (call $sigmoid (f64x2.extract_lane 1 (local.get $x)))))))
+    (local.set $pos (f64x2.ge (local.get $x) (global.get $ZERO)))
+    (local.set $w (v128.bitselect (f64x2.neg (local.get $x)) (local.get $x) (local.get $pos)))
+    (local.set $aw (f64x2.abs (local.get $w)))
+    (local.set $neg (f64x2.lt (local.get $w) (global.get $ZERO)))
+    (local.set $t (v128.bitselect
+      (global.get $ZERO)
+      (v128.bitselect
+        (v128.bitselect (global.get $M_ONE) (global.get $ONE) (local.get $neg))
+        (f64x2.trunc (f64x2.add
+          (f64x2.mul (global.get $INVLN2) (local.get $w))
+          (v128.bitselect (global.get $M_HALF) (global.get $HALF) (local.get $neg))))
+        ;; hx < 0x3FF0A2B2: k = +-1
+        (f64x2.lt (local.get $aw) (global.get $K_ONE_MAX)))
+      ;; hx <= 0x3FD62E42: k = 0
+      (f64x2.lt (local.get $aw) (global.get $K_ZERO_MAX))))
+    (local.set $hi (f64x2.sub (local.get $w)
+      (f64x2.mul (local.get $t) (global.get $LN2HI))))
+    (local.set $lo (f64x2.mul (local.get $t) (global.get $LN2LO)))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $tt (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $twopk (i64x2.shl
+      (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))) (global.get $BIAS))
+      (i32.const 52)))
+    (local.set $c (f64x2.sub (local.get $r)
+      (f64x2.mul (local.get $tt)
+        (f64x2.add (global.get $P1)
+          (f64x2.mul (local.get $tt)
+            (f64x2.add (global.get $P2)
+              (f64x2.mul (local.get $tt)
+                (f64x2.add (global.get $P3)
+                  (f64x2.mul (local.get $tt)
+                    (f64x2.add (global.get $P4)
+                      (f64x2.mul (local.get $tt)
+                        (global.get $P5))))))))))))
+    (local.set $q (f64x2.div (f64x2.mul (local.get $r) (local.get $c))
+      (f64x2.sub (global.get $TWO) (local.get $c))))
+    ;; |w| < 2^-28: 1 + w; k = 0: 1 - ((-q) - r); else (1 - ((lo - q) - hi)) 2^k
+    (local.set $e (v128.bitselect
+      (f64x2.add (global.get $ONE) (local.get $w))
+      (v128.bitselect
+        (f64x2.sub (global.get $ONE) (f64x2.sub (f64x2.neg (local.get $q)) (local.get $r)))
+        (f64x2.mul
+          (f64x2.sub (global.get $ONE)
+            (f64x2.sub (f64x2.sub (local.get $lo) (local.get $q)) (local.get $hi)))
+          (local.get $twopk))
+        (f64x2.eq (local.get $t) (global.get $ZERO)))
+      (f64x2.lt (local.get $aw) (global.get $TINY))))
+    ;; x >= 0: 1 / (1 + e); else e / (1 + e)
+    (f64x2.div
+      (v128.bitselect (global.get $ONE) (local.get $e) (local.get $pos))
+      (f64x2.add (global.get $ONE) (local.get $e))))
+
+  ;; f of two lanes: kind 0 tanh, 1 sigmoid
+  (func $act2 (param $kind i32) (param $x v128) (result v128)
+    (if (result v128) (i32.eqz (local.get $kind))
+      (then (call $tanh2 (local.get $x)))
+      (else (call $sigmoid2 (local.get $x)))))
+
+  ;; ---------------------------------------------------------------------------------------------------
   ;; fwd: y[i] = shift + scale f(x[i]) for i < n.
   ;; ---------------------------------------------------------------------------------------------------
   (func (export "fwd")
     (param $kind i32) (param $scale f64) (param $shift f64) (param $x i32) (param $y i32) (param $n i32)
-    (local $i i32) (local $end i32) (local $v f64)
+    (local $end i32) (local $end2 i32) (local $v f64)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+    (local.set $end2 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    ;; two entries a step
+    (block $pairs (loop $next2
+      (br_if $pairs (i32.ge_u (local.get $x) (local.get $end2)))
+      (v128.store (local.get $y) (f64x2.add (f64x2.splat (local.get $shift))
+        (f64x2.mul (f64x2.splat (local.get $scale)) (call $act2 (local.get $kind) (v128.load (local.get $x))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (br $next2)))
+    ;; an odd last entry
+    (if (i32.lt_u (local.get $x) (local.get $end)) (then
       (local.set $v (f64.load (local.get $x)))
       (if (i32.eqz (local.get $kind))
         (then (local.set $v (call $tanh (local.get $v))))
         (else (local.set $v (call $sigmoid (local.get $v)))))
-      (f64.store (local.get $y) (f64.add (local.get $shift) (f64.mul (local.get $scale) (local.get $v))))
-      (local.set $x (i32.add (local.get $x) (i32.const 8)))
-      (local.set $y (i32.add (local.get $y) (i32.const 8)))
-      (br $next))))
+      (f64.store (local.get $y) (f64.add (local.get $shift) (f64.mul (local.get $scale) (local.get $v)))))))
 
   ;; ---------------------------------------------------------------------------------------------------
   ;; bwd: gx[i] = gy[i] scale f'(x[i]) for i < n (tanh: 1 - t t; sigmoid: sg (1 - sg)).
   ;; ---------------------------------------------------------------------------------------------------
   (func (export "bwd")
     (param $kind i32) (param $scale f64) (param $x i32) (param $gy i32) (param $gx i32) (param $n i32)
-    (local $end i32) (local $t f64) (local $d f64)
+    (local $end i32) (local $end2 i32) (local $t f64) (local $d f64) (local $t2 v128) (local $d2 v128)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+    (local.set $end2 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    ;; two entries a step
+    (block $pairs (loop $next2
+      (br_if $pairs (i32.ge_u (local.get $x) (local.get $end2)))
+      (local.set $t2 (call $act2 (local.get $kind) (v128.load (local.get $x))))
+      (if (i32.eqz (local.get $kind))
+        (then (local.set $d2 (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $t2) (local.get $t2)))))
+        (else (local.set $d2 (f64x2.mul (local.get $t2) (f64x2.sub (v128.const f64x2 1 1) (local.get $t2))))))
+      (v128.store (local.get $gx)
+        (f64x2.mul (f64x2.mul (v128.load (local.get $gy)) (f64x2.splat (local.get $scale))) (local.get $d2)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $gy (i32.add (local.get $gy) (i32.const 16)))
+      (local.set $gx (i32.add (local.get $gx) (i32.const 16)))
+      (br $next2)))
+    ;; an odd last entry
+    (if (i32.lt_u (local.get $x) (local.get $end)) (then
       (if (i32.eqz (local.get $kind))
         (then
           (local.set $t (call $tanh (f64.load (local.get $x))))
@@ -271,11 +500,7 @@
           (local.set $t (call $sigmoid (f64.load (local.get $x))))
           (local.set $d (f64.mul (local.get $t) (f64.sub (f64.const 1) (local.get $t))))))
       (f64.store (local.get $gx)
-        (f64.mul (f64.mul (f64.load (local.get $gy)) (local.get $scale)) (local.get $d)))
-      (local.set $x (i32.add (local.get $x) (i32.const 8)))
-      (local.set $gy (i32.add (local.get $gy) (i32.const 8)))
-      (local.set $gx (i32.add (local.get $gx) (i32.const 8)))
-      (br $next))))
+        (f64.mul (f64.mul (f64.load (local.get $gy)) (local.get $scale)) (local.get $d))))))
 
   ;; ---------------------------------------------------------------------------------------------------
   ;; The factor cache of a jet block (activationJetDerivs): for each sample s and unit p, with v the value
@@ -287,17 +512,48 @@
     (param $f i32) (param $C i32) (param $W i32) (param $rows i32)
     (local $s i32) (local $p i32) (local $n8 i32) (local $row8 i32) (local $xs i32) (local $ys i32)
     (local $fp i32) (local $v f64) (local $d0 f64) (local $d1 f64) (local $d2 f64) (local $d3 f64)
+    (local $sc v128) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128)
     (local.set $n8 (i32.shl (i32.mul (local.get $rows) (local.get $W)) (i32.const 3)))
     (local.set $row8 (i32.shl (i32.mul (local.get $C) (local.get $W)) (i32.const 3)))
+    (local.set $sc (f64x2.splat (local.get $scale)))
     (local.set $fp (local.get $f))
     (local.set $s (i32.const 0))
     (block $sdone (loop $sloop
       (br_if $sdone (i32.ge_s (local.get $s) (local.get $rows)))
       (local.set $xs (i32.add (local.get $x) (i32.mul (local.get $s) (local.get $row8))))
       (local.set $ys (i32.add (local.get $y) (i32.mul (local.get $s) (local.get $row8))))
-      (local.set $p (i32.const 0))
+      ;; units p, p + 1 in one f64x2 step
+      (local.set $p (i32.const 1))
       (block $pdone (loop $ploop
         (br_if $pdone (i32.ge_s (local.get $p) (local.get $W)))
+        (local.set $e0 (call $act2 (local.get $kind) (v128.load (local.get $xs))))
+        (if (i32.eqz (local.get $kind))
+          (then
+            (local.set $e1 (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $e0) (local.get $e0))))
+            (local.set $e2 (f64x2.mul (f64x2.mul (v128.const f64x2 -2 -2) (local.get $e0)) (local.get $e1)))
+            (local.set $e3 (f64x2.mul (local.get $e1)
+              (f64x2.sub (f64x2.mul (f64x2.mul (v128.const f64x2 6 6) (local.get $e0)) (local.get $e0))
+                (v128.const f64x2 2 2)))))
+          (else
+            (local.set $e1 (f64x2.mul (local.get $e0) (f64x2.sub (v128.const f64x2 1 1) (local.get $e0))))
+            (local.set $e2 (f64x2.mul (local.get $e1)
+              (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 2 2) (local.get $e0)))))
+            (local.set $e3 (f64x2.mul (local.get $e1)
+              (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 6 6) (local.get $e1)))))))
+        (if (local.get $hasY) (then
+          (v128.store (local.get $ys)
+            (f64x2.add (f64x2.splat (local.get $shift)) (f64x2.mul (local.get $sc) (local.get $e0))))))
+        (v128.store (local.get $fp) (f64x2.mul (local.get $sc) (local.get $e1)))
+        (v128.store (i32.add (local.get $fp) (local.get $n8)) (f64x2.mul (local.get $sc) (local.get $e2)))
+        (v128.store (i32.add (local.get $fp) (i32.shl (local.get $n8) (i32.const 1)))
+          (f64x2.mul (local.get $sc) (local.get $e3)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 16)))
+        (local.set $ys (i32.add (local.get $ys) (i32.const 16)))
+        (local.set $fp (i32.add (local.get $fp) (i32.const 16)))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br $ploop)))
+      ;; an odd last unit
+      (if (i32.eq (local.get $p) (local.get $W)) (then
         (local.set $v (f64.load (local.get $xs)))
         (if (i32.eqz (local.get $kind))
           (then
@@ -321,11 +577,7 @@
         (f64.store (i32.add (local.get $fp) (local.get $n8)) (f64.mul (local.get $scale) (local.get $d2)))
         (f64.store (i32.add (local.get $fp) (i32.shl (local.get $n8) (i32.const 1)))
           (f64.mul (local.get $scale) (local.get $d3)))
-        (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
-        (local.set $ys (i32.add (local.get $ys) (i32.const 8)))
-        (local.set $fp (i32.add (local.get $fp) (i32.const 8)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $ploop)))
+        (local.set $fp (i32.add (local.get $fp) (i32.const 8)))))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sloop))))
 

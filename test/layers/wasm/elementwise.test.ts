@@ -44,7 +44,7 @@ function standalone(): { tanh: F; exp: F; expm1: F; sigmoid: F } {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (desc: { initial: number }) => object;
+  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
 }
 
 const SHAPES: JetShape[] = [
@@ -134,6 +134,81 @@ describe.skipIf(!wasmSupported())("WASM elementwise kernels", () => {
     }
     expect(bad.slice(0, 5)).toEqual([]);
     expect(xs.length).toBeGreaterThan(200_000);
+  });
+
+  it("two lanes a step: each lane of fwd and bwd has the scalar bits, whatever the other lane holds", () => {
+    // fwd and bwd run tanh and sigmoid on f64x2 pairs ($tanh2, $sigmoid2: expm1's and exp's branches on k
+    // as lane selects), an odd last entry alone. Every value meets partners from every branch class.
+    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const bytes = Buffer.from(ELEMENTWISE_WASM_BASE64, "base64");
+    const rng = new Rng(17);
+    const ln2 = Math.LN2;
+    const near = (v: number) => [v, v * (1 + 2 ** -52), v * (1 - 2 ** -52)];
+    const values: number[] = [
+      0,
+      -0,
+      2 ** -28,
+      2 ** -29,
+      2 ** -27,
+      1,
+      22,
+      512,
+      511.9,
+      1e-300,
+      5e-324,
+      700,
+      709.8,
+      750,
+      800,
+    ];
+    // expm1's k changes at a = 2|x| or -2|x| = (k +- 1/2) ln2; its classes 0, -1, <= -2, 2..19, 20..56, > 56
+    for (const a of [0.5 * ln2, 1.5 * ln2, 2.5 * ln2, 19.5 * ln2, 20.5 * ln2, 56.5 * ln2, 57.5 * ln2])
+      values.push(...near(a / 2));
+    // exp's k changes at |w| = (k + 1/2) ln2 for sigmoid's w = -|x|
+    for (const a of [0.5 * ln2, 1.5 * ln2, 2.5 * ln2, 30.5 * ln2, 300.5 * ln2]) values.push(...near(a));
+    for (let i = 0; i < 3000; i++)
+      values.push(2 ** (-30 + 36 * rng.uniform()), 8 * rng.uniform(), 600 * rng.uniform());
+    const xs = values.flatMap((v) => [v, -v]);
+    xs.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    // each value in lane 0 and in lane 1 of a pair, its partner drawn from all values; one more entry alone
+    const lanes: number[] = [];
+    for (const v of xs) {
+      const partner = () => xs[Math.floor(rng.uniform() * xs.length)];
+      lanes.push(v, partner(), partner(), v);
+    }
+    lanes.push(0.75);
+    const n = lanes.length;
+    const mem = new api.Memory({ initial: Math.ceil((32 * n) / 65536) });
+    const w = new api.Instance(new api.Module(bytes), { env: { mem } }).exports as unknown as {
+      fwd: (kind: number, scale: number, shift: number, x: number, y: number, n: number) => void;
+      bwd: (kind: number, scale: number, x: number, gy: number, gx: number, n: number) => void;
+    };
+    const f = new Float64Array(mem.buffer);
+    const [X, Y, GY, GX] = [0, n, 2 * n, 3 * n];
+    for (let i = 0; i < n; i++) {
+      f[X + i] = lanes[i];
+      f[GY + i] = 1 + rng.uniform();
+    }
+    for (const [kind, fn] of [
+      [0, Math.tanh],
+      [1, sigmoid],
+    ] as const) {
+      const scale = 1.5;
+      const shift = -0.25;
+      w.fwd(kind, scale, shift, 8 * X, 8 * Y, n);
+      w.bwd(kind, scale, 8 * X, 8 * GY, 8 * GX, n);
+      const bad: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const x = f[X + i];
+        const t = fn(x);
+        const d = kind === 0 ? 1 - t * t : t * (1 - t);
+        if (!Object.is(f[Y + i], shift + scale * t)) bad.push(`fwd ${kind} x=${x} at ${i}`);
+        if (!Object.is(f[GX + i], f[GY + i] * scale * d)) bad.push(`bwd ${kind} x=${x} at ${i}`);
+      }
+      expect(bad.slice(0, 5)).toEqual([]);
+    }
+    expect(n % 2).toBe(1);
+    expect(n).toBeGreaterThan(70_000);
   });
 
   it("the layer's plain and jet passes equal the JS loops bit for bit on random shapes", () => {
