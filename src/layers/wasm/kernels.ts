@@ -9,7 +9,7 @@
  * and linear.ts call the WASM kernels when every array a kernel touches is a view of one arena's memory
  * (`sharedArena`), and the JS kernels otherwise (foreign arrays, other orders, general knots).
  *
- * Browser-safe: no Node imports. The modules (about 22 KB) are compiled synchronously, once per thread,
+ * Browser-safe: no Node imports. The modules (about 25 KB) are compiled synchronously, once per thread,
  * and only if `WebAssembly.validate` accepts them (fixed-width SIMD). `MLKAN_WASM=0` in the environment
  * (Node) makes new networks use the JS kernels.
  */
