@@ -31,14 +31,24 @@ function countCalls(arena: WasmArena, calls: Record<string, number>): void {
   }
 }
 
-/** A standalone instance of the module, for its exported scalar functions. */
-function standalone(): { tanh: F; exp: F; expm1: F; sigmoid: F } {
+/** The module's exports used here: its scalar functions and the plain passes. */
+interface Exports {
+  tanh: F;
+  exp: F;
+  expm1: F;
+  sigmoid: F;
+  fwd: (kind: number, scale: number, shift: number, x: number, y: number, n: number) => void;
+  bwd: (kind: number, scale: number, x: number, gy: number, gx: number, n: number) => void;
+}
+
+/** A standalone instance of the module on `pages` pages of memory, and that memory as f64. */
+function standalone(pages = 1): Exports & { f64: Float64Array } {
   // The ES2022 lib has no WebAssembly types: the few members used here.
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const mem = new api.Memory({ initial: 1 });
+  const mem = new api.Memory({ initial: pages });
   const bytes = Buffer.from(ELEMENTWISE_WASM_BASE64, "base64");
   const { exports } = new api.Instance(new api.Module(bytes), { env: { mem } });
-  return exports as unknown as { tanh: F; exp: F; expm1: F; sigmoid: F };
+  return { ...(exports as unknown as Exports), f64: new Float64Array(mem.buffer) };
 }
 
 interface WasmApi {
@@ -139,8 +149,6 @@ describe.skipIf(!wasmSupported())("WASM elementwise kernels", () => {
   it("two lanes a step: each lane of fwd and bwd has the scalar bits, whatever the other lane holds", () => {
     // fwd and bwd run tanh and sigmoid on f64x2 pairs ($tanh2, $sigmoid2: expm1's and exp's branches on k
     // as lane selects), an odd last entry alone. Every value meets partners from every branch class.
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const bytes = Buffer.from(ELEMENTWISE_WASM_BASE64, "base64");
     const rng = new Rng(17);
     const ln2 = Math.LN2;
     const near = (v: number) => [v, v * (1 + 2 ** -52), v * (1 - 2 ** -52)];
@@ -171,19 +179,13 @@ describe.skipIf(!wasmSupported())("WASM elementwise kernels", () => {
     const xs = values.flatMap((v) => [v, -v]);
     xs.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
     // each value in lane 0 and in lane 1 of a pair, its partner drawn from all values; one more entry alone
+    const partner = () => xs[Math.floor(rng.uniform() * xs.length)];
     const lanes: number[] = [];
-    for (const v of xs) {
-      const partner = () => xs[Math.floor(rng.uniform() * xs.length)];
-      lanes.push(v, partner(), partner(), v);
-    }
+    for (const v of xs) lanes.push(v, partner(), partner(), v);
     lanes.push(0.75);
     const n = lanes.length;
-    const mem = new api.Memory({ initial: Math.ceil((32 * n) / 65536) });
-    const w = new api.Instance(new api.Module(bytes), { env: { mem } }).exports as unknown as {
-      fwd: (kind: number, scale: number, shift: number, x: number, y: number, n: number) => void;
-      bwd: (kind: number, scale: number, x: number, gy: number, gx: number, n: number) => void;
-    };
-    const f = new Float64Array(mem.buffer);
+    const w = standalone(Math.ceil((32 * n) / 65536));
+    const f = w.f64;
     const [X, Y, GY, GX] = [0, n, 2 * n, 3 * n];
     for (let i = 0; i < n; i++) {
       f[X + i] = lanes[i];
