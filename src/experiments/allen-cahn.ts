@@ -27,7 +27,8 @@ import type { Network } from "../model/network.js";
 import type { AdamSpec } from "../optim/factory.js";
 import { type AllenCahnOptions, AllenCahnProblem } from "../problems/pde/allen-cahn.js";
 import type { ExperimentResult } from "../report/result.js";
-import { fit as fitModel, trainMultilevel } from "../train/trainer.js";
+import { joinResults, type PrefixPoint, prefixResult } from "../train/shared-start.js";
+import { fit as fitModel, type MetricsPoint, type TrainResult, trainMultilevel } from "../train/trainer.js";
 import { fmt } from "../util/format.js";
 import {
   checkTableLines,
@@ -37,6 +38,7 @@ import {
   type PinnPlan,
   type PinnRow,
   type PinnRunOptions,
+  type PinnShare,
   pinnMean,
   pinnSplineSpec,
   refinementChecks,
@@ -167,6 +169,44 @@ export function allenCahnModel(
   });
 }
 
+/** The first steps of a longer run, left for a row that starts the same way: its result and RBA weights. */
+interface SharedStart {
+  result: TrainResult<Network>;
+  weights: ReturnType<AllenCahnProblem["weightState"]>;
+}
+
+/**
+ * Keeps what a run has at step `n` (via `onMetrics`: a copy of the model, the metrics point and the
+ * problem's weights) and, once the run is done, leaves it for row `reader` as a `SharedStart`, if the run
+ * went past step `n`.
+ */
+class KeptStep {
+  private point: PrefixPoint | undefined;
+  private model: Network | undefined;
+  private weights: SharedStart["weights"] | undefined;
+
+  constructor(
+    private readonly n: number,
+    private readonly problem: AllenCahnProblem,
+    private readonly reader: string,
+  ) {}
+
+  readonly onMetrics = (p: MetricsPoint): void => {
+    if (p.level !== 0 || p.step !== this.n) return;
+    const { step, evaluations, elapsed, metricsSeconds } = p;
+    this.point = { step, metrics: { ...p.metrics }, evaluations, elapsed, metricsSeconds };
+    this.model = p.model.clone();
+    this.weights = this.problem.weightState();
+  };
+
+  leave(r: TrainResult<Network>, share: PinnShare | undefined): void {
+    const { point, model, weights } = this;
+    if (share === undefined || point === undefined || model === undefined || weights === undefined) return;
+    if (r.history.step.length <= this.n) return;
+    share.put(this.reader, { result: prefixResult(r, point, model), weights } satisfies SharedStart);
+  }
+}
+
 function describeRow(key: AllenCahnRowKey, s: AllenCahnSettings) {
   const kan = `KAN [2,${s.hidden},${s.hidden},1]`;
   const G = s.grids;
@@ -229,7 +269,8 @@ export function allenCahnPlan(s: AllenCahnSettings): PinnPlan<AllenCahnProblem> 
     key,
     describe: describeRow(key, s),
     cost: allenCahnRowCost(key, s),
-    run(seed, problem, onProgress) {
+    reuses: key === "fine" ? "fine-long" : key === "multilevel" ? "coarse" : undefined,
+    run(seed, problem, onProgress, share) {
       const common = { metricsEvery: s.metricsEvery, onProgress, optimizer: s.optimizer };
       const coarse = () => allenCahnModel(s, G[0], seed);
       const onLevel =
@@ -241,25 +282,71 @@ export function allenCahnPlan(s: AllenCahnSettings): PinnPlan<AllenCahnProblem> 
               spectra[key] = list;
             }
           : undefined;
+      // Shared starts (src/train/shared-start.ts): the fine row is the first level's steps of the fine-long
+      // row, and the multilevel row's first level those of the coarse row (same model, problem and Adam):
+      // on one thread the longer run keeps its model, metrics and RBA weights at that step for the other.
+      const n = s.stepsPerLevel;
+      const keepAt = (reader: string) =>
+        share?.willRun(reader) &&
+        total > n &&
+        s.metricsEvery > 0 &&
+        n % s.metricsEvery === 0 &&
+        problem.options.resampleEvery === 0
+          ? new KeptStep(n, problem, reader)
+          : undefined;
       switch (key) {
-        case "coarse":
-          return fitModel(coarse(), problem, { ...common, steps: total, onLevel });
-        case "fine":
+        case "coarse": {
+          const kept = keepAt("multilevel");
+          const r = fitModel(coarse(), problem, {
+            ...common,
+            steps: total,
+            onLevel,
+            onMetrics: kept?.onMetrics,
+          });
+          kept?.leave(r, share);
+          return r;
+        }
+        case "fine": {
+          const first = share?.take("fine") as SharedStart | undefined;
+          if (first !== undefined) {
+            onLevel?.({ grid: G[G.length - 1], model: first.result.model });
+            return first.result;
+          }
           return fitModel(coarse().refine(G[G.length - 1]), problem, {
             ...common,
-            steps: s.stepsPerLevel,
+            steps: n,
             onLevel,
           });
+        }
         case "fine-direct":
           return fitModel(allenCahnModel(s, G[G.length - 1], seed), problem, {
             ...common,
             steps: s.stepsPerLevel,
             onLevel,
           });
-        case "fine-long":
-          return fitModel(coarse().refine(G[G.length - 1]), problem, { ...common, steps: total, onLevel });
-        case "multilevel":
-          return trainMultilevel(coarse(), problem, { ...common, grids: G, steps: s.stepsPerLevel, onLevel });
+        case "fine-long": {
+          const kept = keepAt("fine");
+          const m = coarse().refine(G[G.length - 1]);
+          const r = fitModel(m, problem, { ...common, steps: total, onLevel, onMetrics: kept?.onMetrics });
+          kept?.leave(r, share);
+          return r;
+        }
+        case "multilevel": {
+          const first = share?.take("multilevel") as SharedStart | undefined;
+          if (first === undefined)
+            return trainMultilevel(coarse(), problem, { ...common, grids: G, steps: n, onLevel });
+          onLevel?.({ grid: G[0], model: first.result.model });
+          problem.setWeightState(first.weights);
+          const rest = trainMultilevel(first.result.model, problem, {
+            ...common,
+            grids: G,
+            steps: n,
+            onLevel,
+            startLevel: 1,
+            lossReference: first.result.history.levels[0].initialLoss as number,
+          });
+          return joinResults(first.result, rest);
+        }
         case "relu-multilevel":
           return trainMultilevel(coarse().toBasis("relu"), problem, {
             ...common,

@@ -33,8 +33,34 @@ export interface PinnRow<P> {
    * the order in which parallel runs start depends on it (longest first): never a result.
    */
   cost?: number;
-  /** Trains the row for one seed on the seed's problem. */
-  run(seed: number, problem: P, onProgress: ((p: TrainProgress) => void) | undefined): TrainResult<Network>;
+  /**
+   * The key of a row whose run this row's run may read through `PinnShare` instead of training the same
+   * steps again (e.g. a row that is the first steps of another): when both are to run for a seed on one
+   * thread, that row runs first. The numbers must be those of the row run alone.
+   */
+  reuses?: string;
+  /**
+   * Trains the row for one seed on the seed's problem; `share` (absent on worker threads) passes data
+   * between the runs of the seed.
+   */
+  run(
+    seed: number,
+    problem: P,
+    onProgress: ((p: TrainProgress) => void) | undefined,
+    share?: PinnShare,
+  ): TrainResult<Network>;
+}
+
+/**
+ * What the runs of one seed share when they run one after another on one thread (`runPinnPlan`):
+ * `willRun(key)` says whether row `key` is still to run for the seed after the current run, `put` leaves
+ * a value for a later run (under a key of the plan's choosing) and `take` removes and returns it
+ * (undefined when there is none).
+ */
+export interface PinnShare {
+  willRun(key: string): boolean;
+  put(key: string, value: unknown): void;
+  take(key: string): unknown;
 }
 
 /** Solution, reference and |error| fields of one trained model. */
@@ -134,13 +160,14 @@ export function runPinnJob<P>(
   plan: PinnPlan<P>,
   job: PinnJob,
   onProgress?: (p: TrainProgress) => void,
+  share?: PinnShare,
 ): PinnRunRecord {
   const row = plan.rows[job.rowIndex];
   const seed = plan.seeds[job.seedIndex];
   if (row === undefined || seed === undefined)
     throw new Error(`${plan.experiment}: no run with row ${job.rowIndex} and seed ${job.seedIndex}`);
   const problem = plan.problemFor(seed, row.key);
-  const r = row.run(seed, problem, onProgress);
+  const r = row.run(seed, problem, onProgress, share);
   const h = r.history;
   const record: PinnRunRecord = {
     loss: h.loss.length > 0 ? h.loss[h.loss.length - 1] : Number.NaN,
@@ -224,23 +251,65 @@ export function assemblePinnOutput(
 }
 
 /**
+ * The order in which `runPinnPlan` runs the jobs of `pinnJobs(plan)` (indices into it): seed by seed, the
+ * rows in table order, except that a row that `reuses` a later row of the plan runs right after it.
+ */
+export function pinnSequentialOrder(plan: PinnPlan<unknown>): number[] {
+  const R = plan.rows.length;
+  const at = new Map(plan.rows.map((r, i) => [r.key, i]));
+  const place = plan.rows.map((r, i) => {
+    const p = r.reuses === undefined ? undefined : at.get(r.reuses);
+    return p !== undefined && p > i ? p + 0.5 : i;
+  });
+  const rows = [...plan.rows.keys()].sort((a, b) => place[a] - place[b] || a - b);
+  const order: number[] = [];
+  for (let seedIndex = 0; seedIndex < plan.seeds.length; seedIndex++)
+    for (const rowIndex of rows) order.push(seedIndex * R + rowIndex);
+  return order;
+}
+
+/**
  * Runs every row for every seed of a plan, one after another, on this thread (except the runs in
- * `options.completed`).
+ * `options.completed`), in `pinnSequentialOrder`; the runs of a seed share a `PinnShare`.
  */
 export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}): PinnExperimentOutput {
   checkPinnPlan(plan);
   const t0 = performance.now();
   const jobs = pinnJobs(plan);
-  const records = jobs.map((job, index) => {
+  const R = plan.rows.length;
+  const records: PinnRunRecord[] = new Array(jobs.length);
+  const pending = new Set(jobs.keys());
+  for (const index of options.completed?.keys() ?? []) pending.delete(index);
+  const stores = plan.seeds.map(() => new Map<string, unknown>());
+  const rowAt = new Map(plan.rows.map((r, i) => [r.key, i]));
+  for (const [n, index] of pinnSequentialOrder(plan).entries()) {
+    const job = jobs[index];
+    pending.delete(index);
     const done = options.completed?.get(index);
-    if (done !== undefined) return done;
+    if (done !== undefined) {
+      records[index] = done;
+      continue;
+    }
     const row = plan.rows[job.rowIndex];
     const seed = plan.seeds[job.seedIndex];
-    options.onRun?.({ key: row.key, row: row.describe, seed, index, total: jobs.length });
-    const record = runPinnJob(plan, job, options.onProgress);
+    const store = stores[job.seedIndex];
+    const share: PinnShare = {
+      willRun: (key) => {
+        const r = rowAt.get(key);
+        return r !== undefined && pending.has(job.seedIndex * R + r);
+      },
+      put: (key, value) => store.set(key, value),
+      take: (key) => {
+        const v = store.get(key);
+        store.delete(key);
+        return v;
+      },
+    };
+    options.onRun?.({ key: row.key, row: row.describe, seed, index: n, total: jobs.length });
+    const record = runPinnJob(plan, job, options.onProgress, share);
     options.onRunDone?.({ key: row.key, seed, record });
-    return record;
-  });
+    records[index] = record;
+  }
   return assemblePinnOutput(plan, records, (performance.now() - t0) / 1000, options);
 }
 

@@ -4,5 +4,6 @@
  */
 export * from "./history.js";
 export * from "./progress.js";
+export * from "./shared-start.js";
 export * from "./sparsity.js";
 export * from "./trainer.js";

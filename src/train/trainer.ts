@@ -87,6 +87,28 @@ export interface LevelEnd {
   elapsed: number;
 }
 
+/**
+ * What `onMetrics` receives each time the problem's metrics are recorded: every `metricsEvery` steps and
+ * at the end of every level that finished normally.
+ */
+export interface MetricsPoint {
+  level: number;
+  /** Global step, 1-based (0 at the end of a level of 0 steps at the start of a run). */
+  step: number;
+  /**
+   * The model at this step's parameters (the trainer's object, which training goes on changing: copy
+   * its parameters to keep them). Mid-level, for Adam and gradient descent, the step's loss is not known
+   * yet: the next step's first evaluation resolves it into `history.loss`.
+   */
+  model: Network;
+  metrics: Record<string, number>;
+  /** Loss-and-gradient evaluations of the run so far. */
+  evaluations: number;
+  /** Wall seconds of the run so far, and the part of them spent evaluating metrics (this call's included). */
+  elapsed: number;
+  metricsSeconds: number;
+}
+
 /** Options shared by `fit` and `trainMultilevel`: metrics cadence and the per-step and per-level callbacks. */
 export interface CommonTrainOptions {
   /**
@@ -98,6 +120,11 @@ export interface CommonTrainOptions {
   onProgress?: (progress: TrainProgress) => void;
   /** Called after each level that finished normally (e.g. to save a checkpoint). */
   onLevel?: (end: LevelEnd) => void;
+  /**
+   * Called each time the metrics are recorded (every `metricsEvery` steps and at the end of each level
+   * that finished normally), with the model at that step: e.g. to keep the model of a given step.
+   */
+  onMetrics?: (point: MetricsPoint) => void;
   /**
    * A finite loss above this many times the reference loss counts as a blow-up and stops training
    * (train/divergence.ts). Default `BLOW_UP_FACTOR` (1e4); `Infinity` turns the check off.
@@ -197,6 +224,7 @@ const COMMON_KEYS = [
   "metricsEvery",
   "onProgress",
   "onLevel",
+  "onMetrics",
   "blowUpFactor",
   "lossReference",
   "polish",
@@ -415,6 +443,8 @@ class Run {
       throw new Error(`onProgress must be a function, got ${describe(options.onProgress)}`);
     if (options.onLevel !== undefined && typeof options.onLevel !== "function")
       throw new Error(`onLevel must be a function, got ${describe(options.onLevel)}`);
+    if (options.onMetrics !== undefined && typeof options.onMetrics !== "function")
+      throw new Error(`onMetrics must be a function, got ${describe(options.onMetrics)}`);
     const factor = options.blowUpFactor ?? BLOW_UP_FACTOR;
     if (typeof factor !== "number" || !(factor > 1))
       throw new Error(
@@ -593,7 +623,7 @@ class Run {
       }
       if (this.metricsEvery > 0 && this.globalStep % this.metricsEvery === 0 && s < steps) {
         model.params.set(x);
-        rec.recordMetrics(model, index);
+        this.recordMetrics(model, index, level);
       }
       if (pending < 0) progress(index);
     }
@@ -616,7 +646,7 @@ class Run {
       record.finalLoss = finalLoss;
       record.steps = h.step.length - record.startStep;
     }
-    const metrics = rec.recordMetrics(model, steps > 0 ? h.step.length - 1 : -1);
+    const metrics = this.recordMetrics(model, steps > 0 ? h.step.length - 1 : -1, level);
     this.options.onLevel?.({
       level,
       levels: this.levelCount,
@@ -628,6 +658,22 @@ class Run {
       elapsed: rec.elapsed(),
     });
     return true;
+  }
+
+  /** Records the metrics of `model` at history record `index` (none when < 0) and reports them. */
+  private recordMetrics(model: Network, index: number, level: number): Record<string, number> {
+    const rec = this.rec;
+    const metrics = rec.recordMetrics(model, index);
+    this.options.onMetrics?.({
+      level,
+      step: this.globalStep,
+      model,
+      metrics,
+      evaluations: this.evaluations,
+      elapsed: rec.elapsed(),
+      metricsSeconds: rec.metricsSeconds,
+    });
+    return metrics;
   }
 
   result<M extends Network>(model: M): TrainResult<M> {

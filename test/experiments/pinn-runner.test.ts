@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { allenCahnBestAdam, allenCahnSettings } from "../../src/experiments/allen-cahn.js";
-import { decayingAdamPerLevel, lastLevelPolish } from "../../src/experiments/pinn-runner.js";
+import {
+  type AllenCahnRowKey,
+  allenCahnBestAdam,
+  allenCahnSettings,
+} from "../../src/experiments/allen-cahn.js";
+import { pinnPlan } from "../../src/experiments/pinn-plans.js";
+import {
+  decayingAdamPerLevel,
+  lastLevelPolish,
+  type PinnRunRecord,
+  pinnJobs,
+  pinnSequentialOrder,
+  runPinnJob,
+  runPinnPlan,
+} from "../../src/experiments/pinn-runner.js";
 import { poissonBestAdam, poissonSettings } from "../../src/experiments/poisson-interface.js";
 import { createSchedule } from "../../src/optim/schedule.js";
 
@@ -50,4 +63,66 @@ describe("lastLevelPolish (the best rows' L-BFGS polish)", () => {
       polish: { optimizer: { type: "lbfgs", preset: "pykan" }, steps: [0, 0, 200] },
     });
   });
+});
+
+describe("shared starts in runPinnPlan (Allen-Cahn: fine from fine-long, multilevel from coarse)", () => {
+  const settings = () => ({
+    ...allenCahnSettings(true),
+    seeds: [1234, 7],
+    grids: [4, 8],
+    rows: ["coarse", "fine", "fine-long", "multilevel"] as AllenCahnRowKey[],
+  });
+  /** A record without its clocks. */
+  const clockless = (r: PinnRunRecord) => {
+    const { wallSeconds: _w, ...history } = r.history;
+    const { seconds: _s, ...rest } = r;
+    return { ...rest, history };
+  };
+
+  it("runs a row that reuses a later row right after it, seed by seed", () => {
+    const plan = pinnPlan("allen-cahn", settings());
+    expect(plan.rows.map((r) => r.key)).toEqual(["coarse", "fine", "fine-long", "multilevel"]);
+    // Jobs in table order: seed 0 rows 0..3, then seed 1 rows 0..3.
+    expect(pinnSequentialOrder(plan)).toEqual([0, 2, 1, 3, 4, 6, 5, 7]);
+    const noReuse = { ...plan, rows: plan.rows.map((r) => ({ ...r, reuses: undefined })) };
+    expect(pinnSequentialOrder(noReuse)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("gives every run the numbers of the run alone, reading the shared steps instead of training them", () => {
+    const s = settings();
+    const plan = pinnPlan("allen-cahn", s);
+    const order: string[] = [];
+    const got = new Map<string, PinnRunRecord>();
+    runPinnPlan(plan, {
+      onRun: (r) => order.push(`${r.key}/${r.seed}`),
+      onRunDone: (r) => got.set(`${r.key}/${r.seed}`, r.record),
+    });
+    expect(order).toEqual([
+      "coarse/1234",
+      "fine-long/1234",
+      "fine/1234",
+      "multilevel/1234",
+      "coarse/7",
+      "fine-long/7",
+      "fine/7",
+      "multilevel/7",
+    ]);
+    const fresh = pinnPlan("allen-cahn", s);
+    const n = s.stepsPerLevel;
+    for (const job of pinnJobs(fresh)) {
+      const key = `${fresh.rows[job.rowIndex].key}/${fresh.seeds[job.seedIndex]}`;
+      const alone = runPinnJob(fresh, job);
+      const shared = got.get(key);
+      if (shared === undefined) throw new Error(`no record for ${key}`);
+      // Clocks aside, the record of the plan run is that of the run alone.
+      expect(clockless(shared), key).toEqual(clockless(alone));
+    }
+    // The shared steps were read, not trained: their clocks are those of the longer run.
+    for (const seed of s.seeds) {
+      const wall = (k: string) => got.get(`${k}/${seed}`)?.history.wallSeconds ?? [];
+      expect(wall("fine")).toEqual(wall("fine-long").slice(0, n));
+      expect(wall("multilevel").slice(0, n)).toEqual(wall("coarse").slice(0, n));
+      expect(wall("multilevel").length).toBe(2 * n);
+    }
+  }, 120_000);
 });

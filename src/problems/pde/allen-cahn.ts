@@ -263,6 +263,34 @@ export class AllenCahnProblem implements Problem {
     }
   }
 
+  /**
+   * The training state this problem carries from step to step: copies of the RBA weights `lambda` and the
+   * causal weights (the collocation points are fixed: with `resampleEvery` > 0 they and their generator
+   * are state too, which this does not capture, so it throws).
+   */
+  weightState(): { lambda: Float64Array; causal: Float64Array } {
+    if (this.options.resampleEvery > 0)
+      throw new Error(
+        `Allen-Cahn weightState: with resampleEvery = ${this.options.resampleEvery} the points are state too`,
+      );
+    return { lambda: Float64Array.from(this.lambda), causal: Float64Array.from(this.causal) };
+  }
+
+  /** Restores a `weightState` of a problem with the same options (e.g. to continue its run). */
+  setWeightState(state: { lambda: Float64Array; causal: Float64Array }): void {
+    if (this.options.resampleEvery > 0)
+      throw new Error(
+        `Allen-Cahn setWeightState: with resampleEvery = ${this.options.resampleEvery} the points are state too`,
+      );
+    if (state.lambda.length !== this.lambda.length || state.causal.length !== this.causal.length)
+      throw new Error(
+        `Allen-Cahn setWeightState: ${state.lambda.length} RBA and ${state.causal.length} causal weights for a problem with ${this.lambda.length} and ${this.causal.length}`,
+      );
+    this.lambda.set(state.lambda);
+    this.causal.set(state.causal);
+    this.applyWeights();
+  }
+
   /** Point weights of the residual term: RBA lambda times sqrt(causal weight of the point's slice). */
   private applyWeights(): void {
     const w = this.pointWeights;

@@ -125,4 +125,50 @@ describe("causal weighting", () => {
       expect(a.terms[0].x[2 * s + 1]).toBeLessThanOrEqual(1);
     }
   });
+  it("weightState / setWeightState: a problem given another's weights continues its run with the same loss and gradient", () => {
+    const s = allenCahnSettings(true);
+    const mk = (o: { resampleEvery?: number } = {}) =>
+      new AllenCahnProblem({
+        points: 40,
+        nInitial: 9,
+        refN: 64,
+        evalStride: 4,
+        evalNt: 3,
+        rbaMu: 0.1,
+        causalSlices: 4,
+        causalEps: 50,
+        seed: 2,
+        ...o,
+      });
+    const m = allenCahnModel(s, 4, 5, "spline", true);
+    for (let i = 0; i < m.params.length; i++) m.params[i] *= 5;
+    const a = mk();
+    const g = new Float64Array(m.paramCount);
+    for (let step = 0; step < 3; step++) {
+      a.lossAndGradient(m, g);
+      a.endStep(m, step);
+    }
+    const state = a.weightState();
+    // Copies: later steps of `a` leave the state as it was.
+    const lambda = Float64Array.from(state.lambda);
+    const b = mk();
+    const gA = new Float64Array(m.paramCount);
+    const gB = new Float64Array(m.paramCount);
+    const fresh = b.lossAndGradient(m, gB);
+    b.setWeightState(state);
+    const la = a.lossAndGradient(m, gA);
+    const lb = b.lossAndGradient(m, gB);
+    expect(lb).toBe(la);
+    expect(Array.from(gB)).toEqual(Array.from(gA));
+    expect(lb).not.toBe(fresh); // the weights matter, so the test can fail
+    a.endStep(m, 3);
+    expect(state.lambda).toEqual(lambda);
+    expect(Array.from(b.lambda)).toEqual(Array.from(lambda));
+    expect(() => b.setWeightState({ lambda: new Float64Array(3), causal: state.causal })).toThrow(
+      /3 RBA and 4 causal weights for a problem with 40 and 4/,
+    );
+    const r = mk({ resampleEvery: 5 });
+    expect(() => r.weightState()).toThrow(/resampleEvery = 5 the points are state too/);
+    expect(() => r.setWeightState(state)).toThrow(/resampleEvery = 5/);
+  }, 60_000);
 });
