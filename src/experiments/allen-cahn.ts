@@ -189,6 +189,7 @@ class KeptStep {
     private readonly n: number,
     private readonly problem: AllenCahnProblem,
     private readonly reader: string,
+    private readonly share: PinnShare,
   ) {}
 
   readonly onMetrics = (p: MetricsPoint): void => {
@@ -199,11 +200,11 @@ class KeptStep {
     this.weights = this.problem.weightState();
   };
 
-  leave(r: TrainResult<Network>, share: PinnShare | undefined): void {
+  leave(r: TrainResult<Network>): void {
     const { point, model, weights } = this;
-    if (share === undefined || point === undefined || model === undefined || weights === undefined) return;
+    if (point === undefined || model === undefined || weights === undefined) return;
     if (r.history.step.length <= this.n) return;
-    share.put(this.reader, { result: prefixResult(r, point, model), weights } satisfies SharedStart);
+    this.share.put(this.reader, { result: prefixResult(r, point, model), weights } satisfies SharedStart);
   }
 }
 
@@ -292,7 +293,7 @@ export function allenCahnPlan(s: AllenCahnSettings): PinnPlan<AllenCahnProblem> 
         s.metricsEvery > 0 &&
         n % s.metricsEvery === 0 &&
         problem.options.resampleEvery === 0
-          ? new KeptStep(n, problem, reader)
+          ? new KeptStep(n, problem, reader, share)
           : undefined;
       switch (key) {
         case "coarse": {
@@ -303,14 +304,14 @@ export function allenCahnPlan(s: AllenCahnSettings): PinnPlan<AllenCahnProblem> 
             onLevel,
             onMetrics: kept?.onMetrics,
           });
-          kept?.leave(r, share);
+          kept?.leave(r);
           return r;
         }
         case "fine": {
-          const first = share?.take("fine") as SharedStart | undefined;
-          if (first !== undefined) {
-            onLevel?.({ grid: G[G.length - 1], model: first.result.model });
-            return first.result;
+          const start = share?.take("fine") as SharedStart | undefined;
+          if (start !== undefined) {
+            onLevel?.({ grid: G[G.length - 1], model: start.result.model });
+            return start.result;
           }
           return fitModel(coarse().refine(G[G.length - 1]), problem, {
             ...common,
@@ -328,24 +329,24 @@ export function allenCahnPlan(s: AllenCahnSettings): PinnPlan<AllenCahnProblem> 
           const kept = keepAt("fine");
           const m = coarse().refine(G[G.length - 1]);
           const r = fitModel(m, problem, { ...common, steps: total, onLevel, onMetrics: kept?.onMetrics });
-          kept?.leave(r, share);
+          kept?.leave(r);
           return r;
         }
         case "multilevel": {
-          const first = share?.take("multilevel") as SharedStart | undefined;
-          if (first === undefined)
+          const start = share?.take("multilevel") as SharedStart | undefined;
+          if (start === undefined)
             return trainMultilevel(coarse(), problem, { ...common, grids: G, steps: n, onLevel });
-          onLevel?.({ grid: G[0], model: first.result.model });
-          problem.setWeightState(first.weights);
-          const rest = trainMultilevel(first.result.model, problem, {
+          onLevel?.({ grid: G[0], model: start.result.model });
+          problem.setWeightState(start.weights);
+          const rest = trainMultilevel(start.result.model, problem, {
             ...common,
             grids: G,
             steps: n,
             onLevel,
             startLevel: 1,
-            lossReference: first.result.history.levels[0].initialLoss as number,
+            lossReference: start.result.history.levels[0].initialLoss as number,
           });
-          return joinResults(first.result, rest);
+          return joinResults(start.result, rest);
         }
         case "relu-multilevel":
           return trainMultilevel(coarse().toBasis("relu"), problem, {

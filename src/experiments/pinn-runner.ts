@@ -280,8 +280,22 @@ export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}):
   const records: PinnRunRecord[] = new Array(jobs.length);
   const pending = new Set(jobs.keys());
   for (const index of options.completed?.keys() ?? []) pending.delete(index);
-  const stores = plan.seeds.map(() => new Map<string, unknown>());
   const rowAt = new Map(plan.rows.map((r, i) => [r.key, i]));
+  const shares = plan.seeds.map((_, seedIndex): PinnShare => {
+    const store = new Map<string, unknown>();
+    return {
+      willRun: (key) => {
+        const r = rowAt.get(key);
+        return r !== undefined && pending.has(seedIndex * R + r);
+      },
+      put: (key, value) => store.set(key, value),
+      take: (key) => {
+        const v = store.get(key);
+        store.delete(key);
+        return v;
+      },
+    };
+  });
   for (const [n, index] of pinnSequentialOrder(plan).entries()) {
     const job = jobs[index];
     pending.delete(index);
@@ -292,21 +306,8 @@ export function runPinnPlan<P>(plan: PinnPlan<P>, options: PinnRunOptions = {}):
     }
     const row = plan.rows[job.rowIndex];
     const seed = plan.seeds[job.seedIndex];
-    const store = stores[job.seedIndex];
-    const share: PinnShare = {
-      willRun: (key) => {
-        const r = rowAt.get(key);
-        return r !== undefined && pending.has(job.seedIndex * R + r);
-      },
-      put: (key, value) => store.set(key, value),
-      take: (key) => {
-        const v = store.get(key);
-        store.delete(key);
-        return v;
-      },
-    };
     options.onRun?.({ key: row.key, row: row.describe, seed, index: n, total: jobs.length });
-    const record = runPinnJob(plan, job, options.onProgress, share);
+    const record = runPinnJob(plan, job, options.onProgress, shares[job.seedIndex]);
     options.onRunDone?.({ key: row.key, seed, record });
     records[index] = record;
   }

@@ -2,10 +2,12 @@
  * The options and results of the training loops (src/train/trainer.ts): what `fit` and `trainMultilevel`
  * take (`FitOptions`, `MultilevelOptions`, their common part and the L-BFGS polish), what their callbacks
  * receive (`TrainProgress` every step, `MetricsPoint` at each metrics record, `LevelEnd` at each level's
- * end) and what they return (`TrainResult`), with the option names each accepts.
+ * end) and what they return (`TrainResult`, with the one-line summary of a completed run), with the option
+ * names each accepts.
  */
 import type { Network } from "../model/network.js";
 import type { OptimizerSpec } from "../optim/factory.js";
+import { fmt } from "../util/format.js";
 import type { TrainingHistory } from "./history.js";
 import { SPARSITY_KEYS, type SparsityOptions } from "./sparsity.js";
 
@@ -204,3 +206,17 @@ export const ML_KEYS = [
   ...COMMON_KEYS,
   ...SPARSITY_KEYS,
 ] as const;
+
+/** `TrainResult.message` of a run that completed: steps, levels (when more than one), evaluations, seconds, loss. */
+export function completedMessage(
+  steps: number,
+  levels: number,
+  evaluations: number,
+  seconds: number,
+  finalLoss: number,
+): string {
+  return (
+    `completed ${steps} steps${levels > 1 ? ` over ${levels} levels` : ""} ` +
+    `(${evaluations} evaluations) in ${fmt(seconds)} s; final loss ${fmt(finalLoss)}`
+  );
+}

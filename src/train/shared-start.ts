@@ -11,8 +11,8 @@
  * - `joinResults`: a run made of a first part (whole levels) and its continuation.
  */
 import type { Network } from "../model/network.js";
-import { fmt } from "../util/format.js";
 import type { TrainingHistory } from "./history.js";
+import { completedMessage } from "./options.js";
 import type { MetricsPoint, TrainResult } from "./trainer.js";
 
 /** The part of an `onMetrics` point a prefix needs (copied when the point was reported). */
@@ -54,7 +54,7 @@ export function prefixResult<M extends Network>(
     model,
     history,
     status: "completed",
-    message: `completed ${n} steps (${evaluations} evaluations) in ${fmt(point.elapsed)} s; final loss ${fmt(loss)}`,
+    message: completedMessage(n, 1, evaluations, point.elapsed, loss),
     metrics: { ...point.metrics },
     evaluations,
     seconds: point.elapsed,
@@ -98,7 +98,6 @@ export function joinResults<M extends Network>(
   const evaluations = first.evaluations + rest.evaluations;
   const seconds = first.seconds + rest.seconds;
   const steps = history.step.length > 0 ? history.step[history.step.length - 1] : 0;
-  const levels = history.levels.length;
   const lastLoss = history.loss.length > 0 ? history.loss[history.loss.length - 1] : Number.NaN;
   return {
     model: rest.model,
@@ -106,7 +105,7 @@ export function joinResults<M extends Network>(
     status: rest.status,
     message:
       rest.status === "completed"
-        ? `completed ${steps} steps${levels > 1 ? ` over ${levels} levels` : ""} (${evaluations} evaluations) in ${fmt(seconds)} s; final loss ${fmt(lastLoss)}`
+        ? completedMessage(steps, history.levels.length, evaluations, seconds, lastLoss)
         : rest.message,
     metrics: rest.metrics,
     evaluations,

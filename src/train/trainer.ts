@@ -34,7 +34,6 @@ import { createOptimizer, type OptimizerSpec } from "../optim/factory.js";
 import type { Objective, Optimizer } from "../optim/types.js";
 import { checkModelFits, type Problem } from "../problems/problem.js";
 import { gridsNest } from "../spline/knots.js";
-import { fmt } from "../util/format.js";
 import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../util/validate.js";
 import {
   allFinite,
@@ -49,6 +48,7 @@ import {
 import type { TrainingHistory } from "./history.js";
 import {
   type CommonTrainOptions,
+  completedMessage,
   FIT_KEYS,
   type FitOptions,
   type LevelGrid,
@@ -515,9 +515,7 @@ class Run {
     if (this.status === "completed") {
       const h = rec.history;
       const lastLoss = h.loss.length > 0 ? h.loss[h.loss.length - 1] : this.levelInitialLoss;
-      this.message =
-        `completed ${this.globalStep} steps${this.levelCount > 1 ? ` over ${this.levelCount} levels` : ""} ` +
-        `(${this.evaluations} evaluations) in ${fmt(seconds)} s; final loss ${fmt(lastLoss)}`;
+      this.message = completedMessage(this.globalStep, this.levelCount, this.evaluations, seconds, lastLoss);
     } else {
       // Metrics of the model actually returned (the last parameters with a finite loss).
       rec.recordMetrics(model, -1);

@@ -269,19 +269,13 @@ export class AllenCahnProblem implements Problem {
    * are state too, which this does not capture, so it throws).
    */
   weightState(): { lambda: Float64Array; causal: Float64Array } {
-    if (this.options.resampleEvery > 0)
-      throw new Error(
-        `Allen-Cahn weightState: with resampleEvery = ${this.options.resampleEvery} the points are state too`,
-      );
+    this.requireFixedPoints("weightState");
     return { lambda: Float64Array.from(this.lambda), causal: Float64Array.from(this.causal) };
   }
 
   /** Restores a `weightState` of a problem with the same options (e.g. to continue its run). */
   setWeightState(state: { lambda: Float64Array; causal: Float64Array }): void {
-    if (this.options.resampleEvery > 0)
-      throw new Error(
-        `Allen-Cahn setWeightState: with resampleEvery = ${this.options.resampleEvery} the points are state too`,
-      );
+    this.requireFixedPoints("setWeightState");
     if (state.lambda.length !== this.lambda.length || state.causal.length !== this.causal.length)
       throw new Error(
         `Allen-Cahn setWeightState: ${state.lambda.length} RBA and ${state.causal.length} causal weights for a problem with ${this.lambda.length} and ${this.causal.length}`,
@@ -289,6 +283,13 @@ export class AllenCahnProblem implements Problem {
     this.lambda.set(state.lambda);
     this.causal.set(state.causal);
     this.applyWeights();
+  }
+
+  /** Throws unless the collocation points are fixed (the weights are then the whole training state). */
+  private requireFixedPoints(method: string): void {
+    const { resampleEvery } = this.options;
+    if (resampleEvery > 0)
+      throw new Error(`Allen-Cahn ${method}: with resampleEvery = ${resampleEvery} the points are state too`);
   }
 
   /** Point weights of the residual term: RBA lambda times sqrt(causal weight of the point's slice). */
