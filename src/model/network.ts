@@ -71,6 +71,14 @@ const NO_JET_OPTIONS: JetOptions = Object.freeze({});
 export interface JetOptions {
   /** Per-sample side (-1 left, +1 right) for one-sided derivatives at kinks such as |x| = 0. */
   sides?: Int8Array;
+  /**
+   * Other work of the caller's, run once on the calling thread before `jetGradient` returns: by a thread
+   * pool while its workers start on this evaluation's slots (the calling thread then joins them), on one
+   * thread before the evaluation. It may evaluate this network on other points (a thread pool busy with
+   * this evaluation runs those on the calling thread); it must not change the parameters or this
+   * evaluation's inputs. The PINN problems evaluate their small loss terms here (`sumJetTerms`).
+   */
+  meanwhile?: () => void;
 }
 
 /**
@@ -78,6 +86,8 @@ export interface JetOptions {
  * slots as the single-thread path (`gradientSlot`, `jetGradientSlot`) and sums them in slot order, so
  * results are bit-identical for any thread count. It returns null to decline (e.g. a batch too small
  * to gain from threads, or a loss it cannot rebuild in its workers); the network then computes locally.
+ * A runner that accepts a jet evaluation calls `opts.meanwhile` (if any) exactly once on the calling
+ * thread; one that declines does not call it.
  */
 export interface GradientRunner {
   gradient(
@@ -495,6 +505,7 @@ export class Network {
       const total = runner.jetGradient(this, x, n, spec, loss, grad, opts);
       if (total !== null) return total;
     }
+    opts.meanwhile?.();
     this.prepare();
     const total = reduceSlots(
       slotCount(n),

@@ -6,7 +6,7 @@
  * thread pool computing the slots in parallel get the same bits.
  *
  * A `SlotTask` computes one slot (`Network.gradientTask`, `Network.jetGradientTask`); `reduceSlots`
- * runs all slots on one thread; `computeSlots` runs one thread's share into per-slot buffers and
+ * runs all slots on one thread; `computeSlots` runs the slots one thread claims into per-slot buffers and
  * `sumSlots` adds those buffers in order (mlkan/node's thread pool and its workers).
  */
 
@@ -52,19 +52,21 @@ export function reduceSlots(S: number, task: SlotTask, slot: Float64Array, grad:
 }
 
 /**
- * One thread's share of a reduction: slots first, first + stride, ... below S, each computed into the
- * scratch buffer `slot` (zeroed first) and copied to `views[k]`, its loss to `losses[k]`.
+ * One thread's share of a reduction: the slots it claims, each computed into the scratch buffer `slot`
+ * (zeroed first) and copied to `views[k]`, its loss to `losses[k]`. `claim()` returns the next slot no
+ * thread has taken (a shared counter: mlkan/node's thread pool bumps it with `Atomics.add`), so the
+ * threads that are free take the work that is left; a slot's bits do not depend on the thread that
+ * computes it. Stops at the first claim >= S.
  */
 export function computeSlots(
   S: number,
-  first: number,
-  stride: number,
+  claim: () => number,
   task: SlotTask,
   slot: Float64Array,
   views: readonly Float64Array[],
   losses: Float64Array,
 ): void {
-  for (let k = first; k < S; k += stride) {
+  for (let k = claim(); k < S; k = claim()) {
     slot.fill(0);
     losses[k] = task.runSlot(k, slot);
     views[k].set(slot);

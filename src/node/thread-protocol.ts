@@ -19,8 +19,8 @@ export const DONE = 5;
 export const FLAGS = 6;
 /** Control-block index: nonzero when a worker failed (its message is on its port). */
 export const ERROR = 7;
-/** Control-block index: threads taking part (the main thread included). */
-export const THREADS = 8;
+/** Control-block index: the next slot no thread has claimed (threads take slots with Atomics.add). */
+export const NEXT = 8;
 /** Control-block index: key of the jet shape (jet tasks). */
 export const SHAPE = 9;
 /** Length of the control block (Int32 entries). */

@@ -1,9 +1,11 @@
 /**
  * Multi-threaded gradients (Node only): a pool of worker threads that implements the network's
  * `GradientRunner`. Each evaluation copies the parameters, inputs and loss data into shared memory
- * (O(data), cheap next to the step), wakes the workers through a shared control block, computes its own
- * share of the reduction slots on the calling thread, waits (Atomics.wait, so the caller stays
- * synchronous, as optimizers need) and sums the slots in slot order. The slots are those of the
+ * (O(data), cheap next to the step), wakes the workers through a shared control block, runs the caller's
+ * `meanwhile` work (JetOptions), then claims reduction slots on the calling thread like the workers do
+ * (a shared counter: a thread that is free takes the next slot, so no thread waits while slots are
+ * left), waits (Atomics.wait, so the caller stays synchronous, as optimizers need) and sums the slots in
+ * slot order. The slots are those of the
  * single-thread path, so the results are bit-identical for any number of threads (DESIGN.md section 1).
  * Every thread computes a slot into its own network's slot buffer (in that network's WASM memory when it
  * has one, so the kernels run in WASM) and copies it into the shared slot; worker replicas copy the shared
@@ -23,7 +25,7 @@ import {
   type JetOptions,
   Network,
 } from "../model/network.js";
-import { computeSlots, MAX_SLOTS, slotCount, sumSlots } from "../model/slots.js";
+import { computeSlots, MAX_SLOTS, type SlotTask, slotCount, sumSlots } from "../model/slots.js";
 import { rebuildLoss } from "./loss-replica.js";
 import * as T from "./thread-protocol.js";
 
@@ -84,6 +86,10 @@ export class ThreadPool implements GradientRunner {
   private nextKey = 1;
   private staging: Staging | null = null;
   private closed = false;
+  /** True while a task is in flight: an evaluation asked for meanwhile runs on the calling thread. */
+  private busy = false;
+  /** The next unclaimed slot of the task in flight. */
+  private readonly claim = (): number => Atomics.add(this.ctl, T.NEXT, 1);
 
   constructor(opts: ThreadPoolOptions = {}) {
     const threads = opts.threads ?? defaultThreads();
@@ -132,12 +138,10 @@ export class ThreadPool implements GradientRunner {
     const st = this.stage(net, x, n);
     let flags = 0;
     if (inputGrad) flags |= T.FLAG_INPUT_GRAD;
-    this.post(T.TASK_GRADIENT, n, net, replica.key, flags, 0);
-    net.prepare();
+    this.start(T.TASK_GRADIENT, n, net, replica, flags, 0);
     const ig = inputGrad ? st.inputGrad : undefined;
     const task = net.gradientTask(st.x, n, replica.local as BlockLoss, ig);
-    computeSlots(slotCount(n), 0, this.threads, task, net.slotBuffer(), st.slotViews, st.losses);
-    const total = this.finish(net, n, grad, replica);
+    const total = this.complete(n, net, task, grad, replica);
     if (inputGrad) for (let i = 0; i < n * net.nIn; i++) inputGrad[i] = st.inputGrad[i];
     return total;
   }
@@ -159,17 +163,77 @@ export class ThreadPool implements GradientRunner {
       flags |= T.FLAG_SIDES;
       st.sides.set(opts.sides.subarray(0, n));
     }
-    this.post(T.TASK_JET, n, net, replica.key, flags, this.shapeKey(shape));
-    net.prepare();
+    this.start(T.TASK_JET, n, net, replica, flags, this.shapeKey(shape), opts.meanwhile);
+    // The task object is the network's one reusable task: made after `meanwhile`, which may use it.
     const local = opts.sides ? { sides: st.sides } : {};
     const task = net.jetGradientTask(st.x, n, shape, replica.local as JetBlockLoss, local);
-    computeSlots(slotCount(n), 0, this.threads, task, net.slotBuffer(), st.slotViews, st.losses);
-    return this.finish(net, n, grad, replica);
+    return this.complete(n, net, task, grad, replica);
+  }
+
+  /**
+   * Wakes the workers on a staged task and runs `meanwhile` (other work of the caller's) while they start
+   * on the slots. If `meanwhile` throws, the workers are waited for before the error propagates, so the
+   * next task never starts while one is in flight.
+   */
+  private start(
+    kind: number,
+    n: number,
+    net: Network,
+    replica: LossReplica,
+    flags: number,
+    shapeKey: number,
+    meanwhile?: () => void,
+  ): void {
+    this.busy = true;
+    this.post(kind, n, net, replica.key, flags, shapeKey);
+    try {
+      meanwhile?.();
+      net.prepare();
+    } catch (err) {
+      this.settle();
+      throw err;
+    }
+  }
+
+  /**
+   * Claims slots on this thread too until none is left, waits for the workers and sums the slots in
+   * order (`finish`). Whatever throws, the workers are waited for first.
+   */
+  private complete(
+    n: number,
+    net: Network,
+    task: SlotTask,
+    grad: Float64Array,
+    replica: LossReplica,
+  ): number {
+    const st = this.staging as Staging;
+    try {
+      computeSlots(slotCount(n), this.claim, task, net.slotBuffer(), st.slotViews, st.losses);
+    } catch (err) {
+      this.settle();
+      throw err;
+    }
+    try {
+      return this.finish(net, n, grad, replica);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** After a failure on this thread: waits for the workers (their own errors give way to it). */
+  private settle(): void {
+    try {
+      this.waitForWorkers();
+    } catch {
+      // the caller's error is the one reported
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Whether to run this evaluation on threads; sets up the network and loss replicas if so. */
   private prepareTask(net: Network, n: number, channels: number, loss: object): LossReplica | null {
-    if (this.closed || this.threads < 2 || slotCount(n) < 2) return null;
+    if (this.closed || this.busy || this.threads < 2 || slotCount(n) < 2) return null;
     let edges = 0;
     for (const l of net.layers) edges += l.nIn * Math.max(1, l.paramCount > 0 ? l.nOut : 1);
     if (n * edges * channels < this.minWork) return null;
@@ -306,15 +370,15 @@ export class ThreadPool implements GradientRunner {
     ctl[T.LOSS] = lossKey;
     ctl[T.FLAGS] = flags;
     ctl[T.SHAPE] = shapeKey;
-    ctl[T.THREADS] = this.threads;
     ctl[T.ERROR] = 0;
+    Atomics.store(ctl, T.NEXT, 0);
     Atomics.store(ctl, T.DONE, 0);
     Atomics.add(ctl, T.GEN, 1);
     Atomics.notify(ctl, T.GEN);
   }
 
-  /** Waits for the workers, sums the slots in order and copies the per-residual outputs back. */
-  private finish(net: Network, n: number, grad: Float64Array, replica: LossReplica): number {
+  /** Waits until every worker has finished the task in flight; throws a worker's error. */
+  private waitForWorkers(): void {
     const ctl = this.ctl;
     const want = this.threads - 1;
     const t0 = Date.now();
@@ -335,6 +399,11 @@ export class ThreadPool implements GradientRunner {
       }
       throw new Error(`thread pool: ${msgs.join("; ") || "a worker failed"}`);
     }
+  }
+
+  /** Waits for the workers, sums the slots in order and copies the per-residual outputs back. */
+  private finish(net: Network, n: number, grad: Float64Array, replica: LossReplica): number {
+    this.waitForWorkers();
     const st = this.staging as Staging;
     const total = sumSlots(slotCount(n), st.slotViews, st.losses, grad);
     net.finishGradient(grad);

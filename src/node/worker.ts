@@ -1,8 +1,8 @@
 /**
  * Worker thread of the thread pool (threads.ts). Holds replicas of the networks and losses it is sent,
- * computes the reduction slots assigned to it (slot k with k % threads == worker index) into its replica's
- * slot buffer (WASM memory when the replica has one), copies each into the shared slot buffers, and
- * reports back through the control block. A replica runs the backend of the network it replicates and
+ * claims reduction slots from the control block's shared counter until none is left, computes each into
+ * its replica's slot buffer (WASM memory when the replica has one), copies it into the shared slot
+ * buffers, and reports back through the control block. A replica runs the backend of the network it replicates and
  * copies the shared parameters into its own memory at each evaluation.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
@@ -88,7 +88,6 @@ function drain(): void {
 function run(): void {
   const kind = ctl[T.KIND];
   const n = ctl[T.N];
-  const threads = ctl[T.THREADS];
   const flags = ctl[T.FLAGS];
   const replica = nets.get(ctl[T.NET]);
   const loss = losses.get(ctl[T.LOSS]);
@@ -106,8 +105,11 @@ function run(): void {
     const opts = flags & T.FLAG_SIDES ? { sides } : {};
     task = net.jetGradientTask(x, n, shape, loss as JetBlockLoss, opts);
   }
-  computeSlots(S, index, threads, task, net.slotBuffer(), slotViews, slotLosses);
+  computeSlots(S, claim, task, net.slotBuffer(), slotViews, slotLosses);
 }
+
+/** The next unclaimed slot of the current task. */
+const claim = (): number => Atomics.add(ctl, T.NEXT, 1);
 
 let gen = 0;
 for (;;) {

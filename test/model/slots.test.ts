@@ -40,22 +40,60 @@ describe("slots", () => {
     }
   });
 
-  it("per-thread shares summed in order give the bits of the single-thread reduction, for 1..8 threads", () => {
+  it("slots claimed by 1..8 threads in any order, summed in order, give the bits of the single-thread reduction", () => {
     const P = 37;
     const S = MAX_SLOTS;
     const task = randomTask(P, 9);
     const ref = new Float64Array(P);
     const refLoss = reduceSlots(S, task, new Float64Array(P), ref);
+    const order = new Rng(4);
     for (let threads = 1; threads <= MAX_SLOTS; threads++) {
       const views = Array.from({ length: MAX_SLOTS }, () => new Float64Array(P + 3).fill(Number.NaN));
       const losses = new Float64Array(MAX_SLOTS);
-      for (let t = 0; t < threads; t++)
-        computeSlots(S, t, threads, task, new Float64Array(P + 3), views, losses);
+      // One shared counter; each "thread" claims a random number of slots in turn (the last takes the rest).
+      let next = 0;
+      const claimed: number[][] = [];
+      for (let t = 0; t < threads; t++) {
+        const mine: number[] = [];
+        let budget = t === threads - 1 ? S : Math.floor(order.uniform() * 4);
+        const claim = () => (budget-- > 0 ? next++ : S);
+        const counting: SlotTask = {
+          runSlot(k, g) {
+            mine.push(k);
+            return task.runSlot(k, g);
+          },
+        };
+        computeSlots(S, claim, counting, new Float64Array(P + 3), views, losses);
+        claimed.push(mine);
+      }
+      expect(claimed.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: S }, (_, k) => k));
       const grad = new Float64Array(P).fill(5);
       const loss = sumSlots(S, views, losses, grad);
       expect(loss).toBe(refLoss);
       expect(Array.from(grad)).toEqual(Array.from(ref));
     }
+  });
+
+  it("computeSlots stops at the first claim past the last slot", () => {
+    const seen: number[] = [];
+    const claims = [2, 0, 8, 1];
+    const task: SlotTask = {
+      runSlot(k) {
+        seen.push(k);
+        return k;
+      },
+    };
+    const views = Array.from({ length: MAX_SLOTS }, () => new Float64Array(1));
+    computeSlots(
+      MAX_SLOTS,
+      () => claims.shift() as number,
+      task,
+      new Float64Array(1),
+      views,
+      new Float64Array(8),
+    );
+    expect(seen).toEqual([2, 0]);
+    expect(claims).toEqual([1]);
   });
 
   it("reduceSlots overwrites the gradient and zeroes the scratch slot before each slot", () => {

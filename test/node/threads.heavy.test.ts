@@ -10,6 +10,7 @@ import { KAN } from "../../dist/model/kan.js";
 import { mseLoss } from "../../dist/model/losses.js";
 import { Network } from "../../dist/model/network.js";
 import { ThreadPool } from "../../dist/node/threads.js";
+import { type JetTerm, jetTermScratch, sumJetTerms } from "../../dist/problems/pde/jet-terms.js";
 import { jetTermLoss, residual } from "../../dist/problems/residual.js";
 import { Rng } from "../../dist/util/random.js";
 
@@ -236,6 +237,88 @@ describe.each(backends.map((wasm) => ({ wasm, name: wasm ? "wasm-simd" : "js" })
         expect(same(r.g, results[0].g)).toBe(true);
       }
       record("pinn", Float64Array.of(results[0].l), results[0].g);
+    });
+
+    it("meanwhile: a term sum with the small terms evaluated while the workers compute the large one has the bits of one thread; an error in it leaves the pool usable", () => {
+      const net = new KAN({ width: [2, 5, 5, 1], grid: 4, seed: 2, initStd: 0.3 });
+      const rng = new Rng(12);
+      const shape = net.jetShape({ dims: [0, 1], pairs: [[0, 0]] });
+      const val = net.jetShape({ dims: [0], pairs: [] });
+      const term = (name: string, n: number, sh: typeof shape, weighted: boolean): JetTerm => {
+        const e = residual(sh);
+        const r = sh.C > 2 ? e.d(1).sub(e.d2(0, 0).mul(0.01)).add(e.u().pow(3)) : e.u().sub(0.5);
+        const lam = weighted ? rng.fillUniform(new Float64Array(n), 0.5, 2) : undefined;
+        return {
+          name,
+          x: rng.fillUniform(new Float64Array(2 * n), -1, 1),
+          n,
+          shape: sh,
+          loss: jetTermLoss({ shape: sh, nOut: 1, n, residual: r, pointWeights: lam }),
+        };
+      };
+      // The large term is not the first: sumJetTerms still adds in term order.
+      const terms = [
+        term("initial", 150, val, false),
+        term("residual", 3000, shape, true),
+        term("edge", 90, val, false),
+      ];
+      const results = [null, p2, p3].map((runner) => {
+        net.runner = runner;
+        const g = new Float64Array(net.paramCount);
+        const parts = new Float64Array(3);
+        const l = sumJetTerms(net, terms, g, jetTermScratch(), parts);
+        return { l, g, parts };
+      });
+      for (const r of results.slice(1)) {
+        expect(r.l).toBe(results[0].l);
+        expect(Array.from(r.parts)).toEqual(Array.from(results[0].parts));
+        expect(same(r.g, results[0].g)).toBe(true);
+      }
+      // By hand: each term alone on one thread, summed in term order.
+      net.runner = null;
+      const gHand = new Float64Array(net.paramCount);
+      let lHand = 0;
+      for (const t of terms) {
+        const gt = new Float64Array(net.paramCount);
+        lHand += net.jetGradient(t.x, t.n, t.shape, t.loss, gt);
+        for (let i = 0; i < gt.length; i++) gHand[i] += gt[i];
+      }
+      expect(results[0].l).toBe(lHand);
+      expect(same(results[0].g, gHand)).toBe(true);
+      record("meanwhile", Float64Array.of(lHand), gHand);
+
+      // meanwhile runs once, on this thread, whether the pool accepts the evaluation or declines it.
+      const big = terms[1];
+      for (const runner of [p2, null]) {
+        net.runner = runner;
+        let calls = 0;
+        const g = new Float64Array(net.paramCount);
+        const inner = new Float64Array(net.paramCount);
+        const l = net.jetGradient(big.x, big.n, big.shape, big.loss, g, {
+          meanwhile: () => {
+            calls++;
+            // The same network on other points, while the pool is busy with this evaluation.
+            net.jetGradient(big.x, big.n, big.shape, big.loss, inner);
+          },
+        });
+        expect(calls).toBe(1);
+        expect(l).toBe(results[0].parts[1]);
+        expect(same(inner, g)).toBe(true);
+      }
+      // An error in meanwhile propagates after the workers finished; the pool then works as before.
+      net.runner = p2;
+      const g = new Float64Array(net.paramCount);
+      expect(() =>
+        net.jetGradient(big.x, big.n, big.shape, big.loss, g, {
+          meanwhile: () => {
+            throw new Error("boom in meanwhile");
+          },
+        }),
+      ).toThrow(/boom in meanwhile/);
+      const again = new Float64Array(net.paramCount);
+      expect(sumJetTerms(net, terms, again, jetTermScratch())).toBe(results[0].l);
+      expect(same(again, results[0].g)).toBe(true);
+      net.runner = undefined;
     });
 
     it("refined networks get new replicas; the default runner applies to every network", () => {

@@ -36,6 +36,7 @@ import {
   gridFields,
   gridPoints,
   type JetTerm,
+  jetTermScratch,
   linspace,
   sumJetTerms,
   updateRba,
@@ -101,7 +102,7 @@ export class AllenCahnProblem implements Problem {
   readonly terms: JetTerm[];
   readonly lambda: Float64Array;
   private readonly residuals: Float64Array;
-  private readonly scratch = { g: new Float64Array(0) };
+  private readonly scratch = jetTermScratch();
   private readonly shape = jetShape({ dims: [0, 1], pairs: [[0, 0]] }, 2);
   readonly evalXs: Float64Array;
   readonly evalTs: Float64Array;

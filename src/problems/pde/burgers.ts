@@ -30,6 +30,7 @@ import {
   gridFields,
   gridPoints,
   type JetTerm,
+  jetTermScratch,
   linspace,
   sumJetTerms,
   updateRba,
@@ -104,7 +105,7 @@ export class BurgersProblem implements Problem {
   /** RBA weights of the residual term (all 1 when RBA is off). */
   readonly lambda: Float64Array;
   private readonly residuals: Float64Array;
-  private readonly scratch = { g: new Float64Array(0) };
+  private readonly scratch = jetTermScratch();
   private readonly rng: Rng;
   /** Evaluation grid, its points and the reference there. */
   readonly evalXs: Float64Array;

@@ -28,6 +28,7 @@ import {
   gridFields,
   gridPoints,
   type JetTerm,
+  jetTermScratch,
   linspace,
   sumJetTerms,
   updateRba,
@@ -66,7 +67,7 @@ export class PoissonInterfaceProblem implements Problem {
   /** RBA weights of the volume term. */
   readonly lambda: Float64Array;
   private readonly residuals: Float64Array;
-  private readonly scratch = { g: new Float64Array(0) };
+  private readonly scratch = jetTermScratch();
   private readonly lap = jetShape(
     {
       dims: [0, 1],
