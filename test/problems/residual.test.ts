@@ -135,6 +135,113 @@ describe("residual expressions", () => {
     expect(loss(jet, new Float64Array(jet.length), 0, n)).toBe(scale * sumHand);
   });
 
+  it("the compiled tape gives the interpreter's bits: every operation, groups, weights, zero and non-finite values", () => {
+    const shape = jetShape(
+      {
+        pairs: [
+          [0, 0],
+          [0, 1],
+        ],
+      },
+      2,
+    ); // C = 5
+    const nOut = 2;
+    const n = 130; // two full blocks and a partial one
+    const rng = new Rng(11);
+    const data = rng.fillNormal(new Float64Array(2 * n), 0, 1);
+    const build = (e: ReturnType<typeof residual>, at: number) =>
+      e
+        .u(0, at)
+        .mul(e.d(1, 1, at))
+        .add(e.d2(0, 0, 0, at).sin())
+        .sub(e.d2(0, 1, 1, at).cos().mul(2))
+        .add(
+          e
+            .u(1, at)
+            .exp()
+            .div(e.d(0, 0, at).square().add(1)),
+        )
+        .add(e.u(0, at).tanh().pow(3))
+        .add(e.u(1, at).pow(0))
+        .sub(e.data(data, 2, 1))
+        .add(e.u(0, at).mul(0))
+        // 1 / exp(+Inf) = 0: the exp node's adjoint is 0 while its value is Inf (0 * Inf would be NaN)
+        .add(e.c(1).div(e.d(0, 1, at).exp()))
+        .neg()
+        .add(e.c(0.25));
+    for (const group of [1, 2]) {
+      const e = residual(shape, nOut);
+      const r = group === 1 ? build(e, 0) : build(e, 0).sub(build(e, 1).mul(0.5));
+      const count = n / group;
+      const lam = rng.fillUniform(new Float64Array(count), 0.5, 2);
+      for (const weighted of [false, true]) {
+        const outs = [new Float64Array(count), new Float64Array(count)];
+        const [interp, compiled] = (["interpreted", "compiled"] as const).map((tape, k) =>
+          jetTermLoss({
+            shape,
+            nOut,
+            n,
+            residual: r,
+            group,
+            weight: 0.3,
+            pointWeights: weighted ? lam : undefined,
+            residualOut: outs[k],
+            tape,
+          }),
+        );
+        expect(compiled.toString()).toContain("compiledTermLoss");
+        expect(interp.toString()).not.toContain("compiledTermLoss");
+        const jet = rng.fillNormal(new Float64Array(n * shape.C * nOut), 0, 0.7);
+        jet[3] = 0;
+        jet[5 * nOut + 1] = Number.NaN; // a non-finite residual in the first block
+        jet[77 * shape.C * nOut] = Number.POSITIVE_INFINITY;
+        jet[90 * shape.C * nOut + nOut + 1] = Number.POSITIVE_INFINITY; // d(0) of output 1, row 90
+        const gs = [new Float64Array(jet.length), new Float64Array(jet.length)];
+        const losses: number[][] = [[], []];
+        for (const [k, f] of [interp, compiled].entries()) {
+          for (let start = 0; start < n; start += 64) {
+            const rows = Math.min(64, n - start);
+            const at = start * shape.C * nOut;
+            losses[k].push(f(jet.subarray(at), gs[k].subarray(at), start, rows));
+          }
+        }
+        expect(losses[1]).toEqual(losses[0]);
+        expect(Array.from(gs[1], (v) => (Object.is(v, -0) ? "-0" : v))).toEqual(
+          Array.from(gs[0], (v) => (Object.is(v, -0) ? "-0" : v)),
+        );
+        expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
+        expect(gs[0].some((v) => Number.isNaN(v))).toBe(true);
+        expect(gs[0].some((v) => Number.isFinite(v) && v !== 0)).toBe(true);
+        // Row 90 keeps a finite gradient (the skipped zero adjoint), and its Inf entry gets 0.
+        const row90 = gs[0].subarray(90 * shape.C * nOut, 91 * shape.C * nOut);
+        expect(row90.every((v) => Number.isFinite(v))).toBe(true);
+      }
+    }
+    expect(() =>
+      jetTermLoss({ shape, nOut, n: 4, residual: residual(shape, nOut).u(), tape: "jit" as never }),
+    ).toThrow(/tape must be "compiled" or "interpreted", got "jit"/);
+  });
+
+  it("the compiled tape holds no number of the residual in its text (constants and data are closure values)", () => {
+    const shape = jetShape({ pairs: [] }, 1);
+    const e = residual(shape);
+    const f = jetTermLoss({
+      shape,
+      nOut: 1,
+      n: 2,
+      residual: e
+        .u()
+        .mul(123.456)
+        .sub(e.data([789.5, 1]).pow(3)),
+      tape: "compiled",
+    });
+    const text = f.toString();
+    expect(text).toContain("compiledTermLoss");
+    expect(text).not.toMatch(/123\.456|789\.5/);
+    const g = new Float64Array(2);
+    expect(f(Float64Array.of(1, 0), g, 0, 1)).toBe((123.456 - 789.5 ** 3) ** 2 / 2);
+  });
+
   it("rejects bad use with clear messages", () => {
     const shape = jetShape({ pairs: [[0, 0]] }, 2);
     const e = residual(shape);
