@@ -10,6 +10,7 @@ import { KAN } from "../../dist/model/kan.js";
 import { mseLoss } from "../../dist/model/losses.js";
 import { Network } from "../../dist/model/network.js";
 import { ThreadPool } from "../../dist/node/threads.js";
+import { boundaryPoints, box, gridPoints, PdeProblem } from "../../dist/problems/pde/index.js";
 import { type JetTerm, jetTermScratch, sumJetTerms } from "../../dist/problems/pde/jet-terms.js";
 import { jetTermLoss, residual } from "../../dist/problems/residual.js";
 import { Rng } from "../../dist/util/random.js";
@@ -318,6 +319,54 @@ describe.each(backends.map((wasm) => ({ wasm, name: wasm ? "wasm-simd" : "js" })
       const again = new Float64Array(net.paramCount);
       expect(sumJetTerms(net, terms, again, jetTermScratch())).toBe(results[0].l);
       expect(same(again, results[0].g)).toBe(true);
+      net.runner = undefined;
+    });
+
+    it("PdeProblem: the large term evaluated with the others as its meanwhile gives the bits of one thread and of the terms one by one", () => {
+      const sq = box([
+        [-1, 1],
+        [-1, 1],
+      ]);
+      // The boundary term comes first, the large residual term second.
+      const problem = new PdeProblem({
+        name: "poisson",
+        domain: sq,
+        terms: [
+          { name: "boundary", points: boundaryPoints(sq, 40), residual: (e) => e.u().sub(0.25) },
+          {
+            name: "pde",
+            points: gridPoints(sq, 45),
+            jet: {
+              pairs: [
+                [0, 0],
+                [1, 1],
+              ],
+            },
+            weight: 0.01,
+            rba: { mu: 1e-3 },
+            residual: (e, p) =>
+              e
+                .d2(0, 0)
+                .add(e.d2(1, 1))
+                .sub(p.fn((x) => Math.sin(3 * x[0]) * x[1])),
+          },
+          { name: "corner", points: gridPoints(sq, 3), residual: (e) => e.d(0) },
+        ],
+      });
+      const net = new KAN({ width: [2, 6, 1], grid: 5, seed: 9, initStd: 0.3 });
+      const results = [null, p2, p3].map((runner) => {
+        net.runner = runner;
+        const g = new Float64Array(net.paramCount);
+        return { l: problem.lossAndGradient(net, g), g };
+      });
+      for (const r of results.slice(1)) {
+        expect(r.l).toBe(results[0].l);
+        expect(same(r.g, results[0].g)).toBe(true);
+      }
+      // By hand: the terms' losses one by one (termLosses), the gradient g_0 + g_1 + g_2.
+      net.runner = null;
+      const parts = problem.termLosses(net);
+      expect(results[0].l).toBe(0 + parts.boundary + parts.pde + parts.corner);
       net.runner = undefined;
     });
 

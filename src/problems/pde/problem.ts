@@ -455,6 +455,28 @@ export class PdeProblem implements Problem {
   private evalOut = new Float64Array(0);
   private readonly seen = new WeakSet<Network>();
   private lastNonFinite: string | null = null;
+  /** The term with the most points times jet channels, evaluated with the others as its `meanwhile`. */
+  private readonly host: number;
+  private readonly hostOptions: JetOptions;
+  /** Per-term gradients and losses of `lossAndGradient`, and the model it is evaluating. */
+  private termGrads: Float64Array[] = [];
+  private readonly termLoss: Float64Array;
+  private evaluating: Network | null = null;
+  private readonly others = (): void => {
+    const model = this.evaluating as Network;
+    for (let k = 0; k < this.terms.length; k++) {
+      if (k === this.host) continue;
+      const t = this.terms[k];
+      this.termLoss[k] = model.jetGradient(
+        t.main.x,
+        t.set.n,
+        t.shape,
+        t.main.loss,
+        this.termGrads[k],
+        t.jetOptions,
+      );
+    }
+  };
 
   constructor(opts: PdeProblemOptions) {
     if (typeof opts !== "object" || opts === null)
@@ -481,6 +503,12 @@ export class PdeProblem implements Problem {
     });
     this.termMetrics = opts.termMetrics === true;
     this.evaluation = this.buildEvaluation(opts);
+    let host = 0;
+    const size = (t: Term) => t.set.n * t.shape.C;
+    for (let k = 1; k < this.terms.length; k++) if (size(this.terms[k]) > size(this.terms[host])) host = k;
+    this.host = host;
+    this.hostOptions = { ...this.terms[host].jetOptions, meanwhile: this.others };
+    this.termLoss = new Float64Array(this.terms.length);
   }
 
   private buildEvaluation(opts: PdeProblemOptions): Evaluation | null {
@@ -550,14 +578,34 @@ export class PdeProblem implements Problem {
   lossAndGradient(model: Network, grad: Float64Array): number {
     const P = model.paramCount;
     if (grad.length !== P) throw new Error(`gradient array has length ${grad.length}, need ${P}`);
-    if (this.scratch.length !== P) this.scratch = new Float64Array(P);
+    const T = this.terms.length;
+    if (this.termGrads.length !== T || this.termGrads[0].length !== P)
+      this.termGrads = Array.from({ length: T }, () => new Float64Array(P));
+    // The largest term with the others as its meanwhile: with a thread pool this thread evaluates the
+    // small terms while the workers start on the large one. Each term is computed as it is alone; the
+    // gradient is g_0, then + g_1, + g_2, ... and the loss 0 + l_0 + l_1 + ..., in term order.
+    const h = this.terms[this.host];
+    this.evaluating = model;
+    try {
+      this.termLoss[this.host] = model.jetGradient(
+        h.main.x,
+        h.set.n,
+        h.shape,
+        h.main.loss,
+        this.termGrads[this.host],
+        this.hostOptions,
+      );
+    } finally {
+      this.evaluating = null;
+    }
+    grad.set(this.termGrads[0]);
     let total = 0;
-    for (let k = 0; k < this.terms.length; k++) {
-      const t = this.terms[k];
-      const out = k === 0 ? grad : this.scratch;
-      const l = model.jetGradient(t.main.x, t.set.n, t.shape, t.main.loss, out, t.jetOptions);
-      if (k > 0) for (let i = 0; i < P; i++) grad[i] += out[i];
-      total += l;
+    for (let k = 0; k < T; k++) {
+      if (k > 0) {
+        const g = this.termGrads[k];
+        for (let i = 0; i < P; i++) grad[i] += g[i];
+      }
+      total += this.termLoss[k];
     }
     this.lastNonFinite = null;
     if (!Number.isFinite(total)) {
