@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import {
   ALLEN_CAHN_ROWS,
-  type AllenCahnRowKey,
   type AllenCahnSettings,
   allenCahnNotes,
   allenCahnSettings,
@@ -15,6 +14,7 @@ import {
   addPinnRunOptions,
   type PinnCliOptions,
   pinnCommand,
+  pinnRows,
   pinnSeeds,
   runPinnExperiment,
   writePinnReport,
@@ -32,14 +32,7 @@ export function allenCahnSettingsFromCli(o: AllenCahnCliOptions): AllenCahnSetti
   const s = allenCahnSettings(o.quick === true);
   const seeds = pinnSeeds(o);
   if (seeds) s.seeds = seeds;
-  if (o.rows !== undefined) {
-    const picked = o.rows.split(",").map((p) => p.trim());
-    for (const k of picked)
-      if (!(ALLEN_CAHN_ROWS as readonly string[]).includes(k))
-        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${ALLEN_CAHN_ROWS.join(", ")})`);
-    s.rows = picked as AllenCahnRowKey[];
-  }
-  if (o.best && !s.rows.includes("best")) s.rows.push("best");
+  s.rows = pinnRows(o, ALLEN_CAHN_ROWS, s.rows);
   if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
   if (o.points !== undefined) s.problem.points = positiveInt("--points", o.points);
   if (o.lr !== undefined) {

@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import {
   BURGERS_ROWS,
-  type BurgersRowKey,
   type BurgersSettings,
   burgersNotes,
   burgersPaperValue,
@@ -13,6 +12,7 @@ import {
   addPinnRunOptions,
   type PinnCliOptions,
   pinnCommand,
+  pinnRows,
   pinnSeeds,
   runPinnExperiment,
   writePinnReport,
@@ -33,14 +33,7 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
     if (!(nu > 0)) throw new Error(`--nu must be > 0, got ${JSON.stringify(o.nu)}`);
     s.problem.nu = nu;
   }
-  if (o.rows !== undefined) {
-    const picked = o.rows.split(",").map((p) => p.trim());
-    for (const k of picked)
-      if (!(BURGERS_ROWS as readonly string[]).includes(k))
-        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${BURGERS_ROWS.join(", ")})`);
-    s.rows = picked as BurgersRowKey[];
-  }
-  if (o.best && !s.rows.includes("best")) s.rows.push("best");
+  s.rows = pinnRows(o, BURGERS_ROWS, s.rows);
   return s;
 }
 

@@ -148,6 +148,28 @@ export function pinnSeeds(o: PinnCliOptions, first = 1234): number[] | undefined
   return Array.from({ length: n }, (_, i) => first + 10 * i);
 }
 
+/**
+ * The rows a paper PINN command runs: those named by `--rows` (comma separated; an unknown one is refused,
+ * naming the known ones) or else `rows`, with `best` added by `--best`.
+ */
+export function pinnRows<K extends string>(
+  o: PinnCliOptions & { rows?: string },
+  known: readonly K[],
+  rows: K[],
+): K[] {
+  let out = rows;
+  if (o.rows !== undefined) {
+    const picked = o.rows.split(",").map((p) => p.trim());
+    for (const k of picked)
+      if (!(known as readonly string[]).includes(k))
+        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${known.join(", ")})`);
+    out = picked as K[];
+  }
+  const best = "best" as K;
+  if (o.best && known.includes(best) && !out.includes(best)) out.push(best);
+  return out;
+}
+
 /** What `runWithProgress` hands the run: the environment record and the progress line's callbacks. */
 export interface ProgressOptions {
   env: ReturnType<typeof collectEnv>;

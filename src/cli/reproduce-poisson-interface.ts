@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import {
   POISSON_ROWS,
-  type PoissonRowKey,
   type PoissonSettings,
   poissonNotes,
   poissonSettings,
@@ -12,6 +11,7 @@ import {
   addPinnRunOptions,
   type PinnCliOptions,
   pinnCommand,
+  pinnRows,
   pinnSeeds,
   runPinnExperiment,
   writePinnReport,
@@ -28,14 +28,7 @@ export function poissonSettingsFromCli(o: PoissonCliOptions): PoissonSettings {
   const s = poissonSettings(o.quick === true);
   const seeds = pinnSeeds(o);
   if (seeds) s.seeds = seeds;
-  if (o.rows !== undefined) {
-    const picked = o.rows.split(",").map((p) => p.trim());
-    for (const k of picked)
-      if (!(POISSON_ROWS as readonly string[]).includes(k))
-        throw new Error(`--rows: unknown row ${JSON.stringify(k)} (known: ${POISSON_ROWS.join(", ")})`);
-    s.rows = picked as PoissonRowKey[];
-  }
-  if (o.best && !s.rows.includes("best")) s.rows.push("best");
+  s.rows = pinnRows(o, POISSON_ROWS, s.rows);
   if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
   if (o.normalize !== undefined) {
     if (o.normalize !== "tanh" && o.normalize !== "none")
