@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { basisBenchmark } from "../bench/basis.js";
+import { residualBenchmark } from "../bench/residual.js";
 import {
   BENCH_CONFIGS,
   type BenchConfig,
@@ -121,7 +122,7 @@ export function stepTable(rows: StepBenchRow[]): string {
   );
 }
 
-/** Registers `mlkan bench` (training-step and basis benchmarks) on the program. */
+/** Registers `mlkan bench` (training-step, basis and residual-tape benchmarks) on the program. */
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("benchmarks (timings, never tests)");
   bench
@@ -215,6 +216,31 @@ export function registerBench(program: Command): void {
             r.evalsPerSec.toExponential(2),
           ]),
           [false, true, true, false, true, true, true, true],
+        )}\n`,
+      );
+    });
+  bench
+    .command("residual")
+    .description("PINN residual losses: ns per point, the tape as generated code vs its interpreter")
+    .option("--points <n>", "points per sweep", "20000")
+    .option("--repeats <n>", "timed sweeps of each form, alternating", "15")
+    .action((opts: { points: string; repeats: string }) => {
+      const rows = residualBenchmark({
+        points: positiveInt("--points", opts.points),
+        repeats: positiveInt("--repeats", opts.repeats),
+      });
+      process.stdout.write(
+        `${markdownTable(
+          ["residual", "tape", "points", "median ns/point", "min ns/point", "same bits"],
+          rows.map((r) => [
+            r.residual,
+            r.tape,
+            String(r.points),
+            fmt(r.medianNsPerPoint),
+            fmt(r.minNsPerPoint),
+            r.sameBits ? "yes" : "NO",
+          ]),
+          [false, false, true, true, true, false],
         )}\n`,
       );
     });
