@@ -2,8 +2,8 @@
  * Worker thread of the thread pool (threads.ts). Holds replicas of the networks and losses it is sent,
  * claims reduction slots from the control block's shared counter until none is left, computes each into
  * its replica's slot buffer (WASM memory when the replica has one), copies it into the shared slot
- * buffers, and reports back through the control block. A replica runs the backend of the network it replicates and
- * copies the shared parameters into its own memory at each evaluation.
+ * buffers, and reports back through the control block. A replica runs the backend of the network it
+ * replicates and copies the shared parameters into its own memory at each evaluation.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { JetShape } from "../layers/jet.js";

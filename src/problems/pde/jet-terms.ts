@@ -8,7 +8,7 @@
  * when a thread pool is installed, point weights and residual outputs included.
  */
 import type { JetShape } from "../../layers/jet.js";
-import type { JetBlockLoss, JetOptions, Network } from "../../model/network.js";
+import type { JetBlockLoss, Network } from "../../model/network.js";
 
 /** One loss term: `loss` evaluated on the output jets of the n points `x` (row-major, nIn per point). */
 export interface JetTerm {
@@ -23,60 +23,91 @@ export interface JetTerm {
 }
 
 /**
- * What `sumJetTerms` keeps between calls: one gradient buffer and one loss per term, and the options it
- * passes (made once, so that a call allocates nothing). Make one with `jetTermScratch()`.
+ * What `evaluateJetTerms` keeps between calls: one gradient buffer and one loss per term, and the options
+ * it passes (made once, so that a call allocates nothing). Make one with `jetTermScratch()`.
  */
 export interface JetTermScratch {
-  /** Per-term gradients (sized on the first call and at a change of parameter count). */
+  /** Per-term gradients (sized on the first call and at a change of parameter count or term count). */
   g: Float64Array[];
   /** Per-term losses. */
   losses: Float64Array;
-  /** The call in progress (read by `others`). */
+  /** The largest term's options: its sides (set per call) and the other terms as its `meanwhile`. */
+  hostOptions: { sides?: Int8Array; meanwhile: () => void };
+  /** The options of each other term in turn (its sides). */
+  termOptions: { sides?: Int8Array };
+  /** The call in progress (read by the host's `meanwhile`). */
   model: Network | null;
   terms: readonly JetTerm[];
   host: number;
-  /** Evaluates every term but the host into its buffer (the host's `meanwhile`). */
-  others: () => void;
-  /** The host's options, without and with sides. */
-  plain: JetOptions;
-  sided: { sides?: Int8Array; meanwhile: () => void };
 }
 
-/** Empty scratch for `sumJetTerms`; it sizes its buffers on the first call. */
+/** Empty scratch for `evaluateJetTerms` and `sumJetTerms`; it sizes its buffers on the first call. */
 export function jetTermScratch(): JetTermScratch {
   const sc: JetTermScratch = {
     g: [],
     losses: new Float64Array(0),
+    hostOptions: { meanwhile: () => evaluateOthers(sc) },
+    termOptions: {},
     model: null,
     terms: [],
     host: 0,
-    others: () => {
-      const model = sc.model as Network;
-      for (let t = 0; t < sc.terms.length; t++) if (t !== sc.host) sc.losses[t] = evaluateTerm(model, sc, t);
-    },
-    plain: {},
-    sided: { meanwhile: () => {} },
   };
-  sc.plain = { meanwhile: sc.others };
-  sc.sided = { sides: undefined, meanwhile: sc.others };
   return sc;
 }
 
-/** One term's loss, its gradient into `sc.g[t]` (the options of a term other than the host: sides only). */
-function evaluateTerm(model: Network, sc: JetTermScratch, t: number): number {
-  const term = sc.terms[t];
-  const opts = term.sides ? { sides: term.sides } : undefined;
-  return model.jetGradient(term.x, term.n, term.shape, term.loss, sc.g[t], opts);
+/** Every term but the host: its loss into `sc.losses[t]`, its gradient into `sc.g[t]`. */
+function evaluateOthers(sc: JetTermScratch): void {
+  const model = sc.model as Network;
+  for (let t = 0; t < sc.terms.length; t++) {
+    if (t === sc.host) continue;
+    const term = sc.terms[t];
+    sc.termOptions.sides = term.sides;
+    sc.losses[t] = model.jetGradient(term.x, term.n, term.shape, term.loss, sc.g[t], sc.termOptions);
+  }
+  sc.termOptions.sides = undefined;
 }
 
 /**
- * Sums the terms' losses and writes the gradient of the sum into `grad`: each term's gradient goes to its
- * own scratch buffer, then `grad = 0 + g_0 + g_1 + ...` and the loss `l_0 + l_1 + ...` in term order. The
- * largest term (most points times jet channels) is evaluated with the others as its `meanwhile`
+ * Evaluates every term: its loss into `scratch.losses[t]`, its gradient (P entries) into `scratch.g[t]`.
+ * The largest term (most points times jet channels) is evaluated with the others as its `meanwhile`
  * (JetOptions): with a thread pool the calling thread evaluates the small terms while the workers start
- * on the large one. Each term is computed as it would be alone and the sums keep term order, so the bits
- * are those of evaluating the terms one after another, for any thread count. Returns the total loss;
- * `parts` (if given) receives each term's loss in order.
+ * on the large one. Each term is computed as it would be alone, so the values do not depend on the
+ * threads; the caller adds them up in its order (`sumJetTerms`, `PdeProblem`).
+ */
+export function evaluateJetTerms(
+  model: Network,
+  terms: readonly JetTerm[],
+  P: number,
+  scratch: JetTermScratch,
+): void {
+  const T = terms.length;
+  if (scratch.g.length !== T || (T > 0 && scratch.g[0].length !== P)) {
+    scratch.g = Array.from({ length: T }, () => new Float64Array(P));
+    scratch.losses = new Float64Array(T);
+  }
+  if (T === 0) return;
+  let host = 0;
+  for (let t = 1; t < T; t++)
+    if (terms[t].n * terms[t].shape.C > terms[host].n * terms[host].shape.C) host = t;
+  const h = terms[host];
+  scratch.model = model;
+  scratch.terms = terms;
+  scratch.host = host;
+  scratch.hostOptions.sides = h.sides;
+  try {
+    scratch.losses[host] = model.jetGradient(h.x, h.n, h.shape, h.loss, scratch.g[host], scratch.hostOptions);
+  } finally {
+    scratch.model = null;
+    scratch.terms = [];
+    scratch.hostOptions.sides = undefined;
+  }
+}
+
+/**
+ * Sums the terms' losses and writes the gradient of the sum into `grad`: the terms evaluated by
+ * `evaluateJetTerms`, then `grad = 0 + g_0 + g_1 + ...` and the loss `l_0 + l_1 + ...` in term order, so
+ * the bits are those of evaluating the terms one after another, for any thread count. Returns the total
+ * loss; `parts` (if given) receives each term's loss in order.
  */
 export function sumJetTerms(
   model: Network,
@@ -85,36 +116,11 @@ export function sumJetTerms(
   scratch: JetTermScratch,
   parts?: Float64Array,
 ): number {
-  const T = terms.length;
   const P = grad.length;
-  if (scratch.g.length !== T || (T > 0 && scratch.g[0].length !== P)) {
-    scratch.g = Array.from({ length: T }, () => new Float64Array(P));
-    scratch.losses = new Float64Array(T);
-  }
-  let host = 0;
-  for (let t = 1; t < T; t++)
-    if (terms[t].n * terms[t].shape.C > terms[host].n * terms[host].shape.C) host = t;
-  scratch.model = model;
-  scratch.terms = terms;
-  scratch.host = host;
-  try {
-    if (T > 0) {
-      const term = terms[host];
-      let opts: JetOptions = scratch.plain;
-      if (term.sides) {
-        scratch.sided.sides = term.sides;
-        opts = scratch.sided;
-      }
-      scratch.losses[host] = model.jetGradient(term.x, term.n, term.shape, term.loss, scratch.g[host], opts);
-    }
-  } finally {
-    scratch.model = null;
-    scratch.terms = [];
-    scratch.sided.sides = undefined;
-  }
+  evaluateJetTerms(model, terms, P, scratch);
   grad.fill(0);
   let total = 0;
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < terms.length; t++) {
     const l = scratch.losses[t];
     if (parts) parts[t] = l;
     total += l;

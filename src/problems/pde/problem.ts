@@ -68,6 +68,7 @@ import { describe, rejectUnknownKeys, requireFinite, requireInteger } from "../.
 import type { Problem } from "../problem.js";
 import { type Expr, jetTermLoss, type ResidualBuilder, residual } from "../residual.js";
 import { checkDomain, type Domain } from "./domain.js";
+import { evaluateJetTerms, type JetTerm, jetTermScratch } from "./jet-terms.js";
 import { gridPoints, type PointSet } from "./points.js";
 
 /** Per-point data available to a residual. */
@@ -455,28 +456,9 @@ export class PdeProblem implements Problem {
   private evalOut = new Float64Array(0);
   private readonly seen = new WeakSet<Network>();
   private lastNonFinite: string | null = null;
-  /** The term with the most points times jet channels, evaluated with the others as its `meanwhile`. */
-  private readonly host: number;
-  private readonly hostOptions: JetOptions;
-  /** Per-term gradients and losses of `lossAndGradient`, and the model it is evaluating. */
-  private termGrads: Float64Array[] = [];
-  private readonly termLoss: Float64Array;
-  private evaluating: Network | null = null;
-  private readonly others = (): void => {
-    const model = this.evaluating as Network;
-    for (let k = 0; k < this.terms.length; k++) {
-      if (k === this.host) continue;
-      const t = this.terms[k];
-      this.termLoss[k] = model.jetGradient(
-        t.main.x,
-        t.set.n,
-        t.shape,
-        t.main.loss,
-        this.termGrads[k],
-        t.jetOptions,
-      );
-    }
-  };
+  /** The terms as `JetTerm`s (views: the points are redrawn in place) and the buffers of their evaluation. */
+  private readonly jetTerms: JetTerm[];
+  private readonly termScratch = jetTermScratch();
 
   constructor(opts: PdeProblemOptions) {
     if (typeof opts !== "object" || opts === null)
@@ -503,12 +485,14 @@ export class PdeProblem implements Problem {
     });
     this.termMetrics = opts.termMetrics === true;
     this.evaluation = this.buildEvaluation(opts);
-    let host = 0;
-    const size = (t: Term) => t.set.n * t.shape.C;
-    for (let k = 1; k < this.terms.length; k++) if (size(this.terms[k]) > size(this.terms[host])) host = k;
-    this.host = host;
-    this.hostOptions = { ...this.terms[host].jetOptions, meanwhile: this.others };
-    this.termLoss = new Float64Array(this.terms.length);
+    this.jetTerms = this.terms.map((t) => ({
+      name: t.name,
+      x: t.main.x,
+      n: t.set.n,
+      shape: t.shape,
+      loss: t.main.loss,
+      sides: t.jetOptions.sides,
+    }));
   }
 
   private buildEvaluation(opts: PdeProblemOptions): Evaluation | null {
@@ -578,34 +562,18 @@ export class PdeProblem implements Problem {
   lossAndGradient(model: Network, grad: Float64Array): number {
     const P = model.paramCount;
     if (grad.length !== P) throw new Error(`gradient array has length ${grad.length}, need ${P}`);
-    const T = this.terms.length;
-    if (this.termGrads.length !== T || this.termGrads[0].length !== P)
-      this.termGrads = Array.from({ length: T }, () => new Float64Array(P));
-    // The largest term with the others as its meanwhile: with a thread pool this thread evaluates the
-    // small terms while the workers start on the large one. Each term is computed as it is alone; the
-    // gradient is g_0, then + g_1, + g_2, ... and the loss 0 + l_0 + l_1 + ..., in term order.
-    const h = this.terms[this.host];
-    this.evaluating = model;
-    try {
-      this.termLoss[this.host] = model.jetGradient(
-        h.main.x,
-        h.set.n,
-        h.shape,
-        h.main.loss,
-        this.termGrads[this.host],
-        this.hostOptions,
-      );
-    } finally {
-      this.evaluating = null;
-    }
-    grad.set(this.termGrads[0]);
+    // The largest term with the others as its meanwhile (evaluateJetTerms); the gradient is g_0, then
+    // + g_1, + g_2, ... and the loss 0 + l_0 + l_1 + ..., in term order.
+    evaluateJetTerms(model, this.jetTerms, P, this.termScratch);
+    const { g, losses } = this.termScratch;
+    grad.set(g[0]);
     let total = 0;
-    for (let k = 0; k < T; k++) {
+    for (let k = 0; k < this.jetTerms.length; k++) {
       if (k > 0) {
-        const g = this.termGrads[k];
-        for (let i = 0; i < P; i++) grad[i] += g[i];
+        const gk = g[k];
+        for (let i = 0; i < P; i++) grad[i] += gk[i];
       }
-      total += this.termLoss[k];
+      total += losses[k];
     }
     this.lastNonFinite = null;
     if (!Number.isFinite(total)) {
