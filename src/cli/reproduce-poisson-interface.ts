@@ -6,7 +6,7 @@ import {
   poissonNotes,
   poissonSettings,
 } from "../experiments/poisson-interface.js";
-import { positiveInt } from "./args.js";
+import { finiteNumber, positiveInt } from "./args.js";
 import {
   addPinnRunOptions,
   type PinnCliOptions,
@@ -21,6 +21,7 @@ interface PoissonCliOptions extends PinnCliOptions {
   rows?: string;
   steps?: string;
   normalize?: string;
+  initStd?: string;
 }
 
 /** Settings from the command line. */
@@ -34,6 +35,11 @@ export function poissonSettingsFromCli(o: PoissonCliOptions): PoissonSettings {
     if (o.normalize !== "tanh" && o.normalize !== "none")
       throw new Error(`--normalize must be "tanh" or "none", got ${JSON.stringify(o.normalize)}`);
     s.normalize = o.normalize;
+  }
+  if (o.initStd !== undefined) {
+    const v = finiteNumber("--init-std", o.initStd);
+    if (!(v > 0)) throw new Error(`--init-std must be a positive number, got ${o.initStd}`);
+    s.initStd = v;
   }
   return s;
 }
@@ -53,7 +59,8 @@ export function registerReproducePoissonInterface(reproduce: Command): void {
         "add mlkan's own row: per-level lr decay 1e-2 -> 1e-4, boundary weight 10, 200 L-BFGS polish steps at the end",
       )
       .option("--steps <n>", "Adam steps per level (default 1250)")
-      .option("--normalize <fn>", "map between the spline layers: tanh (default) or none"),
+      .option("--normalize <fn>", "map between the spline layers: tanh (default) or none")
+      .option("--init-std <v>", "standard deviation of the initial spline coefficients (default 0.1)"),
   ).action(async (o: PoissonCliOptions) => {
     const s = poissonSettingsFromCli(o);
     const out = await runPinnExperiment("poisson-interface", s, o);
