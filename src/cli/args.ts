@@ -27,6 +27,13 @@ export function finiteNumber(name: string, v: string): number {
   return n;
 }
 
+/** A finite number > 0 (a rate, a scale, a viscosity). */
+export function positiveNumber(name: string, v: string): number {
+  const n = finiteNumber(name, v);
+  if (!(n > 0)) throw new Error(`${name} must be > 0, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** A comma-separated list of integers >= min, each written in digits (e.g. `--grids 5,10,20`). */
 export function intList(name: string, v: string, min: number): number[] {
   const parts = v.split(",").map((s) => s.trim());

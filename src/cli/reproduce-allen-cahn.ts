@@ -9,7 +9,7 @@ import {
   type LevelSpectrum,
 } from "../experiments/allen-cahn.js";
 import { renderChart } from "../report/plot/chart.js";
-import { finiteNumber, positiveInt } from "./args.js";
+import { positiveInt, positiveNumber } from "./args.js";
 import {
   addPinnRunOptions,
   type PinnCliOptions,
@@ -25,6 +25,7 @@ interface AllenCahnCliOptions extends PinnCliOptions {
   steps?: string;
   points?: string;
   lr?: string;
+  initStd?: string;
 }
 
 /** Settings of `mlkan reproduce allen-cahn` from its parsed options (the paper's defaults, or the quick budget, overridden by the flags). */
@@ -35,11 +36,8 @@ export function allenCahnSettingsFromCli(o: AllenCahnCliOptions): AllenCahnSetti
   s.rows = pinnRows(o, ALLEN_CAHN_ROWS, s.rows);
   if (o.steps !== undefined) s.stepsPerLevel = positiveInt("--steps", o.steps);
   if (o.points !== undefined) s.problem.points = positiveInt("--points", o.points);
-  if (o.lr !== undefined) {
-    const lr = finiteNumber("--lr", o.lr);
-    if (!(lr > 0)) throw new Error(`--lr must be > 0, got ${JSON.stringify(o.lr)}`);
-    s.optimizer = { ...s.optimizer, lr };
-  }
+  if (o.lr !== undefined) s.optimizer = { ...s.optimizer, lr: positiveNumber("--lr", o.lr) };
+  if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
   return s;
 }
 
@@ -78,6 +76,7 @@ export function registerReproduceAllenCahn(reproduce: Command): void {
         "add mlkan's best setting (periodic inputs cos/sin(pi x), causal weighting, resampled points, lr decay per level)",
       )
       .option("--steps <n>", "Adam steps per level (default 2500)")
+      .option("--init-std <v>", "standard deviation of the initial spline coefficients (default 0.1)")
       .option("--points <n>", "random collocation points (default 20000)")
       .option("--lr <v>", "Adam learning rate (default 1e-2 as the appendix; the text says 1e-3)"),
   ).action(async (o: AllenCahnCliOptions) => {

@@ -7,7 +7,7 @@ import {
   burgersPaperValue,
   burgersSettings,
 } from "../experiments/burgers.js";
-import { finiteNumber } from "./args.js";
+import { positiveNumber } from "./args.js";
 import {
   addPinnRunOptions,
   type PinnCliOptions,
@@ -21,6 +21,7 @@ import {
 interface BurgersCliOptions extends PinnCliOptions {
   nu?: string;
   rows?: string;
+  initStd?: string;
 }
 
 /** Settings from the command line. */
@@ -29,10 +30,9 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
   const seeds = pinnSeeds(o);
   if (seeds) s.seeds = seeds;
   if (o.nu !== undefined) {
-    const nu = o.nu === "0.01/pi" ? 0.01 / Math.PI : finiteNumber("--nu", o.nu);
-    if (!(nu > 0)) throw new Error(`--nu must be > 0, got ${JSON.stringify(o.nu)}`);
-    s.problem.nu = nu;
+    s.problem.nu = o.nu === "0.01/pi" ? 0.01 / Math.PI : positiveNumber("--nu", o.nu);
   }
+  if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
   s.rows = pinnRows(o, BURGERS_ROWS, s.rows);
   return s;
 }
@@ -48,6 +48,10 @@ export function registerReproduceBurgers(reproduce: Command): void {
     )
       .option("--nu <v>", "viscosity (default 0.01/pi; the paper prints 0.01)")
       .option("--rows <list>", `rows to run, comma separated: ${BURGERS_ROWS.join(", ")}`)
+      .option(
+        "--init-std <v>",
+        "standard deviation of the initial spline coefficients of every KAN (default 0.01, the prototype's decisive setting)",
+      )
       .option(
         "--best",
         "add mlkan's best setting (odd-symmetry term, more levels, resampled points, L-BFGS polish)",

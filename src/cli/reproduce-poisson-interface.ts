@@ -6,7 +6,7 @@ import {
   poissonNotes,
   poissonSettings,
 } from "../experiments/poisson-interface.js";
-import { finiteNumber, positiveInt } from "./args.js";
+import { positiveInt, positiveNumber } from "./args.js";
 import {
   addPinnRunOptions,
   type PinnCliOptions,
@@ -36,11 +36,7 @@ export function poissonSettingsFromCli(o: PoissonCliOptions): PoissonSettings {
       throw new Error(`--normalize must be "tanh" or "none", got ${JSON.stringify(o.normalize)}`);
     s.normalize = o.normalize;
   }
-  if (o.initStd !== undefined) {
-    const v = finiteNumber("--init-std", o.initStd);
-    if (!(v > 0)) throw new Error(`--init-std must be a positive number, got ${o.initStd}`);
-    s.initStd = v;
-  }
+  if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
   return s;
 }
 

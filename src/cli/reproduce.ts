@@ -22,7 +22,7 @@ import { fmt, resultMarkdown, resultTable } from "../report/markdown.js";
 import { resultPlots } from "../report/plots.js";
 import { type ExperimentResult, parseResult, resultToJson } from "../report/result.js";
 import { progressReporter } from "../train/progress.js";
-import { finiteNumber, intAtLeast, positiveInt, seedList } from "./args.js";
+import { intAtLeast, positiveInt, positiveNumber, seedList } from "./args.js";
 import { registerReproduceAllenCahn } from "./reproduce-allen-cahn.js";
 import { registerReproduceBurgers } from "./reproduce-burgers.js";
 import { registerContinual } from "./reproduce-continual.js";
@@ -85,8 +85,7 @@ export function settingsFromCli(o: RegressionCliOptions): RegressionSettings {
   if (o.trainNum !== undefined) s.trainNum = positiveInt("--train-num", o.trainNum);
   if (o.testNum !== undefined) s.testNum = positiveInt("--test-num", o.testNum);
   if (o.initStd !== undefined) {
-    s.initStd = finiteNumber("--init-std", o.initStd);
-    if (!(s.initStd > 0)) throw new Error(`--init-std must be > 0, got ${JSON.stringify(o.initStd)}`);
+    s.initStd = positiveNumber("--init-std", o.initStd);
   }
   if (o.normalize !== undefined) {
     if (o.normalize !== "sigmoid" && o.normalize !== "tanh")

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { finiteNumber, intAtLeast, intList, positiveInt, seedList } from "../../src/cli/args.js";
+import {
+  finiteNumber,
+  intAtLeast,
+  intList,
+  positiveInt,
+  positiveNumber,
+  seedList,
+} from "../../src/cli/args.js";
 
 describe("command-line option parsers", () => {
   it("intList reads comma-separated integers and names the option and value when one is bad", () => {
@@ -18,6 +25,11 @@ describe("command-line option parsers", () => {
     expect(() => intAtLeast("--k", "1e2", 0)).toThrow(/--k/);
     expect(finiteNumber("--lr", "1e-3")).toBe(1e-3);
     expect(() => finiteNumber("--lr", "Infinity")).toThrow(/--lr/);
+    expect(positiveNumber("--nu", "3e-3")).toBe(3e-3);
+    expect(positiveNumber("--nu", " 0.5 ")).toBe(0.5);
+    expect(() => positiveNumber("--nu", "0")).toThrow('--nu must be > 0, got "0"');
+    expect(() => positiveNumber("--nu", "-1e-9")).toThrow('--nu must be > 0, got "-1e-9"');
+    expect(() => positiveNumber("--nu", "NaN")).toThrow('--nu must be a number, got "NaN"');
   });
 
   it("seedList: N consecutive seeds from S, defaults for a missing one, undefined when neither is given", () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { allenCahnSettingsFromCli } from "../../src/cli/reproduce-allen-cahn.js";
+import { burgersSettingsFromCli } from "../../src/cli/reproduce-burgers.js";
 import { parsePinnParallel, pinnRows } from "../../src/cli/reproduce-pinn.js";
 import { poissonSettingsFromCli } from "../../src/cli/reproduce-poisson-interface.js";
 
@@ -31,19 +33,27 @@ describe("--rows and --best of the paper PINN commands", () => {
   });
 });
 
-describe("reproduce poisson-interface settings from the command line", () => {
-  it("takes --normalize and --init-std, keeping the defaults otherwise", () => {
-    const d = poissonSettingsFromCli({ out: "x" });
-    expect(d.initStd).toBe(0.1);
-    expect(d.normalize).toBe("tanh");
-    const s = poissonSettingsFromCli({ out: "x", initStd: "0.01", normalize: "none" });
-    expect(s.initStd).toBe(0.01);
-    expect(s.normalize).toBe("none");
+describe("--init-std and the other number flags of the paper PINN commands", () => {
+  it("take --init-std, keeping each problem's default otherwise", () => {
+    expect(poissonSettingsFromCli({ out: "x" }).initStd).toBe(0.1);
+    expect(burgersSettingsFromCli({ out: "x" }).initStd).toBe(0.01);
+    expect(allenCahnSettingsFromCli({ out: "x" }).initStd).toBe(0.1);
+    const p = poissonSettingsFromCli({ out: "x", initStd: "0.01", normalize: "none" });
+    expect(p.initStd).toBe(0.01);
+    expect(p.normalize).toBe("none");
+    expect(burgersSettingsFromCli({ out: "x", initStd: "0.1" }).initStd).toBe(0.1);
+    expect(allenCahnSettingsFromCli({ out: "x", initStd: "0.03" }).initStd).toBe(0.03);
   });
-  it("refuses a bad --init-std or --normalize, naming the value", () => {
-    for (const v of ["0", "-0.1", "abc", "", "Infinity"])
-      expect(() => poissonSettingsFromCli({ out: "x", initStd: v })).toThrow(/--init-std must be a/);
-    expect(() => poissonSettingsFromCli({ out: "x", initStd: "-0.1" })).toThrow(/got -0\.1/);
+  it("refuse a value that is not a positive number, naming the flag and the value", () => {
+    const parsers = [poissonSettingsFromCli, burgersSettingsFromCli, allenCahnSettingsFromCli];
+    for (const parse of parsers)
+      for (const v of ["0", "-0.1", "abc", "", "Infinity"])
+        expect(() => parse({ out: "x", initStd: v })).toThrow(`--init-std must be`);
+    expect(() => poissonSettingsFromCli({ out: "x", initStd: "-0.1" })).toThrow(
+      '--init-std must be > 0, got "-0.1"',
+    );
+    expect(() => burgersSettingsFromCli({ out: "x", nu: "0" })).toThrow('--nu must be > 0, got "0"');
+    expect(() => allenCahnSettingsFromCli({ out: "x", lr: "x" })).toThrow('--lr must be a number, got "x"');
     expect(() => poissonSettingsFromCli({ out: "x", normalize: "relu" })).toThrow(/got "relu"/);
   });
 });
