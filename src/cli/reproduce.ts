@@ -84,9 +84,7 @@ export function settingsFromCli(o: RegressionCliOptions): RegressionSettings {
   }
   if (o.trainNum !== undefined) s.trainNum = positiveInt("--train-num", o.trainNum);
   if (o.testNum !== undefined) s.testNum = positiveInt("--test-num", o.testNum);
-  if (o.initStd !== undefined) {
-    s.initStd = positiveNumber("--init-std", o.initStd);
-  }
+  if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
   if (o.normalize !== undefined) {
     if (o.normalize !== "sigmoid" && o.normalize !== "tanh")
       throw new Error(`--normalize must be "sigmoid" or "tanh", got ${JSON.stringify(o.normalize)}`);
