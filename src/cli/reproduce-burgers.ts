@@ -6,6 +6,7 @@ import {
   burgersNotes,
   burgersPaperValue,
   burgersSettings,
+  withCycledMomentum,
 } from "../experiments/burgers.js";
 import { positiveNumber } from "./args.js";
 import {
@@ -22,6 +23,7 @@ interface BurgersCliOptions extends PinnCliOptions {
   nu?: string;
   rows?: string;
   initStd?: string;
+  cycleMomentum?: boolean;
 }
 
 /** Settings from the command line. */
@@ -33,6 +35,7 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
     s.problem.nu = o.nu === "0.01/pi" ? 0.01 / Math.PI : positiveNumber("--nu", o.nu);
   }
   if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
+  if (o.cycleMomentum === true) s.optimizer = withCycledMomentum(s.optimizer);
   s.rows = pinnRows(o, BURGERS_ROWS, s.rows);
   return s;
 }
@@ -51,6 +54,10 @@ export function registerReproduceBurgers(reproduce: Command): void {
       .option(
         "--init-std <v>",
         "standard deviation of the initial spline coefficients of every KAN (default 0.01, the prototype's decisive setting)",
+      )
+      .option(
+        "--cycle-momentum",
+        "Table 3 rows: cycle Adam's beta1 between 0.9 and 0.8 against the rate, as torch's CyclicLR does by default",
       )
       .option(
         "--best",

@@ -119,6 +119,17 @@ export const BURGERS_ADAM: AdamSpec = {
   schedule: { type: "cyclic", mode: "exp_range", baseLr: 1e-4, stepSizeUp: 50, gamma: 0.9995 },
 };
 
+/**
+ * The paper's optimizer with torch's default `cycle_momentum=True` read in: beta1 cycles from 0.9 at the
+ * base rate to 0.8 at the peak (`reproduce burgers --cycle-momentum`; a reading of the unstated settings,
+ * measured worse, see the README).
+ */
+export function withCycledMomentum(spec: AdamSpec): AdamSpec {
+  if (spec.schedule?.type !== "cyclic")
+    throw new Error("withCycledMomentum: the optimizer has no cyclic schedule whose momentum could cycle");
+  return { ...spec, schedule: { ...spec.schedule, momentum: { base: 0.8, max: 0.9 } } };
+}
+
 /** DESIGN.md section 5's settings, or the `--quick` smoke budget (small grids, few steps, one seed). */
 export function burgersSettings(quick = false): BurgersSettings {
   return {

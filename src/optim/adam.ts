@@ -3,7 +3,8 @@
  * AdamW (`torch.optim.AdamW`, Loshchilov and Hutter 2019) through `decoupledWeightDecay`. The paper trains
  * its PINNs with Adam ("weight-regularized Adam" for Burgers, digest section 5.3).
  *
- * Step k (1-based, counted per optimizer instance) with rate `lr = schedule(k - 1)` and gradient g:
+ * Step k (1-based, counted per optimizer instance) with rate `lr = schedule(k - 1)`, gradient g and
+ * beta1 = `beta1Schedule(k - 1)` when given (torch's `CyclicLR` with `cycle_momentum`), else `betas[0]`:
  *
  *     x <- x * (1 - lr * wd)                      (decoupled weight decay, AdamW)
  *     g <- g + wd * x                             (L2 weight decay, Adam)
@@ -39,9 +40,14 @@ export interface AdamOptions {
    * to 0 for both).
    */
   decoupledWeightDecay?: boolean;
+  /**
+   * beta1 as a function of the 0-based step, in place of `betas[0]` (as torch's `CyclicLR` sets it with
+   * `cycle_momentum=True`: `cyclicMomentum`); each value must lie in [0, 1).
+   */
+  beta1Schedule?: Schedule;
 }
 
-const ADAM_KEYS = ["lr", "betas", "eps", "weightDecay", "decoupledWeightDecay"];
+const ADAM_KEYS = ["lr", "betas", "eps", "weightDecay", "decoupledWeightDecay", "beta1Schedule"];
 
 /** The Adam optimizer as torch.optim.Adam (bias-corrected moments), one update per `step`. */
 export class Adam implements Optimizer {
@@ -52,6 +58,8 @@ export class Adam implements Optimizer {
   readonly eps: number;
   readonly weightDecay: number;
   readonly decoupledWeightDecay: boolean;
+  /** beta1 per 0-based step, replacing `beta1` (undefined: the constant `beta1`). */
+  readonly beta1Schedule: Schedule | undefined;
 
   private n = -1;
   private steps = 0;
@@ -85,6 +93,11 @@ export class Adam implements Optimizer {
       throw new Error(`Adam: decoupledWeightDecay must be true or false, got ${describe(decoupled)}`);
     }
     this.decoupledWeightDecay = decoupled;
+    const b1 = options.beta1Schedule;
+    if (b1 !== undefined && typeof b1 !== "function") {
+      throw new Error(`Adam: beta1Schedule must be a function of the step, got ${describe(b1)}`);
+    }
+    this.beta1Schedule = b1;
     this.name = decoupled ? "adamw" : "adam";
   }
 
@@ -112,12 +125,13 @@ export class Adam implements Optimizer {
       this.n = n;
     }
     const lr = rateAt("Adam", this.lr, this.steps);
+    const beta1 = this.beta1Schedule === undefined ? this.beta1 : beta1At(this.beta1Schedule, this.steps);
     const g = this.grad;
     const m = this.expAvg;
     const v = this.expAvgSq;
     const loss = checkLoss("Adam", objective(x, g));
     const k = ++this.steps;
-    const { beta1, beta2, eps, weightDecay } = this;
+    const { beta2, eps, weightDecay } = this;
     const l2 = !this.decoupledWeightDecay && weightDecay !== 0;
     if (this.decoupledWeightDecay && weightDecay !== 0) {
       const shrink = 1 - lr * weightDecay;
@@ -143,4 +157,15 @@ export class Adam implements Optimizer {
     r.finalLoss = Number.NaN;
     return r;
   }
+}
+
+/** beta1 at `step` from a schedule, checked to lie in [0, 1). */
+function beta1At(schedule: Schedule, step: number): number {
+  const b = schedule(step);
+  if (typeof b !== "number" || !(b >= 0 && b < 1)) {
+    throw new Error(
+      `Adam: the beta1 schedule returned ${describe(b)} at step ${step}; beta1 must lie in [0, 1)`,
+    );
+  }
+  return b;
 }

@@ -7,6 +7,8 @@
  *     { "type": "adam", "lr": 1e-3,
  *       "schedule": { "type": "cyclic", "mode": "exp_range", "baseLr": 1e-4, "stepSizeUp": 50, "gamma": 0.9995 } }
  *     { "type": "adam", "lr": 1e-2, "warmup": { "steps": 10, "startLr": 1e-4 } }
+ *     { "type": "adam", "lr": 1e-3, "schedule": { "type": "cyclic", "baseLr": 1e-4, "stepSizeUp": 50,
+ *       "momentum": { "base": 0.8, "max": 0.9 } } }     (torch's CyclicLR default: beta1 cycles too)
  *     { "type": "gd", "lr": 0.1 }
  *
  * Unknown keys and bad values raise an `Error` naming them.
@@ -15,7 +17,7 @@ import { describe, rejectUnknownKeys } from "../util/validate.js";
 import { Adam } from "./adam.js";
 import { GradientDescent } from "./gd.js";
 import { LBFGS, type LbfgsOptions } from "./lbfgs.js";
-import { createSchedule, type ScheduleSpec, type WarmupSpec } from "./schedule.js";
+import { createMomentumSchedule, createSchedule, type ScheduleSpec, type WarmupSpec } from "./schedule.js";
 import type { Optimizer } from "./types.js";
 
 /** L-BFGS: a preset (default "torch") with optional overrides; see `LbfgsOptions`. */
@@ -75,8 +77,10 @@ export function createOptimizer(spec: OptimizerSpec): Optimizer {
       ]);
       const lr = a.lr ?? 1e-3;
       try {
+        const beta1Schedule = createMomentumSchedule(lr, a.schedule, a.warmup);
         return new Adam({
           lr: createSchedule(lr, a.schedule, a.warmup),
+          ...(beta1Schedule !== undefined && { beta1Schedule }),
           ...(a.betas !== undefined && { betas: a.betas }),
           ...(a.eps !== undefined && { eps: a.eps }),
           ...(a.weightDecay !== undefined && { weightDecay: a.weightDecay }),
@@ -90,6 +94,10 @@ export function createOptimizer(spec: OptimizerSpec): Optimizer {
       const g = spec as GdSpec;
       rejectUnknownKeys('optimizer spec (type "gd")', g, ["type", "lr", "schedule", "warmup"]);
       if (g.lr === undefined) throw new Error('optimizer spec (type "gd"): lr is required, got undefined');
+      if (g.schedule?.type === "cyclic" && g.schedule.momentum !== undefined)
+        throw new Error(
+          'optimizer spec (type "gd"): schedule.momentum cycles Adam\'s beta1, and gradient descent has no momentum',
+        );
       try {
         return new GradientDescent({ lr: createSchedule(g.lr, g.schedule, g.warmup) });
       } catch (e) {

@@ -25,10 +25,13 @@ export {
 } from "./lbfgs.js";
 export {
   type CyclicMode,
+  type CyclicMomentumOptions,
   type CyclicOptions,
   constantLR,
+  createMomentumSchedule,
   createSchedule,
   cyclicLR,
+  cyclicMomentum,
   exponentialLR,
   linearWarmup,
   type ScheduleSpec,

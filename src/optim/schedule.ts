@@ -62,8 +62,8 @@ export interface CyclicOptions {
  * with `scale = gamma^step` ("exp_range"), 1 ("triangular") or `1 / 2^(cycle - 1)` ("triangular2").
  * For `up = down` this is Smith's triangle `max(0, 1 - |step/up - 2 cycle + 1|)`.
  *
- * Only the rate cycles: torch's `cycle_momentum` (which, on torch >= 2.0 with Adam, also cycles beta1)
- * corresponds to `cycle_momentum=False` here.
+ * Only the rate cycles here, as torch's `cycle_momentum=False`; torch's default also cycles Adam's beta1
+ * (torch >= 2.0), which is `cyclicMomentum` (spec: the cyclic schedule's `momentum`).
  */
 export function cyclicLR(options: CyclicOptions): Schedule {
   if (typeof options !== "object" || options === null) {
@@ -90,16 +90,74 @@ export function cyclicLR(options: CyclicOptions): Schedule {
       `cyclicLR: gamma applies to mode "exp_range" only, got gamma = ${gamma} with mode "${mode}"`,
     );
   }
+  const phase = cyclicPhase(up, down, mode, gamma);
+  const height = maxLr - baseLr;
+  return (step) => {
+    const { scaleFactor, scale } = phase(step);
+    const baseHeight = height * scaleFactor;
+    return baseLr + baseHeight * scale;
+  };
+}
+
+/** Where step `step` lies in torch's cycle: the triangle's `scaleFactor` in [0, 1] and the amplitude `scale`. */
+function cyclicPhase(
+  up: number,
+  down: number,
+  mode: CyclicMode,
+  gamma: number,
+): (step: number) => { scaleFactor: number; scale: number } {
   const total = up + down;
   const stepRatio = up / total;
-  const height = maxLr - baseLr;
+  const out = { scaleFactor: 0, scale: 1 };
   return (step) => {
     const cycle = Math.floor(1 + step / total);
     const x = 1 + step / total - cycle;
-    const scaleFactor = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
+    out.scaleFactor = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
+    out.scale = mode === "exp_range" ? gamma ** step : mode === "triangular2" ? 1 / 2 ** (cycle - 1) : 1;
+    return out;
+  };
+}
+
+/** The momentum bounds of torch's `cycle_momentum` (torch's defaults: base 0.8, max 0.9). */
+export interface CyclicMomentumOptions {
+  /** Momentum (Adam's beta1) at the peak rate (torch `base_momentum`), in [0, 1). */
+  base: number;
+  /** Momentum at the base rate (torch `max_momentum`), in [base, 1). */
+  max: number;
+}
+
+/**
+ * The momentum that torch's `CyclicLR` with `cycle_momentum=True` sets beside the rate of `cyclicLR`
+ * (Adam's beta1 on torch >= 2.0): it cycles inversely to the rate, `max` at the base rate and `base` at
+ * the peak, on the same triangle and amplitude scaling,
+ *
+ *     beta1 = max - (max - base) * s * scale,
+ *
+ * operation for operation as `CyclicLR.get_lr` (only the cycle's shape is read from `cyclic`: its rates
+ * are ignored).
+ */
+export function cyclicMomentum(cyclic: CyclicOptions, momentum: CyclicMomentumOptions): Schedule {
+  cyclicLR(cyclic); // validates the cycle's shape
+  if (typeof momentum !== "object" || momentum === null) {
+    throw new Error(`cyclicMomentum: momentum must be an object { base, max }, got ${describe(momentum)}`);
+  }
+  rejectUnknownKeys("cyclicMomentum: momentum", momentum, ["base", "max"]);
+  const { base, max } = momentum;
+  if (typeof base !== "number" || !(base >= 0 && base < 1)) {
+    throw new Error(`cyclicMomentum: momentum.base must be a number in [0, 1), got ${describe(base)}`);
+  }
+  if (typeof max !== "number" || !(max >= base && max < 1)) {
+    throw new Error(
+      `cyclicMomentum: momentum.max must be a number in [momentum.base = ${base}, 1), got ${describe(max)}`,
+    );
+  }
+  const up = cyclic.stepSizeUp;
+  const phase = cyclicPhase(up, cyclic.stepSizeDown ?? up, cyclic.mode ?? "exp_range", cyclic.gamma ?? 1);
+  const height = max - base;
+  return (step) => {
+    const { scaleFactor, scale } = phase(step);
     const baseHeight = height * scaleFactor;
-    const scale = mode === "exp_range" ? gamma ** step : mode === "triangular2" ? 1 / 2 ** (cycle - 1) : 1;
-    return baseLr + baseHeight * scale;
+    return max - baseHeight * scale;
   };
 }
 
@@ -151,6 +209,11 @@ export type ScheduleSpec =
       stepSizeDown?: number;
       mode?: CyclicMode;
       gamma?: number;
+      /**
+       * Also cycle Adam's beta1 inversely to the rate, as torch's `CyclicLR` does by default
+       * (`cycle_momentum=True`, with `{ base: 0.8, max: 0.9 }`); absent: only the rate cycles.
+       */
+      momentum?: CyclicMomentumOptions;
     };
 
 /** A warm-up ramp in JSON form: from `startLr` over `steps` steps up to the schedule's rate at step 0. */
@@ -194,8 +257,9 @@ export function createSchedule(lr: number, schedule?: ScheduleSpec, warmup?: War
           "stepSizeDown",
           "mode",
           "gamma",
+          "momentum",
         ]);
-        const { type: _type, ...rest } = s;
+        const { type: _type, momentum: _momentum, ...rest } = s;
         base = cyclicLR({ ...(rest as Omit<CyclicOptions, "maxLr">), maxLr: lr });
         break;
       }
@@ -213,4 +277,24 @@ export function createSchedule(lr: number, schedule?: ScheduleSpec, warmup?: War
     requireInteger("warmup.steps", w.steps, 1),
     base,
   );
+}
+
+/**
+ * The beta1 schedule that the cyclic spec's `momentum` asks for (torch's `cycle_momentum`), or undefined
+ * when the spec has none (beta1 stays the optimizer's constant). Validates the momentum bounds; a warm-up
+ * in front of a momentum cycle is refused (torch's `SequentialLR` would leave the momentum where the
+ * ramp's scheduler left it, which mlkan does not model).
+ */
+export function createMomentumSchedule(
+  lr: number,
+  schedule?: ScheduleSpec,
+  warmup?: WarmupSpec,
+): Schedule | undefined {
+  if (schedule === undefined || schedule.type !== "cyclic" || schedule.momentum === undefined)
+    return undefined;
+  if (warmup !== undefined) {
+    throw new Error("schedule.momentum: a momentum cycle cannot follow a warm-up; drop one of the two");
+  }
+  const { type: _type, momentum, ...cycle } = schedule;
+  return cyclicMomentum({ ...cycle, maxLr: lr }, momentum);
 }

@@ -3,6 +3,8 @@ import { allenCahnSettingsFromCli } from "../../src/cli/reproduce-allen-cahn.js"
 import { burgersSettingsFromCli } from "../../src/cli/reproduce-burgers.js";
 import { parsePinnParallel, pinnRows } from "../../src/cli/reproduce-pinn.js";
 import { poissonSettingsFromCli } from "../../src/cli/reproduce-poisson-interface.js";
+import { burgersSettingsRecord } from "../../src/experiments/burgers.js";
+import { type Adam, createOptimizer } from "../../src/optim/index.js";
 
 describe("--parallel of the paper PINN commands", () => {
   it("defaults to gradients, accepts runs, names a bad value", () => {
@@ -43,6 +45,21 @@ describe("--init-std and the other number flags of the paper PINN commands", () 
     expect(p.normalize).toBe("none");
     expect(burgersSettingsFromCli({ out: "x", initStd: "0.1" }).initStd).toBe(0.1);
     expect(allenCahnSettingsFromCli({ out: "x", initStd: "0.03" }).initStd).toBe(0.03);
+  });
+  it("burgers --cycle-momentum cycles beta1 in the Table 3 rows' Adam (torch's CyclicLR default), in the settings record", () => {
+    const plain = burgersSettingsFromCli({ out: "x" });
+    const cycled = burgersSettingsFromCli({ out: "x", cycleMomentum: true });
+    expect(plain.optimizer.schedule).not.toHaveProperty("momentum");
+    expect(cycled.optimizer.schedule).toEqual({
+      ...plain.optimizer.schedule,
+      momentum: { base: 0.8, max: 0.9 },
+    });
+    expect(cycled.best.optimizer).toEqual(plain.best.optimizer);
+    const adam = createOptimizer(cycled.optimizer) as Adam;
+    expect(adam.beta1Schedule?.(0)).toBe(0.9);
+    expect(adam.beta1Schedule?.(50)).toBeCloseTo(0.9 - 0.1 * 0.9995 ** 50, 15);
+    expect((createOptimizer(plain.optimizer) as Adam).beta1Schedule).toBeUndefined();
+    expect(burgersSettingsRecord(cycled).optimizer).not.toEqual(burgersSettingsRecord(plain).optimizer);
   });
   it("refuse a value that is not a positive number, naming the flag and the value", () => {
     const parsers = [poissonSettingsFromCli, burgersSettingsFromCli, allenCahnSettingsFromCli];

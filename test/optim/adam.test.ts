@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Adam, exponentialLR, GradientDescent, type Objective } from "../../src/optim/index.js";
+import {
+  Adam,
+  cyclicMomentum,
+  exponentialLR,
+  GradientDescent,
+  type Objective,
+} from "../../src/optim/index.js";
 import { quadratic5 } from "./objectives.js";
 
 /** f = x0^2 + 0.25 x1^2, gradient (2 x0, 0.5 x1). */
@@ -118,6 +124,49 @@ describe("Adam", () => {
     expect(last).toBeCloseTo(-7.475057339449542, 8);
   });
 
+  it("with a beta1 schedule, each step uses beta1 of its 0-based step in the moment and its bias correction (torch 2 with CyclicLR)", () => {
+    // torch >= 2.0's Adam reads the group's current beta1 at every step: m = b1 m + (1 - b1) g and
+    // the correction 1 - b1^t, where CyclicLR(cycle_momentum=True) has set b1 before the step.
+    const b1 = cyclicMomentum(
+      { baseLr: 1e-3, maxLr: 1e-2, stepSizeUp: 3, gamma: 0.99 },
+      { base: 0.8, max: 0.9 },
+    );
+    const opt = new Adam({ lr: 0.05, beta1Schedule: b1 });
+    const x = Float64Array.from([1, -2]);
+    const want = [1, -2];
+    const m = [0, 0];
+    const v = [0, 0];
+    for (let t = 1; t <= 40; t++) {
+      const beta1 = b1(t - 1);
+      const g = [2 * want[0], 0.5 * want[1]];
+      for (let i = 0; i < 2; i++) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+        want[i] -= (0.05 * (m[i] / (1 - beta1 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+      }
+      opt.step(x, quad2);
+      // x starts at O(1): an absolute bound on the operation-order differences
+      for (let i = 0; i < 2; i++) expect(Math.abs(x[i] - want[i])).toBeLessThanOrEqual(1e-14);
+    }
+    // the cycle moved beta1 away from 0.9, so the run differs from constant betas
+    const plain = new Adam({ lr: 0.05 });
+    const y = Float64Array.from([1, -2]);
+    for (let t = 1; t <= 40; t++) plain.step(y, quad2);
+    expect(Math.abs(y[0] - x[0])).toBeGreaterThan(1e-6);
+  });
+
+  it("a beta1 schedule that returns betas[0] gives the same bits as none", () => {
+    const a = new Adam({ lr: 0.01, betas: [0.85, 0.99] });
+    const b = new Adam({ lr: 0.01, betas: [0.85, 0.99], beta1Schedule: () => 0.85 });
+    const x = Float64Array.from([1, -2, 0.3, 4, -5]);
+    const y = Float64Array.from(x);
+    for (let t = 0; t < 50; t++) {
+      a.step(x, quadratic5);
+      b.step(y, quadratic5);
+    }
+    expect(Array.from(y)).toEqual(Array.from(x));
+  });
+
   it("uses the schedule at the 0-based step count of its own instance", () => {
     const seen: number[] = [];
     const lr = (k: number) => {
@@ -195,6 +244,14 @@ describe("Adam", () => {
     );
     expect(() => opt.step(new Float64Array(2), (() => undefined) as never)).toThrow(
       "Adam: the objective must return the loss as a number, got undefined",
+    );
+    expect(() => new Adam({ beta1Schedule: 0.9 as never })).toThrow(
+      "Adam: beta1Schedule must be a function of the step, got 0.9",
+    );
+    const badBeta = new Adam({ beta1Schedule: (k) => (k < 1 ? 0.9 : 1) });
+    badBeta.step(new Float64Array(2), quad2);
+    expect(() => badBeta.step(new Float64Array(2), quad2)).toThrow(
+      "Adam: the beta1 schedule returned 1 at step 1; beta1 must lie in [0, 1)",
     );
     const bad = new Adam({ lr: (k) => (k < 1 ? 0.1 : -1) });
     bad.step(new Float64Array(2), quad2);

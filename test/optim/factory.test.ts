@@ -3,6 +3,7 @@ import {
   Adam,
   createOptimizer,
   cyclicLR,
+  cyclicMomentum,
   GradientDescent,
   LBFGS,
   type OptimizerSpec,
@@ -45,6 +46,33 @@ describe("createOptimizer", () => {
     });
     expect(adamw.name).toBe("adamw");
     expect((adamw as Adam).beta1).toBe(0.8);
+  });
+
+  it("cycles Adam's beta1 with the rate when the cyclic spec has a momentum (torch's CyclicLR default)", () => {
+    const schedule = { type: "cyclic" as const, baseLr: 1e-4, stepSizeUp: 50, gamma: 0.9995 };
+    const cycling = createOptimizer({
+      type: "adam",
+      lr: 1e-3,
+      schedule: { ...schedule, momentum: { base: 0.8, max: 0.9 } },
+    }) as Adam;
+    const want = cyclicMomentum(
+      { baseLr: 1e-4, maxLr: 1e-3, stepSizeUp: 50, gamma: 0.9995 },
+      { base: 0.8, max: 0.9 },
+    );
+    for (let k = 0; k < 200; k += 13) expect(cycling.beta1Schedule?.(k)).toBe(want(k));
+    expect((createOptimizer({ type: "adam", lr: 1e-3, schedule }) as Adam).beta1Schedule).toBeUndefined();
+    expect(() =>
+      createOptimizer({ type: "gd", lr: 0.1, schedule: { ...schedule, momentum: { base: 0.8, max: 0.9 } } }),
+    ).toThrow(
+      'optimizer spec (type "gd"): schedule.momentum cycles Adam\'s beta1, and gradient descent has no momentum',
+    );
+    expect(() =>
+      createOptimizer({
+        type: "adam",
+        schedule: { ...schedule, momentum: { base: 0.8, max: 0.9 } },
+        warmup: { steps: 10, startLr: 1e-5 },
+      }),
+    ).toThrow('optimizer spec (type "adam"): schedule.momentum: a momentum cycle cannot follow a warm-up');
   });
 
   it("builds gradient descent", () => {

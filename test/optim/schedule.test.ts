@@ -2,8 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   constantLR,
+  createMomentumSchedule,
   createSchedule,
   cyclicLR,
+  cyclicMomentum,
   exponentialLR,
   linearWarmup,
   type ScheduleSpec,
@@ -246,5 +248,92 @@ describe("createSchedule (JSON specs)", () => {
     expect(() => createSchedule(1, undefined, { steps: 10, startLr: 0.1, endLr: 1 } as never)).toThrow(
       'warmup: unknown option "endLr"',
     );
+  });
+});
+
+describe("cyclicMomentum (torch's cycle_momentum)", () => {
+  const burgers = { baseLr: 1e-4, maxLr: 1e-3, stepSizeUp: 50, gamma: 0.9995 };
+
+  it("is max at the base rate and base at the peak, cycling inversely to the rate (Smith's formula)", () => {
+    const b1 = cyclicMomentum(burgers, { base: 0.8, max: 0.9 });
+    expect(b1(0)).toBe(0.9);
+    close(b1(50), 0.9 - 0.1 * 0.9995 ** 50, 1e-15);
+    close(b1(100), 0.9, 1e-15);
+    const lr = cyclicLR(burgers);
+    for (let it = 0; it < 1000; it++) {
+      // the fraction of the way up is the same for the rate and the momentum
+      const tri = smithExpRange(0, 1, 50, 0.9995, it);
+      close(b1(it), 0.9 - 0.1 * tri, 1e-15);
+      expect(Math.abs((lr(it) - 1e-4) / 9e-4 - (0.9 - b1(it)) / 0.1)).toBeLessThan(1e-12);
+    }
+  });
+
+  it("follows asymmetric cycles and the triangular modes as the rate does (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom("exp_range" as const, "triangular" as const, "triangular2" as const),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 0.49, noNaN: true }),
+        fc.integer({ min: 0, max: 300 }),
+        (up, down, mode, base, span, it) => {
+          const gamma = mode === "exp_range" ? 0.99 : 1;
+          const cyc = { baseLr: 0.1, maxLr: 1, stepSizeUp: up, stepSizeDown: down, mode, gamma };
+          const lr = cyclicLR(cyc)(it);
+          const b1 = cyclicMomentum(cyc, { base, max: base + span })(it);
+          // same position in the cycle: (lr - baseLr) / (maxLr - baseLr) = (max - b1) / (max - base)
+          expect(Math.abs(base + span - b1 - (span * (lr - 0.1)) / 0.9)).toBeLessThan(1e-14);
+          expect(b1).toBeGreaterThanOrEqual(base - 1e-15);
+          expect(b1).toBeLessThanOrEqual(base + span + 1e-15);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("comes from the cyclic spec's momentum, and only from it", () => {
+    const spec: ScheduleSpec = { type: "cyclic", baseLr: 1e-4, stepSizeUp: 50, gamma: 0.9995 };
+    expect(createMomentumSchedule(1e-3, spec)).toBeUndefined();
+    expect(createMomentumSchedule(1e-3)).toBeUndefined();
+    expect(createMomentumSchedule(1e-3, { type: "exponential", gamma: 0.9 })).toBeUndefined();
+    const b1 = createMomentumSchedule(1e-3, { ...spec, momentum: { base: 0.8, max: 0.9 } });
+    const want = cyclicMomentum(burgers, { base: 0.8, max: 0.9 });
+    for (let k = 0; k < 300; k += 7) expect(b1?.(k)).toBe(want(k));
+    // the rate is the same with or without the momentum
+    const lr = createSchedule(1e-3, { ...spec, momentum: { base: 0.8, max: 0.9 } });
+    for (let k = 0; k < 300; k += 7) expect(lr(k)).toBe(cyclicLR(burgers)(k));
+  });
+
+  it("rejects bad bounds and a warm-up in front, naming them", () => {
+    const spec: ScheduleSpec = { type: "cyclic", baseLr: 1e-4, stepSizeUp: 50 };
+    expect(() => createMomentumSchedule(1e-3, { ...spec, momentum: { base: 0.8, max: 1 } })).toThrow(
+      "cyclicMomentum: momentum.max must be a number in [momentum.base = 0.8, 1), got 1",
+    );
+    expect(() => createMomentumSchedule(1e-3, { ...spec, momentum: { base: 0.9, max: 0.8 } })).toThrow(
+      "cyclicMomentum: momentum.max must be a number in [momentum.base = 0.9, 1), got 0.8",
+    );
+    expect(() => createMomentumSchedule(1e-3, { ...spec, momentum: { base: -0.1, max: 0.8 } })).toThrow(
+      "cyclicMomentum: momentum.base must be a number in [0, 1), got -0.1",
+    );
+    expect(() => createMomentumSchedule(1e-3, { ...spec, momentum: { base: 0.8 } as never })).toThrow(
+      "cyclicMomentum: momentum.max must be a number in [momentum.base = 0.8, 1), got undefined",
+    );
+    expect(() =>
+      createMomentumSchedule(1e-3, { ...spec, momentum: { base: 0.8, max: 0.9, min: 0 } as never }),
+    ).toThrow('cyclicMomentum: momentum: unknown option "min"');
+    expect(() => createMomentumSchedule(1e-3, { ...spec, momentum: 0.9 as never })).toThrow(
+      "cyclicMomentum: momentum must be an object { base, max }, got 0.9",
+    );
+    expect(() =>
+      createMomentumSchedule(
+        1e-3,
+        { ...spec, momentum: { base: 0.8, max: 0.9 } },
+        { steps: 10, startLr: 1e-4 },
+      ),
+    ).toThrow("schedule.momentum: a momentum cycle cannot follow a warm-up; drop one of the two");
+    expect(() =>
+      createMomentumSchedule(1e-3, { ...spec, stepSizeUp: 0, momentum: { base: 0.8, max: 0.9 } }),
+    ).toThrow("cyclicLR: stepSizeUp must be an integer >= 1, got 0");
   });
 });

@@ -8,7 +8,8 @@
  * counts identical in every step; iterates at the end of each step within 2.5e-11 relative (1.3e-12
  * without the lr = 1e-3 run's 79 evaluations); losses returned by each step within 1.4e-12 relative
  * (floor 1e-6); the trial losses inside the line searches within 2.3e-10. Adam, AdamW and SGD iterates
- * within 4.5e-16 relative (bitwise for the 2-D Adam run with CyclicLR); CyclicLR values within 2.1e-16;
+ * within 4.5e-16 relative (bitwise for the 2-D Adam runs with CyclicLR, with and without the cycled
+ * beta1 of torch 2's `cycle_momentum`, which the fixture emulates on 1.13); CyclicLR values within 2.1e-16;
  * ExponentialLR and LinearLR (recursive in torch, closed form here) within 4.3e-16. Not bitwise because
  * torch's `add_(v, alpha=t)` is a fused multiply-add on this CPU (so `x + t d` rounds once) and its
  * `abs().sum()` sums 5 or more entries in another order (checked separately; its `dot` matches a
@@ -19,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import {
   Adam,
   cyclicLR,
+  cyclicMomentum,
   exponentialLR,
   GradientDescent,
   LBFGS,
@@ -42,7 +44,7 @@ interface FirstOrderCase {
   name: string;
   objective: string;
   x0: number[];
-  steps: { lr: number; loss: number; x: number[] }[];
+  steps: { lr: number; beta1?: number; loss: number; x: number[] }[];
 }
 interface Reference {
   torch: string;
@@ -116,7 +118,7 @@ describe("L-BFGS against torch.optim.LBFGS", () => {
 });
 
 describe("Adam, AdamW, SGD and schedules against torch", () => {
-  const makers: Record<string, () => Optimizer & { lr: Schedule }> = {
+  const makers: Record<string, () => Optimizer & { lr: Schedule; beta1Schedule?: Schedule }> = {
     "adam-cyclic-rosenbrock2": () =>
       new Adam({
         lr: cyclicLR({
@@ -128,6 +130,19 @@ describe("Adam, AdamW, SGD and schedules against torch", () => {
           gamma: 0.99,
         }),
       }),
+    // torch >= 2.0's CyclicLR(cycle_momentum=True) on Adam: beta1 set before every step (the fixture
+    // copies it in from the same scheduler on torch 1.13, which refuses Adam there).
+    "adam-cyclic-momentum-rosenbrock2": () => {
+      const cycle = {
+        baseLr: 1e-3,
+        maxLr: 1e-2,
+        stepSizeUp: 5,
+        stepSizeDown: 8,
+        mode: "exp_range",
+        gamma: 0.99,
+      } as const;
+      return new Adam({ lr: cyclicLR(cycle), beta1Schedule: cyclicMomentum(cycle, { base: 0.8, max: 0.9 }) });
+    },
     "adam-l2-quadratic5": () => new Adam({ lr: 0.05, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1 }),
     "adamw-quadratic5": () =>
       new Adam({ lr: 0.05, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, decoupledWeightDecay: true }),
@@ -144,6 +159,7 @@ describe("Adam, AdamW, SGD and schedules against torch", () => {
       const x = Float64Array.from(c.x0);
       for (const [k, s] of c.steps.entries()) {
         expect(maxRelDiff([opt.lr(k)], [s.lr]), `step ${k} lr`).toBeLessThanOrEqual(1e-15);
+        if (s.beta1 !== undefined) expect(opt.beta1Schedule?.(k), `step ${k} beta1`).toBe(s.beta1);
         const r = opt.step(x, objectives[c.objective]);
         expect(maxRelDiff([r.loss], [s.loss], LOSS_FLOOR), `step ${k} loss`).toBeLessThanOrEqual(1e-13);
         expect(maxRelDiff(x, s.x, 1e-6), `step ${k} x`).toBeLessThanOrEqual(1e-13);
@@ -155,6 +171,25 @@ describe("Adam, AdamW, SGD and schedules against torch", () => {
     for (const name of ["cyclic-paper", "cyclic-asymmetric", "cyclic-triangular2"]) {
       const { spec, values } = ref.schedules[name];
       const f = cyclicLR(spec as unknown as Parameters<typeof cyclicLR>[0]);
+      expect(
+        maxRelDiff(
+          values.map((_, k) => f(k)),
+          values,
+        ),
+        name,
+      ).toBeLessThanOrEqual(1e-15);
+    }
+  });
+
+  it("CyclicLR's cycled momentum (cycle_momentum=True) agrees to 1e-15", () => {
+    // 3 of the 400 exp_range values differ by one ulp: gamma ** step, V8's pow against C's.
+    for (const name of ["cyclic-momentum-paper", "cyclic-momentum-triangular2"]) {
+      const { spec, values } = ref.schedules[name];
+      const { base, max, ...cycle } = spec;
+      const f = cyclicMomentum(cycle as unknown as Parameters<typeof cyclicLR>[0], {
+        base: base as number,
+        max: max as number,
+      });
       expect(
         maxRelDiff(
           values.map((_, k) => f(k)),
