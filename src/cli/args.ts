@@ -34,6 +34,13 @@ export function positiveNumber(name: string, v: string): number {
   return n;
 }
 
+/** A finite number >= 0 (e.g. `--weight-decay 0`), or an error naming the flag and the value. */
+export function nonNegativeNumber(name: string, v: string): number {
+  const n = finiteNumber(name, v);
+  if (!(n >= 0)) throw new Error(`${name} must be >= 0, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** A comma-separated list of integers >= min, each written in digits (e.g. `--grids 5,10,20`). */
 export function intList(name: string, v: string, min: number): number[] {
   const parts = v.split(",").map((s) => s.trim());

@@ -8,7 +8,7 @@ import {
   burgersSettings,
   withCycledMomentum,
 } from "../experiments/burgers.js";
-import { positiveNumber } from "./args.js";
+import { nonNegativeNumber, positiveNumber } from "./args.js";
 import {
   addPinnRunOptions,
   type PinnCliOptions,
@@ -24,6 +24,7 @@ interface BurgersCliOptions extends PinnCliOptions {
   rows?: string;
   initStd?: string;
   cycleMomentum?: boolean;
+  weightDecay?: string;
 }
 
 /** Settings from the command line. */
@@ -36,6 +37,8 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
   }
   if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
   if (o.cycleMomentum === true) s.optimizer = withCycledMomentum(s.optimizer);
+  if (o.weightDecay !== undefined)
+    s.optimizer = { ...s.optimizer, weightDecay: nonNegativeNumber("--weight-decay", o.weightDecay) };
   s.rows = pinnRows(o, BURGERS_ROWS, s.rows);
   return s;
 }
@@ -54,6 +57,10 @@ export function registerReproduceBurgers(reproduce: Command): void {
       .option(
         "--init-std <v>",
         "standard deviation of the initial spline coefficients of every KAN (default 0.01, the prototype's decisive setting)",
+      )
+      .option(
+        "--weight-decay <v>",
+        "Table 3 rows: Adam's L2 weight decay, torch's weight_decay (default 0; the paper's \"weight-regularized Adam\" gives no value)",
       )
       .option(
         "--cycle-momentum",

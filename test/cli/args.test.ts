@@ -3,6 +3,7 @@ import {
   finiteNumber,
   intAtLeast,
   intList,
+  nonNegativeNumber,
   positiveInt,
   positiveNumber,
   seedList,
@@ -30,6 +31,12 @@ describe("command-line option parsers", () => {
     expect(() => positiveNumber("--nu", "0")).toThrow('--nu must be > 0, got "0"');
     expect(() => positiveNumber("--nu", "-1e-9")).toThrow('--nu must be > 0, got "-1e-9"');
     expect(() => positiveNumber("--nu", "NaN")).toThrow('--nu must be a number, got "NaN"');
+    expect(nonNegativeNumber("--weight-decay", "0")).toBe(0);
+    expect(nonNegativeNumber("--weight-decay", "1e-4")).toBe(1e-4);
+    expect(() => nonNegativeNumber("--weight-decay", "-1e-4")).toThrow(
+      '--weight-decay must be >= 0, got "-1e-4"',
+    );
+    expect(() => nonNegativeNumber("--weight-decay", "")).toThrow("--weight-decay must be a number");
   });
 
   it("seedList: N consecutive seeds from S, defaults for a missing one, undefined when neither is given", () => {

@@ -61,6 +61,22 @@ describe("--init-std and the other number flags of the paper PINN commands", () 
     expect((createOptimizer(plain.optimizer) as Adam).beta1Schedule).toBeUndefined();
     expect(burgersSettingsRecord(cycled).optimizer).not.toEqual(burgersSettingsRecord(plain).optimizer);
   });
+  it("burgers --weight-decay sets the Table 3 rows' Adam weight decay (0 allowed, negatives refused)", () => {
+    expect(burgersSettingsFromCli({ out: "x" }).optimizer.weightDecay).toBeUndefined();
+    const s = burgersSettingsFromCli({ out: "x", weightDecay: "1e-4" });
+    expect(s.optimizer.weightDecay).toBe(1e-4);
+    expect(s.optimizer.schedule).toEqual(burgersSettingsFromCli({ out: "x" }).optimizer.schedule);
+    expect(s.best.optimizer).toEqual(burgersSettingsFromCli({ out: "x" }).best.optimizer);
+    expect((createOptimizer(s.optimizer) as Adam).weightDecay).toBe(1e-4);
+    expect(burgersSettingsFromCli({ out: "x", weightDecay: "0" }).optimizer.weightDecay).toBe(0);
+    expect(burgersSettingsRecord(s).optimizer).toMatchObject({ weightDecay: 1e-4 });
+    expect(() => burgersSettingsFromCli({ out: "x", weightDecay: "-1e-4" })).toThrow(
+      '--weight-decay must be >= 0, got "-1e-4"',
+    );
+    expect(() => burgersSettingsFromCli({ out: "x", weightDecay: "small" })).toThrow(
+      '--weight-decay must be a number, got "small"',
+    );
+  });
   it("refuse a value that is not a positive number, naming the flag and the value", () => {
     const parsers = [poissonSettingsFromCli, burgersSettingsFromCli, allenCahnSettingsFromCli];
     for (const parse of parsers)
