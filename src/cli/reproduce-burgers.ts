@@ -25,6 +25,7 @@ interface BurgersCliOptions extends PinnCliOptions {
   initStd?: string;
   cycleMomentum?: boolean;
   weightDecay?: string;
+  adamw?: boolean;
 }
 
 /** Settings from the command line. */
@@ -39,6 +40,12 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
   if (o.cycleMomentum === true) s.optimizer = withCycledMomentum(s.optimizer);
   if (o.weightDecay !== undefined)
     s.optimizer = { ...s.optimizer, weightDecay: nonNegativeNumber("--weight-decay", o.weightDecay) };
+  if (o.adamw === true)
+    s.optimizer = {
+      ...s.optimizer,
+      weightDecay: s.optimizer.weightDecay ?? 1e-2,
+      decoupledWeightDecay: true,
+    };
   s.rows = pinnRows(o, BURGERS_ROWS, s.rows);
   return s;
 }
@@ -61,6 +68,10 @@ export function registerReproduceBurgers(reproduce: Command): void {
       .option(
         "--weight-decay <v>",
         "Table 3 rows: Adam's L2 weight decay, torch's weight_decay (default 0; the paper's \"weight-regularized Adam\" gives no value)",
+      )
+      .option(
+        "--adamw",
+        "Table 3 rows: decoupled weight decay (torch's AdamW; --weight-decay defaults to AdamW's 1e-2 then)",
       )
       .option(
         "--cycle-momentum",

@@ -61,7 +61,7 @@ describe("--init-std and the other number flags of the paper PINN commands", () 
     expect((createOptimizer(plain.optimizer) as Adam).beta1Schedule).toBeUndefined();
     expect(burgersSettingsRecord(cycled).optimizer).not.toEqual(burgersSettingsRecord(plain).optimizer);
   });
-  it("burgers --weight-decay sets the Table 3 rows' Adam weight decay (0 allowed, negatives refused)", () => {
+  it("burgers --weight-decay and --adamw set the Table 3 rows' Adam weight decay (0 allowed, negatives refused)", () => {
     expect(burgersSettingsFromCli({ out: "x" }).optimizer.weightDecay).toBeUndefined();
     const s = burgersSettingsFromCli({ out: "x", weightDecay: "1e-4" });
     expect(s.optimizer.weightDecay).toBe(1e-4);
@@ -70,6 +70,12 @@ describe("--init-std and the other number flags of the paper PINN commands", () 
     expect((createOptimizer(s.optimizer) as Adam).weightDecay).toBe(1e-4);
     expect(burgersSettingsFromCli({ out: "x", weightDecay: "0" }).optimizer.weightDecay).toBe(0);
     expect(burgersSettingsRecord(s).optimizer).toMatchObject({ weightDecay: 1e-4 });
+    const w = burgersSettingsFromCli({ out: "x", adamw: true });
+    expect([w.optimizer.weightDecay, w.optimizer.decoupledWeightDecay]).toEqual([1e-2, true]);
+    expect(createOptimizer(w.optimizer).name).toBe("adamw");
+    const w3 = burgersSettingsFromCli({ out: "x", adamw: true, weightDecay: "1e-3" });
+    expect([w3.optimizer.weightDecay, w3.optimizer.decoupledWeightDecay]).toEqual([1e-3, true]);
+    expect(s.optimizer.decoupledWeightDecay).toBeUndefined();
     expect(() => burgersSettingsFromCli({ out: "x", weightDecay: "-1e-4" })).toThrow(
       '--weight-decay must be >= 0, got "-1e-4"',
     );
