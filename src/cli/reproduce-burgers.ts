@@ -7,8 +7,9 @@ import {
   burgersPaperValue,
   burgersSettings,
   withCycledMomentum,
+  withStepSizeUp,
 } from "../experiments/burgers.js";
-import { nonNegativeNumber, positiveNumber } from "./args.js";
+import { nonNegativeNumber, positiveInt, positiveNumber } from "./args.js";
 import {
   addPinnRunOptions,
   type PinnCliOptions,
@@ -26,6 +27,7 @@ interface BurgersCliOptions extends PinnCliOptions {
   cycleMomentum?: boolean;
   weightDecay?: string;
   adamw?: boolean;
+  stepSizeUp?: string;
 }
 
 /** Settings from the command line. */
@@ -37,6 +39,8 @@ export function burgersSettingsFromCli(o: BurgersCliOptions): BurgersSettings {
     s.problem.nu = o.nu === "0.01/pi" ? 0.01 / Math.PI : positiveNumber("--nu", o.nu);
   }
   if (o.initStd !== undefined) s.initStd = positiveNumber("--init-std", o.initStd);
+  if (o.stepSizeUp !== undefined)
+    s.optimizer = withStepSizeUp(s.optimizer, positiveInt("--step-size-up", o.stepSizeUp));
   if (o.cycleMomentum === true) s.optimizer = withCycledMomentum(s.optimizer);
   if (o.weightDecay !== undefined)
     s.optimizer = { ...s.optimizer, weightDecay: nonNegativeNumber("--weight-decay", o.weightDecay) };
@@ -72,6 +76,10 @@ export function registerReproduceBurgers(reproduce: Command): void {
       .option(
         "--adamw",
         "Table 3 rows: decoupled weight decay (torch's AdamW; --weight-decay defaults to AdamW's 1e-2 then)",
+      )
+      .option(
+        "--step-size-up <n>",
+        "Table 3 rows: steps from the base rate to the peak (torch's step_size_up; default 50, the paper's cycle of 100 read as 50 up and 50 down)",
       )
       .option(
         "--cycle-momentum",

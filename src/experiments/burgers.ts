@@ -130,6 +130,17 @@ export function withCycledMomentum(spec: AdamSpec): AdamSpec {
   return { ...spec, schedule: { ...spec.schedule, momentum: { base: 0.8, max: 0.9 } } };
 }
 
+/**
+ * The paper's optimizer with `n` steps from the base rate to the peak and `n` back (`reproduce burgers
+ * --step-size-up n`; the default 50 reads the paper's "cycle S_LR = 100" as a whole cycle, 100 as its
+ * rising half).
+ */
+export function withStepSizeUp(spec: AdamSpec, n: number): AdamSpec {
+  if (spec.schedule?.type !== "cyclic")
+    throw new Error("withStepSizeUp: the optimizer has no cyclic schedule to change");
+  return { ...spec, schedule: { ...spec.schedule, stepSizeUp: n } };
+}
+
 /** DESIGN.md section 5's settings, or the `--quick` smoke budget (small grids, few steps, one seed). */
 export function burgersSettings(quick = false): BurgersSettings {
   return {

@@ -83,6 +83,21 @@ describe("--init-std and the other number flags of the paper PINN commands", () 
       '--weight-decay must be a number, got "small"',
     );
   });
+  it("burgers --step-size-up sets the rising half of the Table 3 rows' rate cycle (and the falling half with it)", () => {
+    const s = burgersSettingsFromCli({ out: "x", stepSizeUp: "100" });
+    expect(s.optimizer.schedule).toEqual({
+      ...burgersSettingsFromCli({ out: "x" }).optimizer.schedule,
+      stepSizeUp: 100,
+    });
+    const adam = createOptimizer(s.optimizer) as Adam;
+    expect(adam.lr(0)).toBe(1e-4);
+    expect(adam.lr(100)).toBeCloseTo(1e-4 + 9e-4 * 0.9995 ** 100, 15);
+    expect(adam.lr(200)).toBeCloseTo(1e-4, 15);
+    const both = burgersSettingsFromCli({ out: "x", stepSizeUp: "100", cycleMomentum: true });
+    expect(both.optimizer.schedule).toMatchObject({ stepSizeUp: 100, momentum: { base: 0.8, max: 0.9 } });
+    for (const v of ["0", "1.5", "-50", "x"])
+      expect(() => burgersSettingsFromCli({ out: "x", stepSizeUp: v })).toThrow("--step-size-up");
+  });
   it("refuse a value that is not a positive number, naming the flag and the value", () => {
     const parsers = [poissonSettingsFromCli, burgersSettingsFromCli, allenCahnSettingsFromCli];
     for (const parse of parsers)
