@@ -11,7 +11,9 @@
  *   20) on [-1, 1] -> tanh -> cubic spline(20 -> 1); linear layer U(+-1/sqrt 2), spline coefficients
  *   N(0, 0.01^2) for every model (the prototype's decisive setting).
  * - Optimizer: Adam lr 1e-3 with the exponential-range cyclic schedule (base 1e-4, max 1e-3, 50 steps up,
- *   decay 0.9995 per step), weight decay 0, re-created at every level.
+ *   decay 0.9995 per step), weight decay 0, re-created at every level. Other readings are flags, measured
+ *   in the README: `--step-size-up 100` (the paper's cycle of 100 as the rising half), `--weight-decay`
+ *   and `--adamw` ("weight-regularized Adam"), `--cycle-momentum` (torch 2's CyclicLR default cycles beta1).
  * - Budgets: coarse G=5 3200 steps; fine G=20 800 steps from the seed's random coarse model prolongated
  *   ("prolongated init"), from coefficients drawn at G=20 ("direct init"), and with the multilevel step
  *   count 1400; multilevel G = 5, 10, 20 with 800, 400, 200 steps.
