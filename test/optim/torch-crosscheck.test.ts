@@ -167,55 +167,41 @@ describe("Adam, AdamW, SGD and schedules against torch", () => {
     });
   }
 
+  /** Largest relative difference between `f` and the fixture's values of schedule `name`, step by step. */
+  const scheduleDiff = (name: string, f: Schedule): number => {
+    const { values } = ref.schedules[name];
+    return maxRelDiff(
+      values.map((_, k) => f(k)),
+      values,
+    );
+  };
+
   it("CyclicLR values (exp_range, asymmetric, triangular2) agree to 1e-15", () => {
     for (const name of ["cyclic-paper", "cyclic-asymmetric", "cyclic-triangular2"]) {
-      const { spec, values } = ref.schedules[name];
-      const f = cyclicLR(spec as unknown as Parameters<typeof cyclicLR>[0]);
-      expect(
-        maxRelDiff(
-          values.map((_, k) => f(k)),
-          values,
-        ),
-        name,
-      ).toBeLessThanOrEqual(1e-15);
+      const f = cyclicLR(ref.schedules[name].spec as unknown as Parameters<typeof cyclicLR>[0]);
+      expect(scheduleDiff(name, f), name).toBeLessThanOrEqual(1e-15);
     }
   });
 
   it("CyclicLR's cycled momentum (cycle_momentum=True) agrees to 1e-15", () => {
     // 3 of the 400 exp_range values differ by one ulp: gamma ** step, V8's pow against C's.
     for (const name of ["cyclic-momentum-paper", "cyclic-momentum-triangular2"]) {
-      const { spec, values } = ref.schedules[name];
-      const { base, max, ...cycle } = spec;
+      const { base, max, ...cycle } = ref.schedules[name].spec;
       const f = cyclicMomentum(cycle as unknown as Parameters<typeof cyclicLR>[0], {
         base: base as number,
         max: max as number,
       });
-      expect(
-        maxRelDiff(
-          values.map((_, k) => f(k)),
-          values,
-        ),
-        name,
-      ).toBeLessThanOrEqual(1e-15);
+      expect(scheduleDiff(name, f), name).toBeLessThanOrEqual(1e-15);
     }
   });
 
   it("ExponentialLR and LinearLR warm-up agree to 1e-14", () => {
-    const e = ref.schedules.exponential;
-    const fe = exponentialLR(e.spec.lr as number, e.spec.gamma as number);
-    expect(
-      maxRelDiff(
-        e.values.map((_, k) => fe(k)),
-        e.values,
-      ),
-    ).toBeLessThanOrEqual(1e-14);
-    const w = ref.schedules["linear-warmup"];
-    const fw = linearWarmup(w.spec.startLr as number, w.spec.steps as number, w.spec.lr as number);
-    expect(
-      maxRelDiff(
-        w.values.map((_, k) => fw(k)),
-        w.values,
-      ),
-    ).toBeLessThanOrEqual(1e-14);
+    const e = ref.schedules.exponential.spec;
+    expect(scheduleDiff("exponential", exponentialLR(e.lr as number, e.gamma as number))).toBeLessThanOrEqual(
+      1e-14,
+    );
+    const w = ref.schedules["linear-warmup"].spec;
+    const fw = linearWarmup(w.startLr as number, w.steps as number, w.lr as number);
+    expect(scheduleDiff("linear-warmup", fw)).toBeLessThanOrEqual(1e-14);
   });
 });
