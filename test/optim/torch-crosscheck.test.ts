@@ -118,31 +118,21 @@ describe("L-BFGS against torch.optim.LBFGS", () => {
 });
 
 describe("Adam, AdamW, SGD and schedules against torch", () => {
+  /** The fixture's cycle for both Adam runs with CyclicLR. */
+  const cycle = {
+    baseLr: 1e-3,
+    maxLr: 1e-2,
+    stepSizeUp: 5,
+    stepSizeDown: 8,
+    mode: "exp_range",
+    gamma: 0.99,
+  } as const;
   const makers: Record<string, () => Optimizer & { lr: Schedule; beta1Schedule?: Schedule }> = {
-    "adam-cyclic-rosenbrock2": () =>
-      new Adam({
-        lr: cyclicLR({
-          baseLr: 1e-3,
-          maxLr: 1e-2,
-          stepSizeUp: 5,
-          stepSizeDown: 8,
-          mode: "exp_range",
-          gamma: 0.99,
-        }),
-      }),
+    "adam-cyclic-rosenbrock2": () => new Adam({ lr: cyclicLR(cycle) }),
     // torch >= 2.0's CyclicLR(cycle_momentum=True) on Adam: beta1 set before every step (the fixture
     // copies it in from the same scheduler on torch 1.13, which refuses Adam there).
-    "adam-cyclic-momentum-rosenbrock2": () => {
-      const cycle = {
-        baseLr: 1e-3,
-        maxLr: 1e-2,
-        stepSizeUp: 5,
-        stepSizeDown: 8,
-        mode: "exp_range",
-        gamma: 0.99,
-      } as const;
-      return new Adam({ lr: cyclicLR(cycle), beta1Schedule: cyclicMomentum(cycle, { base: 0.8, max: 0.9 }) });
-    },
+    "adam-cyclic-momentum-rosenbrock2": () =>
+      new Adam({ lr: cyclicLR(cycle), beta1Schedule: cyclicMomentum(cycle, { base: 0.8, max: 0.9 }) }),
     "adam-l2-quadratic5": () => new Adam({ lr: 0.05, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1 }),
     "adamw-quadratic5": () =>
       new Adam({ lr: 0.05, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, decoupledWeightDecay: true }),
