@@ -66,6 +66,25 @@ export interface CyclicOptions {
  * (torch >= 2.0), which is `cyclicMomentum` (spec: the cyclic schedule's `momentum`).
  */
 export function cyclicLR(options: CyclicOptions): Schedule {
+  const { baseLr, maxLr, phase } = cycleOf(options);
+  const height = maxLr - baseLr;
+  return (step) => {
+    const { scaleFactor, scale } = phase(step);
+    const baseHeight = height * scaleFactor;
+    return baseLr + baseHeight * scale;
+  };
+}
+
+/**
+ * A cycle's options, validated (errors name them as `cyclicLR` options), with its rates and `phase`:
+ * where step `step` lies in torch's cycle, the triangle's `scaleFactor` in [0, 1] and the amplitude
+ * `scale` (one result object, rewritten at every call).
+ */
+function cycleOf(options: CyclicOptions): {
+  baseLr: number;
+  maxLr: number;
+  phase: (step: number) => { scaleFactor: number; scale: number };
+} {
   if (typeof options !== "object" || options === null) {
     throw new Error(`cyclicLR: options must be an object, got ${describe(options)}`);
   }
@@ -90,32 +109,17 @@ export function cyclicLR(options: CyclicOptions): Schedule {
       `cyclicLR: gamma applies to mode "exp_range" only, got gamma = ${gamma} with mode "${mode}"`,
     );
   }
-  const phase = cyclicPhase(up, down, mode, gamma);
-  const height = maxLr - baseLr;
-  return (step) => {
-    const { scaleFactor, scale } = phase(step);
-    const baseHeight = height * scaleFactor;
-    return baseLr + baseHeight * scale;
-  };
-}
-
-/** Where step `step` lies in torch's cycle: the triangle's `scaleFactor` in [0, 1] and the amplitude `scale`. */
-function cyclicPhase(
-  up: number,
-  down: number,
-  mode: CyclicMode,
-  gamma: number,
-): (step: number) => { scaleFactor: number; scale: number } {
   const total = up + down;
   const stepRatio = up / total;
   const out = { scaleFactor: 0, scale: 1 };
-  return (step) => {
+  const phase = (step: number) => {
     const cycle = Math.floor(1 + step / total);
     const x = 1 + step / total - cycle;
     out.scaleFactor = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
     out.scale = mode === "exp_range" ? gamma ** step : mode === "triangular2" ? 1 / 2 ** (cycle - 1) : 1;
     return out;
   };
+  return { baseLr, maxLr, phase };
 }
 
 /** The momentum bounds of torch's `cycle_momentum` (torch's defaults: base 0.8, max 0.9). */
@@ -137,7 +141,7 @@ export interface CyclicMomentumOptions {
  * are ignored).
  */
 export function cyclicMomentum(cyclic: CyclicOptions, momentum: CyclicMomentumOptions): Schedule {
-  cyclicLR(cyclic); // validates the cycle's shape
+  const { phase } = cycleOf(cyclic);
   if (typeof momentum !== "object" || momentum === null) {
     throw new Error(`cyclicMomentum: momentum must be an object { base, max }, got ${describe(momentum)}`);
   }
@@ -151,8 +155,6 @@ export function cyclicMomentum(cyclic: CyclicOptions, momentum: CyclicMomentumOp
       `cyclicMomentum: momentum.max must be a number in [momentum.base = ${base}, 1), got ${describe(max)}`,
     );
   }
-  const up = cyclic.stepSizeUp;
-  const phase = cyclicPhase(up, cyclic.stepSizeDown ?? up, cyclic.mode ?? "exp_range", cyclic.gamma ?? 1);
   const height = max - base;
   return (step) => {
     const { scaleFactor, scale } = phase(step);

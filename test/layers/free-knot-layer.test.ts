@@ -5,6 +5,7 @@ import { loadModel } from "../../src/model/index.js";
 import { mseLoss } from "../../src/model/losses.js";
 import { Network } from "../../src/model/network.js";
 import { Rng } from "../../src/util/random.js";
+import { normwiseRelDiff } from "../helpers/compare.js";
 import { powerRelu } from "../helpers/oracle.js";
 
 function freeSpec(
@@ -37,16 +38,6 @@ function data(seed: number, n: number, lo = -1.3, hi = 1.3) {
   const t = new Float64Array(n);
   for (let s = 0; s < n; s++) t[s] = Math.sin(3 * x[2 * s]) * x[2 * s + 1];
   return { x, t, n };
-}
-
-function rel(a: Float64Array, b: Float64Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
 }
 
 describe("free-knot spline layer: exact gradients", () => {
@@ -158,9 +149,9 @@ describe("free-knot spline layer: refinement, serialisation, bad input", () => {
         const before = model.forward(x, n).slice();
         const fine = model.refine(10);
         expect(fine.grids).toEqual([10, 10]);
-        expect(rel(fine.forward(x, n), before)).toBeLessThanOrEqual(tol);
+        expect(normwiseRelDiff(fine.forward(x, n), before)).toBeLessThanOrEqual(tol);
         const finer = fine.refine(30);
-        expect(rel(finer.forward(x, n), before)).toBeLessThanOrEqual(tol);
+        expect(normwiseRelDiff(finer.forward(x, n), before)).toBeLessThanOrEqual(tol);
         // The coarse breakpoints are breakpoints of the refined layer (midpoints inserted).
         const lc = model.layers[0] as FreeKnotLayer;
         const lf = fine.layers[0] as FreeKnotLayer;
@@ -172,7 +163,7 @@ describe("free-knot spline layer: refinement, serialisation, bad input", () => {
         }
         // Basis conversion keeps the function as well.
         const other = model.toBasis(basis === "spline" ? "relu" : "spline");
-        expect(rel(other.forward(x, n), before)).toBeLessThanOrEqual(1e-11);
+        expect(normwiseRelDiff(other.forward(x, n), before)).toBeLessThanOrEqual(1e-11);
       });
     }
   }
@@ -185,12 +176,12 @@ describe("free-knot spline layer: refinement, serialisation, bad input", () => {
       const tape = new Network({ layers: tables.layerSpecs(), params: tables.params });
       FreeKnotLayer.tableLimit = saved;
       const { x, t, n } = data(4, 100, -1.4, 1.4);
-      expect(rel(tables.forward(x, n).slice(), tape.forward(x, n))).toBeLessThan(1e-13);
+      expect(normwiseRelDiff(tables.forward(x, n).slice(), tape.forward(x, n))).toBeLessThan(1e-13);
       const ga = new Float64Array(tables.paramCount);
       const gb = new Float64Array(tables.paramCount);
       tables.gradient(x, n, mseLoss(t, n, 1), ga);
       tape.gradient(x, n, mseLoss(t, n, 1), gb);
-      expect(rel(ga, gb)).toBeLessThan(1e-10);
+      expect(normwiseRelDiff(ga, gb)).toBeLessThan(1e-10);
     }
   });
 
