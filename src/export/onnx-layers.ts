@@ -103,6 +103,30 @@ export function emitFeatureLayer(g: OnnxGraph, layer: FeatureLayer, x: string, t
         return g.unary("Cos", g.mul(z, g.scalar(Math.PI)), `${tag}.cos`);
       case "sin":
         return g.unary("Sin", g.mul(z, g.scalar(Math.PI)), `${tag}.sin`);
+      case "asinh": {
+        // asinh(w) = sign(w) log(|w| + sqrt(w^2 + 1)), w = g z (ONNX Runtime has no float64 Asinh)
+        const w = g.mul(
+          z,
+          g.floats(
+            `${tag}.gain`,
+            F.map((f) => f.gain),
+            [F.length],
+          ),
+        );
+        const aw = g.unary("Abs", w, `${tag}.abs_w`);
+        const root = g.unary("Sqrt", g.add(g.mul(w, w), g.scalar(1)), `${tag}.root`);
+        const mag = g.unary("Log", g.add(aw, root), `${tag}.log`);
+        const signed = g.mul(g.unary("Sign", w, `${tag}.sign`), mag);
+        return g.div(
+          signed,
+          g.floats(
+            `${tag}.norm`,
+            F.map((f) => f.norm),
+            [F.length],
+          ),
+          `${tag}.asinh`,
+        );
+      }
     }
   };
   let y = apply(kinds[0]);

@@ -6,19 +6,41 @@
  *   out in the user's coordinates);
  * - `abs`: |z|, the level-set feature of the cusp-capturing PINN (digest section 5.2: inputs (x, y, |x|));
  *   at z = 0 the derivative is one-sided, the side chosen per point (`JetContext.sides`, right by default);
- * - `cos`, `sin`: cos(pi z), sin(pi z), periodic embeddings.
+ * - `cos`, `sin`: cos(pi z), sin(pi z), periodic embeddings;
+ * - `asinh`: asinh(g z) / asinh(g) with a gain g > 0, a graded coordinate (a stretched mesh): odd,
+ *   increasing, [-1, 1] onto itself, with slope g / A at z = 0 and g / (A sqrt(1 + g^2)) at |z| = 1
+ *   (A = asinh(g); g = 10: 3.3 and 0.33), so uniform knots downstream are that much denser near z = 0,
+ *   where a front or boundary layer is expected (the Burgers shock at x = 0). Its derivatives, with
+ *   u = g^2 z^2: g / (A sqrt(1 + u)), -g^3 z / (A (1 + u)^(3/2)), g^3 (2u - 1) / (A (1 + u)^(5/2)).
  */
 
 import type { Rng } from "../util/random.js";
-import { requireFinite, requireInteger } from "../util/validate.js";
+import { requireFinite, requireInteger, requirePositive } from "../util/validate.js";
 import type { JetContext, JetShape } from "./jet.js";
 import { elementwiseJetBackward, elementwiseJetForward } from "./jet-channels.js";
 import type { Feature, FeatureKind, FeatureLayerSpec, Layer } from "./layer.js";
 
-const KINDS: readonly FeatureKind[] = ["identity", "abs", "cos", "sin"];
+const KINDS: readonly FeatureKind[] = ["identity", "abs", "cos", "sin", "asinh"];
 
-/** f(z) and its derivatives with respect to x (chain rule through z = a x + b) into out[0..3]. */
-function featureDerivs(kind: FeatureKind, a: number, z: number, side: number, out: Float64Array): void {
+/** One feature as the layer holds it: every option filled in, and asinh(gain) of the `asinh` kind. */
+interface ResolvedFeature extends Required<Feature> {
+  /** asinh(gain): the `asinh` kind's normalisation (1 for the other kinds). */
+  norm: number;
+}
+
+/**
+ * f(z) and its derivatives with respect to x (chain rule through z = a x + b) into out[0..3]; `gain` and
+ * `norm` = asinh(gain) are the `asinh` kind's.
+ */
+function featureDerivs(
+  kind: FeatureKind,
+  a: number,
+  z: number,
+  side: number,
+  out: Float64Array,
+  gain = 1,
+  norm = 1,
+): void {
   switch (kind) {
     case "identity":
       out[0] = z;
@@ -54,11 +76,23 @@ function featureDerivs(kind: FeatureKind, a: number, z: number, side: number, ou
       out[3] = -w * w * w * c;
       return;
     }
+    case "asinh": {
+      const ag = a * gain;
+      const u = gain * z * (gain * z);
+      const q = Math.sqrt(1 + u);
+      const q3 = q * q * q;
+      out[0] = Math.asinh(gain * z) / norm;
+      out[1] = ag / (norm * q);
+      out[2] = (-ag * ag * gain * z) / (norm * q3);
+      out[3] = (ag * ag * ag * (2 * u - 1)) / (norm * q3 * q * q);
+      return;
+    }
   }
 }
 
 /**
- * Parameter-free layer of input features (identity, |z|, cos, sin of z = a x_i + b); see the file header.
+ * Parameter-free layer of input features (identity, |z|, cos, sin, asinh of z = a x_i + b); see the file
+ * header.
  */
 export class FeatureLayer implements Layer {
   readonly type = "features";
@@ -66,7 +100,7 @@ export class FeatureLayer implements Layer {
   readonly nOut: number;
   readonly paramCount = 0;
   offset = 0;
-  readonly features: Required<Feature>[];
+  readonly features: ResolvedFeature[];
   private readonly d = new Float64Array(4);
 
   constructor(spec: Omit<FeatureLayerSpec, "type">) {
@@ -80,11 +114,19 @@ export class FeatureLayer implements Layer {
           `features[${i}].kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(f.kind)}`,
         );
       }
+      if (f.gain !== undefined && f.kind !== "asinh") {
+        throw new Error(
+          `features[${i}].gain is the asinh kind's; a ${JSON.stringify(f.kind)} feature takes none, got ${f.gain}`,
+        );
+      }
+      const gain = f.gain === undefined ? 1 : requirePositive(`features[${i}].gain`, f.gain);
       return {
         input: requireInteger(`features[${i}].input`, f.input, 0, this.nIn - 1),
         kind: f.kind,
         scale: f.scale === undefined ? 1 : requireFinite(`features[${i}].scale`, f.scale),
         shift: f.shift === undefined ? 0 : requireFinite(`features[${i}].shift`, f.shift),
+        gain,
+        norm: f.kind === "asinh" ? Math.asinh(gain) : 1,
       };
     });
     this.nOut = this.features.length;
@@ -106,7 +148,7 @@ export class FeatureLayer implements Layer {
     for (let s = 0; s < rows; s++) {
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d);
+        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d, f.gain, f.norm);
         y[yo + s * Q + o] = d[0];
       }
     }
@@ -127,7 +169,7 @@ export class FeatureLayer implements Layer {
     for (let s = 0; s < rows; s++) {
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d);
+        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d, f.gain, f.norm);
         gx[s * P + f.input] += d[1] * gy[s * Q + o];
       }
     }
@@ -148,7 +190,15 @@ export class FeatureLayer implements Layer {
       const side = ctx.sides ? ctx.sides[ctx.start + s] : 1;
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * shape.C * P + f.input] + f.shift, side, d);
+        featureDerivs(
+          f.kind,
+          f.scale,
+          f.scale * x[xo + s * shape.C * P + f.input] + f.shift,
+          side,
+          d,
+          f.gain,
+          f.norm,
+        );
         elementwiseJetForward(shape, x, xo, y, yo, P, f.input, Q, o, s, d[0], d[1], d[2]);
       }
     }
@@ -172,7 +222,15 @@ export class FeatureLayer implements Layer {
       const side = ctx.sides ? ctx.sides[ctx.start + s] : 1;
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * shape.C * P + f.input] + f.shift, side, d);
+        featureDerivs(
+          f.kind,
+          f.scale,
+          f.scale * x[xo + s * shape.C * P + f.input] + f.shift,
+          side,
+          d,
+          f.gain,
+          f.norm,
+        );
         elementwiseJetBackward(shape, x, xo, gy, gx, P, f.input, Q, o, s, d[1], d[2], d[3]);
       }
     }
@@ -186,6 +244,7 @@ export class FeatureLayer implements Layer {
         const out: Feature = { input: f.input, kind: f.kind };
         if (f.scale !== 1) out.scale = f.scale;
         if (f.shift !== 0) out.shift = f.shift;
+        if (f.kind === "asinh" && f.gain !== 1) out.gain = f.gain;
         return out;
       }),
     };

@@ -143,8 +143,8 @@ export interface ElementwiseLayerSpec {
   label?: string;
 }
 
-/** Scalar maps of a feature layer: z, |z|, cos(pi z), sin(pi z). */
-export type FeatureKind = "identity" | "abs" | "cos" | "sin";
+/** Scalar maps of a feature layer: z, |z|, cos(pi z), sin(pi z), asinh(g z) / asinh(g). */
+export type FeatureKind = "identity" | "abs" | "cos" | "sin" | "asinh";
 
 /** One output feature of a feature layer: a map of z = scale * x_input + shift. */
 export interface Feature {
@@ -154,6 +154,11 @@ export interface Feature {
   /** z = scale * x + shift (defaults 1 and 0). */
   scale?: number;
   shift?: number;
+  /**
+   * Gain g > 0 of the `asinh` kind (default 1; only that kind takes one): asinh(g z) / asinh(g), a graded
+   * coordinate with slope g / asinh(g) at z = 0 (layers/features.ts).
+   */
+  gain?: number;
 }
 
 /** Serialisable description of a feature layer (nIn inputs, one output per feature). */

@@ -29,6 +29,7 @@ const FLOAT64_OPS = new Set([
   "Greater",
   "GreaterOrEqual",
   "Identity",
+  "Log",
   "MatMul",
   "Max",
   "Min",
@@ -37,7 +38,9 @@ const FLOAT64_OPS = new Set([
   "Relu",
   "Reshape",
   "Sigmoid",
+  "Sign",
   "Sin",
+  "Sqrt",
   "Sub",
   "Tanh",
   "Unsqueeze",
@@ -164,7 +167,7 @@ function models(): { name: string; model: Network; range: [number, number] }[] {
     });
   }
   out.push({
-    name: "features (identity, abs, cos, sin)",
+    name: "features (identity, abs, cos, sin, asinh)",
     model: new Network({
       layers: [
         {
@@ -176,9 +179,11 @@ function models(): { name: string; model: Network; range: [number, number] }[] {
             { input: 0, kind: "abs", scale: 2, shift: -0.3 },
             { input: 1, kind: "cos", scale: 1.5 },
             { input: 0, kind: "sin", shift: 0.25 },
+            { input: 1, kind: "asinh", gain: 12, shift: -0.1 },
+            { input: 0, kind: "asinh", scale: 0.8 },
           ],
         },
-        spline(5, 2, 4, "spline", "uniform", rng),
+        spline(7, 2, 4, "spline", "uniform", rng),
         spline(2, 1, 3, "relu", "general", rng),
       ],
       seed: 11,

@@ -96,7 +96,7 @@ describe("forward jets match finite differences", () => {
     }
   });
 
-  it("feature maps: affine scaling, |x| away from the kink, periodic embeddings", () => {
+  it("feature maps: affine scaling, |x| away from the kink, periodic embeddings, graded asinh", () => {
     const net = new Network({
       layers: [
         {
@@ -108,9 +108,11 @@ describe("forward jets match finite differences", () => {
             { input: 0, kind: "abs" },
             { input: 1, kind: "cos", scale: 0.5 },
             { input: 0, kind: "sin" },
+            { input: 0, kind: "asinh", gain: 10 },
+            { input: 1, kind: "asinh", scale: 1.5, shift: -0.2 },
           ],
         },
-        { type: "spline", nIn: 5, nOut: 1, order: 4, grid: 6, domain: [-2, 2], basis: "spline" },
+        { type: "spline", nIn: 7, nOut: 1, order: 4, grid: 6, domain: [-2, 2], basis: "spline" },
       ],
       seed: 3,
     });
@@ -300,6 +302,57 @@ describe("parameter gradients of jet-based losses", () => {
       );
       expect(err, basis).toBeLessThanOrEqual(1e-6);
     }
+  });
+
+  it("a graded asinh coordinate behind a linear layer (its third derivative in the reverse pass)", () => {
+    const net = new Network({
+      layers: [
+        { type: "linear", nIn: 2, nOut: 2, bias: true },
+        {
+          type: "features",
+          nIn: 2,
+          features: [
+            { input: 0, kind: "asinh", gain: 8, shift: 0.1 },
+            { input: 1, kind: "identity" },
+            { input: 1, kind: "asinh", scale: 0.7 },
+          ],
+        },
+        {
+          type: "spline",
+          nIn: 3,
+          nOut: 1,
+          order: 4,
+          grid: 5,
+          domain: [-1, 1],
+          basis: "spline",
+          initStd: 0.3,
+        },
+      ],
+      seed: 4,
+    });
+    // inputs (x, t); channels: 0 u, 1 u_x, 2 u_t, 3 u_xx; a Burgers-like residual
+    const shape = jetShape({ dims: [0, 1], pairs: [[0, 0]] }, 2);
+    const n = 30;
+    const x = points(4, n, 2);
+    const loss = residualLoss(
+      shape,
+      1,
+      n,
+      (j) => j(2) + j(0) * j(1) - 0.05 * j(3),
+      (j, _s, out) => {
+        out[0] = j(1);
+        out[1] = j(0);
+        out[2] = 1;
+        out[3] = -0.05;
+      },
+    );
+    const g = new Float64Array(net.paramCount);
+    net.jetGradient(x, n, shape, loss, g);
+    const err = gradientError(g, net.params, () =>
+      net.jetGradient(x, n, shape, loss, new Float64Array(net.paramCount)),
+    );
+    expect(err).toBeLessThanOrEqual(1e-6);
+    expect(checkJets(net, x, n)).toBeLessThanOrEqual(1e-6);
   });
 
   it("an interface flux term through |x| with left and right limits, plus a mixed derivative term", () => {
