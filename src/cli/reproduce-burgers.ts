@@ -87,7 +87,7 @@ export function registerReproduceBurgers(reproduce: Command): void {
       )
       .option(
         "--best",
-        "add mlkan's best setting (odd-symmetry term, more levels, resampled points, L-BFGS polish)",
+        "add mlkan's best setting (odd-symmetry term, graded x coordinate, more levels, resampled points, L-BFGS polish)",
       ),
   ).action(async (o: BurgersCliOptions) => {
     const s = burgersSettingsFromCli(o);
