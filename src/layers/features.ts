@@ -29,19 +29,13 @@ interface ResolvedFeature extends Required<Feature> {
 }
 
 /**
- * f(z) and its derivatives with respect to x (chain rule through z = a x + b) into out[0..3]; `gain` and
- * `norm` = asinh(gain) are the `asinh` kind's.
+ * f(z) of feature `f` at the input value x, z = scale x + shift, and its derivatives with respect to x
+ * (chain rule through z) into out[0..3]; `side` is the one-sided derivative's side at the kink of `abs`.
  */
-function featureDerivs(
-  kind: FeatureKind,
-  a: number,
-  z: number,
-  side: number,
-  out: Float64Array,
-  gain = 1,
-  norm = 1,
-): void {
-  switch (kind) {
+function featureDerivs(f: ResolvedFeature, x: number, side: number, out: Float64Array): void {
+  const { scale: a, gain, norm } = f;
+  const z = a * x + f.shift;
+  switch (f.kind) {
     case "identity":
       out[0] = z;
       out[1] = a;
@@ -148,7 +142,7 @@ export class FeatureLayer implements Layer {
     for (let s = 0; s < rows; s++) {
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d, f.gain, f.norm);
+        featureDerivs(f, x[xo + s * P + f.input], 1, d);
         y[yo + s * Q + o] = d[0];
       }
     }
@@ -169,7 +163,7 @@ export class FeatureLayer implements Layer {
     for (let s = 0; s < rows; s++) {
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(f.kind, f.scale, f.scale * x[xo + s * P + f.input] + f.shift, 1, d, f.gain, f.norm);
+        featureDerivs(f, x[xo + s * P + f.input], 1, d);
         gx[s * P + f.input] += d[1] * gy[s * Q + o];
       }
     }
@@ -190,15 +184,7 @@ export class FeatureLayer implements Layer {
       const side = ctx.sides ? ctx.sides[ctx.start + s] : 1;
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(
-          f.kind,
-          f.scale,
-          f.scale * x[xo + s * shape.C * P + f.input] + f.shift,
-          side,
-          d,
-          f.gain,
-          f.norm,
-        );
+        featureDerivs(f, x[xo + s * shape.C * P + f.input], side, d);
         elementwiseJetForward(shape, x, xo, y, yo, P, f.input, Q, o, s, d[0], d[1], d[2]);
       }
     }
@@ -222,15 +208,7 @@ export class FeatureLayer implements Layer {
       const side = ctx.sides ? ctx.sides[ctx.start + s] : 1;
       for (let o = 0; o < Q; o++) {
         const f = this.features[o];
-        featureDerivs(
-          f.kind,
-          f.scale,
-          f.scale * x[xo + s * shape.C * P + f.input] + f.shift,
-          side,
-          d,
-          f.gain,
-          f.norm,
-        );
+        featureDerivs(f, x[xo + s * shape.C * P + f.input], side, d);
         elementwiseJetBackward(shape, x, xo, gy, gx, P, f.input, Q, o, s, d[1], d[2], d[3]);
       }
     }
