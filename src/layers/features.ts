@@ -222,7 +222,7 @@ export class FeatureLayer implements Layer {
         const out: Feature = { input: f.input, kind: f.kind };
         if (f.scale !== 1) out.scale = f.scale;
         if (f.shift !== 0) out.shift = f.shift;
-        if (f.kind === "asinh" && f.gain !== 1) out.gain = f.gain;
+        if (f.gain !== 1) out.gain = f.gain; // only asinh features have a gain other than 1
         return out;
       }),
     };
