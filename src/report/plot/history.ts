@@ -5,7 +5,7 @@
  */
 import type { TrainingHistory } from "../../train/history.js";
 import { type ChartOptions, renderChart, type Series, type VerticalLine } from "./chart.js";
-import { colorAt, dashAt, styleAt } from "./palette.js";
+import { colorAt, dashAt, PALETTE, styleAt } from "./palette.js";
 
 /** One run to plot: a history, or one history per seed. */
 export interface HistoryRun {
@@ -143,7 +143,8 @@ export function historyQuantities(histories: readonly TrainingHistory[]): string
 
 /**
  * The series `plotHistory` draws: one per run and quantity. With one run, colours and dash patterns
- * tell quantities apart; with several, colours tell runs apart and dash patterns quantities.
+ * tell quantities apart; with several, colours tell runs apart and dash patterns quantities (and, past
+ * the palette's seven colours, runs that share a colour).
  */
 export function historySeries(
   input: TrainingHistory | readonly TrainingHistory[] | readonly HistoryRun[],
@@ -157,8 +158,10 @@ export function historySeries(
     quantities.forEach((q, qi) => {
       if (!hs.some((h) => quantityValues(h, q) !== undefined)) return;
       const color = runs.length === 1 ? (run.color ?? styleAt(qi).color) : (run.color ?? colorAt(r));
-      // Quantities always differ in dash too, so they stay apart in greyscale print.
-      const dash = dashAt(qi);
+      // Quantities always differ in dash too, so they stay apart in greyscale print. Runs past the
+      // palette's colours take the next dash patterns, so no two series share colour and dash.
+      const dash =
+        runs.length === 1 ? dashAt(qi) : dashAt(qi + quantities.length * Math.floor(r / PALETTE.length));
       let label: string;
       if (runs.length === 1) label = quantities.length === 1 && run.label ? run.label : q;
       else if (quantities.length === 1) label = run.label ?? `run ${r + 1}`;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { renderChart } from "../../../src/report/plot/chart.js";
-import { aggregateHistories, levelLines, plotHistory } from "../../../src/report/plot/history.js";
+import {
+  aggregateHistories,
+  historySeries,
+  levelLines,
+  plotHistory,
+} from "../../../src/report/plot/history.js";
 import { decimate } from "../../../src/report/plot/series.js";
 import { escapeXml, num } from "../../../src/report/plot/svg.js";
 import { resultPlots } from "../../../src/report/plots.js";
@@ -130,6 +135,24 @@ describe("plotHistory", () => {
 
   it("can leave out the level lines", () => {
     expect(countClass(plotHistory(h, { levels: false }), "level-line")).toBe(0);
+  });
+
+  it("gives every series its own colour and dash pair when the runs outnumber the palette", () => {
+    // Eight rows, as the Burgers command's loss plot: the eighth must not repeat the first's style.
+    const runs = Array.from({ length: 8 }, (_, r) => ({
+      label: `row ${r}`,
+      history: makeHistory([5], 10, r + 1),
+    }));
+    for (const quantities of [["loss"], ["loss", "testMse"]]) {
+      const series = historySeries(runs, { quantities });
+      expect(series).toHaveLength(8 * quantities.length);
+      const styles = new Set(series.map((s) => `${s.color}|${s.dash}`));
+      expect(styles.size).toBe(series.length);
+    }
+    // Fewer runs than colours: quantities keep their dash, runs their colour, as before.
+    const two = historySeries(runs.slice(0, 2), { quantities: ["loss", "testMse"] });
+    expect(two.map((s) => s.dash)).toEqual(["", "7 4", "", "7 4"]);
+    expect(new Set(two.map((s) => s.color)).size).toBe(2);
   });
 });
 
