@@ -462,14 +462,16 @@ export function decayingAdamPerLevel(
 
 /**
  * The `polish` option of `trainMultilevel` for the best rows: `steps` L-BFGS steps (pykan preset) after the
- * last level's Adam steps, none elsewhere; no option at all for `steps = 0`.
+ * last level's Adam steps, none elsewhere, in rounds of `redrawEvery` steps with new points between them
+ * (0: one round; `PolishOptions.redrawEvery`); no option at all for `steps = 0`.
  */
-export function lastLevelPolish(levels: number, steps: number): { polish?: PolishOptions } {
+export function lastLevelPolish(levels: number, steps: number, redrawEvery = 0): { polish?: PolishOptions } {
   if (steps <= 0) return {};
   return {
     polish: {
       optimizer: { type: "lbfgs", preset: "pykan" },
       steps: Array.from({ length: levels }, (_, k) => (k === levels - 1 ? steps : 0)),
+      ...(redrawEvery > 0 && { redrawEvery }),
     },
   };
 }

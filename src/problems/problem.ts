@@ -36,6 +36,13 @@ export interface Problem {
   /** Optional hook after each optimizer step (e.g. residual-based attention weight updates). */
   endStep?(model: Network, step: number): void;
   /**
+   * Optional: draws a new set of training points now, the way the problem's own resampling does (e.g.
+   * residual-based adaptive points placed with `model`). The trainer calls it between the rounds of a
+   * polish phase (`PolishOptions.redrawEvery`), never within a step. Problems whose points are fixed
+   * leave it out.
+   */
+  redraw?(model: Network): void;
+  /**
    * Optional: what made the last loss non-finite (e.g. the term and point of a NaN residual), or null.
    * The trainer appends it to its divergence message.
    */

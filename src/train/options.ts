@@ -103,7 +103,8 @@ export interface CommonTrainOptions {
    * `optimizer` (typically `{ type: "lbfgs", preset: "pykan" }` after Adam). The steps belong to the
    * level (history, progress and the level's step count include them). During them the problem's step
    * hooks (`beginStep`, `endStep`: minibatches, attention weights, resampling) are not called, so the
-   * polish optimises a fixed objective. `steps` may be one number or (for `trainMultilevel`) one per level.
+   * polish optimises a fixed objective (or, with `redrawEvery`, one fixed objective per round). `steps`
+   * may be one number or (for `trainMultilevel`) one per level.
    */
   polish?: PolishOptions;
 }
@@ -112,6 +113,13 @@ export interface CommonTrainOptions {
 export interface PolishOptions {
   optimizer: OptimizerSpec;
   steps: number | number[];
+  /**
+   * Polish in rounds of this many steps (0, the default: one round). Between rounds the problem draws new
+   * points (`Problem.redraw`, e.g. residual-based adaptive points placed by the current model) and the
+   * polish optimizer starts afresh, since its memory (L-BFGS curvature pairs) belongs to the old points.
+   * Each round still optimises a fixed objective. Needs a problem with `redraw`.
+   */
+  redrawEvery?: number;
 }
 
 /** Options of `fit`: the optimizer, the number of steps on one grid, and the optional sparsity terms. */

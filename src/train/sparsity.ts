@@ -78,10 +78,12 @@ class SparseProblem implements Problem {
     if (inner.beginStep) this.beginStep = (step: number) => inner.beginStep?.(step);
     if (inner.endStep) this.endStep = (model: Network, step: number) => inner.endStep?.(model, step);
     if (inner.describeNonFinite) this.describeNonFinite = () => inner.describeNonFinite?.() ?? null;
+    if (inner.redraw) this.redraw = (model: Network) => inner.redraw?.(model);
   }
 
   beginStep?: (step: number) => void;
   endStep?: (model: Network, step: number) => void;
+  redraw?: (model: Network) => void;
   describeNonFinite?: () => string | null;
 
   /** The regulariser of this model (a new one when the trainer moved to a refined model). */

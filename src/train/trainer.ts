@@ -87,10 +87,10 @@ export function fit<M extends Network>(model: M, task: Problem, options: FitOpti
   const steps = requireInteger("fit: steps", options.steps, 0);
   createOptimizer(options.optimizer); // validates the spec before any work
   checkModelFits(problem, model);
-  const polish = polishPlan(options.polish, 1, "fit");
+  const polish = polishPlan(options.polish, 1, "fit", problem);
   const run = new Run(problem, options, 1, steps + polish.steps[0]);
   run.attachScalers(model);
-  run.runLevel(model, 0, options.optimizer, steps, polish.spec, polish.steps[0]);
+  run.runLevel(model, 0, options.optimizer, steps, polish, 0);
   return run.result(model);
 }
 
@@ -122,7 +122,7 @@ export function trainMultilevel<M extends Network>(
   );
   const specs = perLevel("optimizer", options.optimizer, L);
   for (const s of specs) createOptimizer(s);
-  const polish = polishPlan(options.polish, L, "trainMultilevel");
+  const polish = polishPlan(options.polish, L, "trainMultilevel", problem);
   checkModelFits(problem, model);
   const knotFlags = options.trainKnots === undefined ? null : perLevel("trainKnots", options.trainKnots, L);
   if (knotFlags) {
@@ -176,7 +176,7 @@ export function trainMultilevel<M extends Network>(
     if (knotFlags)
       for (const l of current.layers) if (l instanceof FreeKnotLayer) l.trainKnots = knotFlags[k];
     const at = run.history.levels.length;
-    const ok = run.runLevel(current, k, specs[k], steps[k], polish.spec, polish.steps[k]);
+    const ok = run.runLevel(current, k, specs[k], steps[k], polish, k);
     const record = run.history.levels[at];
     if (projected !== null && record) record.transferRelL2 = projected;
     projected = null;
@@ -185,20 +185,32 @@ export function trainMultilevel<M extends Network>(
   return run.result(current);
 }
 
-/** The polish optimizer and steps per level (0 without polish), validated. */
-function polishPlan(
-  p: PolishOptions | undefined,
-  L: number,
-  who: string,
-): { spec: OptimizerSpec | null; steps: number[] } {
-  if (p === undefined) return { spec: null, steps: new Array<number>(L).fill(0) };
+/** A validated polish phase: its optimizer, steps per level (0 without polish) and round length (0: one). */
+interface PolishPlan {
+  spec: OptimizerSpec | null;
+  steps: number[];
+  redrawEvery: number;
+}
+
+/** The polish optimizer, steps per level and rounds, validated against the problem. */
+function polishPlan(p: PolishOptions | undefined, L: number, who: string, problem: Problem): PolishPlan {
+  if (p === undefined) return { spec: null, steps: new Array<number>(L).fill(0), redrawEvery: 0 };
   if (typeof p !== "object" || p === null)
     throw new Error(`${who}: polish must be an object { optimizer, steps }, got ${describe(p)}`);
-  rejectUnknownKeys(`${who}: polish`, p, ["optimizer", "steps"]);
+  rejectUnknownKeys(`${who}: polish`, p, ["optimizer", "steps", "redrawEvery"]);
   createOptimizer(p.optimizer);
   const raw = Array.isArray(p.steps) ? p.steps : new Array<number>(L).fill(p.steps);
   if (raw.length !== L) throw new Error(`${who}: polish.steps lists ${raw.length} values for ${L} levels`);
-  return { spec: p.optimizer, steps: raw.map((v, i) => requireInteger(`${who}: polish.steps[${i}]`, v, 0)) };
+  const redrawEvery = requireInteger(`${who}: polish.redrawEvery`, p.redrawEvery ?? 0, 0);
+  if (redrawEvery > 0 && !problem.redraw)
+    throw new Error(
+      `${who}: polish.redrawEvery = ${redrawEvery} needs a problem that can draw new points (a redraw method), but "${problem.name}" has none`,
+    );
+  return {
+    spec: p.optimizer,
+    steps: raw.map((v, i) => requireInteger(`${who}: polish.steps[${i}]`, v, 0)),
+    redrawEvery,
+  };
 }
 
 function perLevel<T>(name: string, v: T | T[], L: number): T[] {
@@ -310,9 +322,10 @@ class Run {
     level: number,
     spec: OptimizerSpec,
     mainSteps: number,
-    polishSpec: OptimizerSpec | null = null,
-    polishSteps = 0,
+    polish: PolishPlan,
+    polishLevel: number,
   ): boolean {
+    const polishSteps = polish.steps[polishLevel];
     const steps = mainSteps + polishSteps;
     const problem = this.problem;
     const rec = this.rec;
@@ -413,7 +426,27 @@ class Run {
 
     for (let s = 1; s <= steps; s++) {
       const polishing = s > mainSteps;
-      if (polishing && s === mainSteps + 1) optimizer = createOptimizer(polishSpec as OptimizerSpec);
+      /** Polish steps taken before this one (-1 outside the polish). */
+      const polished = s - mainSteps - 1;
+      if (polished === 0) optimizer = createOptimizer(polish.spec as OptimizerSpec);
+      else if (polished > 0 && polish.redrawEvery > 0 && polished % polish.redrawEvery === 0) {
+        // A new round: the last step's loss belongs to the old points, so resolve it before the redraw.
+        if (pending >= 0) {
+          const f = evaluateAt(x);
+          if (!Number.isFinite(f)) {
+            rec.pop();
+            return fail(f, this.globalStep);
+          }
+          h.loss[pending] = f;
+          good.set(x);
+          if (!known(f, x, h.step[pending])) return false;
+          progress(pending);
+          pending = -1;
+        }
+        model.params.set(x);
+        problem.redraw?.(model);
+        optimizer = createOptimizer(polish.spec as OptimizerSpec);
+      }
       this.globalStep++;
       if (!polishing) problem.beginStep?.(this.globalStep - 1);
       prevX.set(x);

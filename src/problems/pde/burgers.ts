@@ -114,6 +114,12 @@ export class BurgersProblem implements Problem {
   readonly evalRef: Float64Array;
   /** Whether resampling is paused (e.g. for an L-BFGS polish, which needs a fixed loss). */
   frozen = false;
+  /**
+   * Draws new collocation points now, as the problem's own resampling does (RAD placed by `model`, or
+   * uniform), and new mirror pairs: the rounds of a polish phase (`PolishOptions.redrawEvery`). Only with
+   * "random" or "rad" collocation; nothing while `frozen`.
+   */
+  readonly redraw?: (model: Network) => void;
 
   constructor(options: BurgersProblemOptions = {}) {
     rejectUnknownKeys("BurgersProblem", options, KEYS);
@@ -214,6 +220,14 @@ export class BurgersProblem implements Problem {
     this.evalTs = linspace(0, 1, o.evalNt);
     this.evalPts = gridPoints(this.evalXs, this.evalTs);
     this.evalRef = new BurgersReference({ nu: o.nu }).grid(this.evalXs, this.evalTs);
+    if (o.collocation !== "grid") {
+      this.redraw = (model: Network) => {
+        if (this.frozen) return;
+        if (o.collocation === "rad") this.drawAdaptive(model);
+        else this.draw(this.terms[0].x);
+        this.redrawPairs();
+      };
+    }
   }
 
   private draw(x: Float64Array): void {

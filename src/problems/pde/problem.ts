@@ -45,7 +45,8 @@
  *
  * Step hooks: `endStep` updates the attention weights and redraws points, so the loss is a deterministic
  * function of the parameters within a step (as `Problem` requires). The trainer's L-BFGS polish phase does
- * not call the hooks, so it optimises a fixed objective.
+ * not call the hooks, so it optimises a fixed objective; with `redrawEvery` it calls `redraw` between its
+ * rounds.
  *
  * Errors: data functions that return a non-finite value at a point, an empty point set, a point set of
  * another dimension than the domain, and a residual that is non-finite at the starting parameters of a
@@ -459,6 +460,12 @@ export class PdeProblem implements Problem {
   /** The terms as `JetTerm`s (views: the points are redrawn in place) and the buffers of their evaluation. */
   private readonly jetTerms: JetTerm[];
   private readonly termScratch = jetTermScratch();
+  /**
+   * Draws new points now for every term that resamples (`resampleEvery` or `adaptive`, RAD placed by
+   * `model`), as its own resampling does: the rounds of a polish phase (`PolishOptions.redrawEvery`).
+   * Present only when some term resamples.
+   */
+  readonly redraw?: (model: Network) => void;
 
   constructor(opts: PdeProblemOptions) {
     if (typeof opts !== "object" || opts === null)
@@ -493,6 +500,14 @@ export class PdeProblem implements Problem {
       loss: t.main.loss,
       sides: t.jetOptions.sides,
     }));
+    if (this.terms.some((t) => t.resampleEvery > 0 || t.adaptive)) {
+      this.redraw = (model: Network) => {
+        for (const t of this.terms) {
+          if (t.resampleEvery > 0) t.redraw();
+          else if (t.adaptive) t.redrawAdaptive(model);
+        }
+      };
+    }
   }
 
   private buildEvaluation(opts: PdeProblemOptions): Evaluation | null {

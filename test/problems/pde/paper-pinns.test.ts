@@ -48,6 +48,37 @@ describe("paper PINN problems", () => {
     }
   }, 60_000);
 
+  it("Burgers: redraw (the polish rounds) draws as the step hooks do; none on a fixed grid or while frozen", () => {
+    const m = burgersModel(3, 4, 0.3, 5);
+    expect(new BurgersProblem({ nx: 6, nt: 5, evalNx: 8, evalNt: 3 }).redraw).toBeUndefined();
+    for (const collocation of ["rad", "random"] as const) {
+      const make = () =>
+        new BurgersProblem({
+          collocation,
+          nx: 40,
+          nt: 1,
+          resampleEvery: 1,
+          symmetryPairs: 8,
+          evalNx: 8,
+          evalNt: 3,
+          seed: 2,
+        });
+      const [a, b] = [make(), make()];
+      const before = a.terms.map((t) => t.x.slice());
+      a.redraw?.(m);
+      if (collocation === "rad") b.endStep(m, 0);
+      else b.beginStep(1);
+      for (const k of [0, 2]) {
+        expect(a.terms[k].x).not.toEqual(before[k]);
+        expect(a.terms[k].x).toEqual(b.terms[k].x);
+      }
+      a.frozen = true;
+      const now = a.terms[0].x.slice();
+      a.redraw?.(m);
+      expect(a.terms[0].x).toEqual(now);
+    }
+  });
+
   it("Burgers: boundary weight and odd-symmetry term: values, gradient vs central differences, bad values", () => {
     const m = burgersModel(3, 4, 0.3, 5);
     const small = { nx: 5, nt: 4, nInitial: 6, nBoundary: 3, evalNx: 8, evalNt: 3, seed: 4 };

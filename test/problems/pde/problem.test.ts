@@ -212,6 +212,18 @@ describe("PdeProblem", () => {
     expect(Array.from(b.termPoints("pde"))).toEqual(Array.from(a.termPoints("pde")));
   });
 
+  it("redraw (the polish rounds) draws the next set of each resampling term; none without one", () => {
+    const make = () => poisson({ points: uniformPoints(sq, 30), resampleEvery: 2 });
+    const [a, b] = [make(), make()];
+    const net = new KAN({ width: [2, 2, 1], grid: 3 });
+    const first = Float64Array.from(a.termPoints("pde"));
+    a.redraw?.(net);
+    expect(Array.from(a.termPoints("pde"))).not.toEqual(Array.from(first));
+    b.endStep(net, 1);
+    expect(Array.from(a.termPoints("pde"))).toEqual(Array.from(b.termPoints("pde")));
+    expect(poisson({ points: uniformPoints(sq, 30) }).redraw).toBeUndefined();
+  });
+
   it("adaptive resampling concentrates points where the residual is large", () => {
     // Residual u - 10 x^8: largest near |x| = 1 for a network that is nearly 0.
     const problem = new PdeProblem({
