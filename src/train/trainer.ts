@@ -423,6 +423,15 @@ class Run {
     };
     /** Index of the record whose loss is not known yet (Adam, GD), or -1. */
     let pending = -1;
+    /** The pending record's loss is `loss`, that of parameters `p`: false when the run must stop. */
+    const resolvePending = (loss: number, p: Float64Array): boolean => {
+      h.loss[pending] = loss;
+      good.set(p);
+      if (!known(loss, p, h.step[pending])) return false;
+      progress(pending);
+      pending = -1;
+      return true;
+    };
 
     for (let s = 1; s <= steps; s++) {
       const polishing = s > mainSteps;
@@ -437,11 +446,7 @@ class Run {
             rec.pop();
             return fail(f, this.globalStep);
           }
-          h.loss[pending] = f;
-          good.set(x);
-          if (!known(f, x, h.step[pending])) return false;
-          progress(pending);
-          pending = -1;
+          if (!resolvePending(f, x)) return false;
         }
         model.params.set(x);
         problem.redraw?.(model);
@@ -461,11 +466,7 @@ class Run {
           this.globalStep--;
           return fail(firstLoss, this.globalStep);
         }
-        h.loss[pending] = firstLoss;
-        good.set(prevX);
-        if (!known(firstLoss, prevX, h.step[pending])) return false;
-        progress(pending);
-        pending = -1;
+        if (!resolvePending(firstLoss, prevX)) return false;
       } else if (stepEvals > 0 && !Number.isFinite(firstLoss)) {
         return fail(firstLoss, this.globalStep);
       }
