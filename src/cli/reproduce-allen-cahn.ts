@@ -73,7 +73,7 @@ export function registerReproduceAllenCahn(reproduce: Command): void {
       .option("--rows <list>", `rows to run, comma separated: ${ALLEN_CAHN_ROWS.join(", ")}`)
       .option(
         "--best",
-        "add mlkan's best setting (periodic inputs cos/sin(pi x), causal weighting, resampled points, lr decay per level)",
+        "add mlkan's best setting (periodic inputs cos/sin(pi x), causal weighting, resampled points, lr decay per level, L-BFGS polish)",
       )
       .option("--steps <n>", "Adam steps per level (default 2500)")
       .option("--init-std <v>", "standard deviation of the initial spline coefficients (default 0.1)")

@@ -108,5 +108,11 @@ describe("paper PINN experiments, --quick budgets", () => {
     expect(out.spectra.best.map((l) => l.grid)).toEqual(s.best.grids);
     const row = out.result.rows.find((r) => pinnRowKey(r) === "best");
     expect(row?.params).toBeGreaterThan(0);
+    // The L-BFGS polish follows the last level's Adam steps, within that level.
+    const h = Array.isArray(row?.history) ? row?.history[0] : row?.history;
+    const adamSteps = s.best.steps.reduce((a, b) => a + b, 0);
+    expect(s.best.polishSteps).toBeGreaterThan(0);
+    expect(h?.step.at(-1)).toBe(adamSteps + s.best.polishSteps);
+    expect(h?.levels.at(-1)?.steps).toBe((s.best.steps.at(-1) as number) + s.best.polishSteps);
   }, 120_000);
 });
