@@ -62,6 +62,11 @@ describe("lastLevelPolish (the best rows' L-BFGS polish)", () => {
     expect(lastLevelPolish(3, 200)).toEqual({
       polish: { optimizer: { type: "lbfgs", preset: "pykan" }, steps: [0, 0, 200] },
     });
+    // In rounds (Burgers' best row): the round length goes along; 0 leaves the option as it was.
+    expect(lastLevelPolish(2, 800, 200)).toEqual({
+      polish: { optimizer: { type: "lbfgs", preset: "pykan" }, steps: [0, 800], redrawEvery: 200 },
+    });
+    expect(lastLevelPolish(2, 800, 0)).toEqual(lastLevelPolish(2, 800));
   });
 });
 
