@@ -193,6 +193,9 @@ function onMessage(msg: FromWorker): void {
       buttons.onnx.disabled = false;
       break;
     case "state":
+      // Draw now, not at the next frame: the worker posts a run's last losses and snapshot before its
+      // state, so once the status says stopped or done the chart and the fit show where the run is.
+      draw();
       setState(msg.state);
       break;
     case "error":
@@ -202,14 +205,20 @@ function onMessage(msg: FromWorker): void {
   scheduleDraw();
 }
 
+/** Loss chart, status and (for a new snapshot) fit and activations, as the page's data stand now. */
+function draw(): void {
+  drawLoss(lossSvg, losses, initialLoss, levels);
+  showStatus();
+  if (latest && config) drawModel(presetFor(config), loadModel(latest.model));
+}
+
+/** `draw` at the next animation frame, once however many messages arrive before it. */
 function scheduleDraw(): void {
   if (drawPending) return;
   drawPending = true;
   requestAnimationFrame(() => {
     drawPending = false;
-    drawLoss(lossSvg, losses, initialLoss, levels);
-    showStatus();
-    if (latest && config) drawModel(presetFor(config), loadModel(latest.model));
+    draw();
   });
 }
 
