@@ -112,6 +112,13 @@ export class AllenCahnProblem implements Problem {
   readonly causal: Float64Array;
   private readonly pointWeights: Float64Array | undefined;
   private readonly rng: Rng;
+  /**
+   * Draws new collocation points now, as the resampling of `beginStep` does (uniform, attention weights
+   * reset), and with causal weighting recomputes the slice weights from the residuals of `model` at the new
+   * points: the rounds of a polish phase (`PolishOptions.redrawEvery`), whose objective then holds for a
+   * whole round. Only with `resampleEvery` > 0.
+   */
+  readonly redraw?: (model: Network) => void;
 
   constructor(options: AllenCahnOptions = {}) {
     rejectUnknownKeys("AllenCahnProblem", options, KEYS);
@@ -229,6 +236,14 @@ export class AllenCahnProblem implements Problem {
     this.evalRef = new Float64Array(nx * o.evalNt);
     for (let j = 0; j < o.evalNt; j++)
       for (let i = 0; i < nx; i++) this.evalRef[j * nx + i] = ref.u[j * o.refN + i * o.evalStride];
+    if (o.resampleEvery > 0) {
+      this.redraw = (model: Network) => {
+        this.drawPoints();
+        if (o.causalSlices === 0) return;
+        this.lossAndGradient(model, new Float64Array(model.paramCount)); // the residuals at the new points
+        this.updateCausal();
+      };
+    }
   }
 
   lossAndGradient(model: Network, grad: Float64Array): number {
@@ -238,6 +253,16 @@ export class AllenCahnProblem implements Problem {
   beginStep(step: number): void {
     const { resampleEvery } = this.options;
     if (resampleEvery === 0 || step === 0 || step % resampleEvery !== 0) return;
+    this.drawPoints();
+  }
+
+  endStep(_model: Network, _step: number): void {
+    if (this.options.rbaMu > 0) updateRba(this.lambda, this.residuals, this.options.rbaMu);
+    if (this.options.causalSlices > 0) this.updateCausal();
+  }
+
+  /** New uniform collocation points (seeded), attention weights back to 1. */
+  private drawPoints(): void {
     const x = this.terms[0].x;
     for (let s = 0; s < this.options.points; s++) {
       x[2 * s] = this.rng.range(-1, 1);
@@ -247,21 +272,11 @@ export class AllenCahnProblem implements Problem {
     this.applyWeights();
   }
 
-  endStep(_model: Network, _step: number): void {
-    if (this.options.rbaMu > 0) updateRba(this.lambda, this.residuals, this.options.rbaMu);
-    if (this.options.causalSlices > 0) {
-      const x = this.terms[0].x;
-      this.causal.set(
-        causalWeights(
-          x,
-          this.residuals,
-          this.options.points,
-          this.options.causalSlices,
-          this.options.causalEps,
-        ),
-      );
-      this.applyWeights();
-    }
+  /** Causal slice weights from the residuals of the last loss evaluation, applied to the points. */
+  private updateCausal(): void {
+    const o = this.options;
+    this.causal.set(causalWeights(this.terms[0].x, this.residuals, o.points, o.causalSlices, o.causalEps));
+    this.applyWeights();
   }
 
   /**

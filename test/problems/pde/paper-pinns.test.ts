@@ -202,4 +202,31 @@ describe("paper PINN problems", () => {
     for (let k = 1; k < spec.length - 1; k++) total += 2 * spec[k];
     expect(total).toBeCloseTo(ms, 10);
   }, 60_000);
+
+  it("Allen-Cahn: redraw (the polish rounds) draws as beginStep does and recomputes the causal weights", () => {
+    const s = allenCahnSettings(true);
+    const m = allenCahnModel(s, 4, 3);
+    const small = { points: 40, nInitial: 9, nPeriodic: 5, refN: 64, evalStride: 4, evalNt: 3, seed: 1 };
+    expect(new AllenCahnProblem(small).redraw).toBeUndefined();
+    const make = (causalSlices: number) =>
+      new AllenCahnProblem({ ...small, resampleEvery: 5, rbaMu: 0, causalSlices, causalEps: 1 });
+    const g = new Float64Array(m.paramCount);
+    for (const slices of [0, 4]) {
+      const [a, b] = [make(slices), make(slices)];
+      const before = a.terms[0].x.slice();
+      a.redraw?.(m);
+      // The twin: the resampling step's draw, then (with causal weighting) the step's end, which takes
+      // the slice weights from the residuals at the new points.
+      b.beginStep(5);
+      expect(a.terms[0].x).not.toEqual(before);
+      expect(a.terms[0].x).toEqual(b.terms[0].x);
+      b.lossAndGradient(m, g);
+      if (slices > 0) {
+        b.endStep(m, 5);
+        expect(Array.from(a.causal)).not.toEqual([1, 1, 1, 1]);
+      }
+      expect(a.causal).toEqual(b.causal);
+      expect(a.lossAndGradient(m, g)).toBe(b.lossAndGradient(m, g));
+    }
+  }, 60_000);
 });
