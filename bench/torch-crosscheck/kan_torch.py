@@ -1,15 +1,15 @@
 """Shared parts of the PyTorch cross-check (see README.md): cubic B-spline KAN layers on [-1, 1] written
 independently of mlkan, with autograd for the input derivatives, and the comparison helpers."""
 import json
-import math
 
 import torch
 
 
 def basis(x, G):
     """Cubic B-splines on G uniform intervals of [-1, 1] (knots extended by 3 each side): (N, in) ->
-    (N, in, G + 3), the 4 nonzeros per input scattered into place; outside [-1, 1] the end pieces continue
-    as polynomials (the end intervals' cubics)."""
+    (N, in, G + 3), the 4 nonzeros per input scattered into place. Outside [-1, 1] it would continue the end
+    intervals' cubics where mlkan continues linearly; every input of these rows (coordinates, |x|, tanh
+    outputs) stays inside."""
     h = 2.0 / G
     u = (x + 1) / h + 3
     j = torch.clamp(torch.floor(u.detach()), 3, G + 2)
@@ -79,5 +79,3 @@ def fmt(values):
 def rel_l2(u, ref):
     return (torch.linalg.norm(u - ref) / torch.linalg.norm(ref)).item()
 
-
-PI = math.pi
