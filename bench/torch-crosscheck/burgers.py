@@ -92,9 +92,10 @@ def refine(ps, G):
 
 t0 = time.time()
 losses, levels = [], []
-single_steps = None
-if mlkan and mlkan["mode"] != "multilevel":
-    single_steps = len(mlkan["losses"])
+# with --against, the run follows the file: its step count, or its multilevel schedule
+single_steps = len(mlkan["losses"]) if mlkan and mlkan["mode"] != "multilevel" else None
+if mlkan and single_steps is None:
+    args.mode = "multilevel"
 if single_steps is not None:
     levels.append(train(params, G, single_steps, losses))
 elif args.mode == "multilevel":

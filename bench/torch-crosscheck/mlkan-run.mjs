@@ -3,7 +3,7 @@
 // initial parameters, the loss history and the per-level results as JSON for burgers.py / poisson.py.
 //
 //   node bench/torch-crosscheck/mlkan-run.mjs burgers|poisson --out FILE [--seed N] [--nu X]
-//        [--steps K | --multilevel] [--level-steps S]
+//        [--steps K | --multilevel] [--level-steps S (Poisson; default the command's 1250)]
 import { writeFileSync } from "node:fs";
 
 const dist = new URL("../../dist/", import.meta.url);
@@ -15,7 +15,15 @@ function parseArgs(argv) {
     throw new Error(
       `mlkan-run: first argument must be burgers or poisson, got ${JSON.stringify(experiment)}`,
     );
-  const opts = { experiment, seed: 1234, nu: 0.01, steps: 20, multilevel: false, levelSteps: 1250, out: "" };
+  const opts = {
+    experiment,
+    seed: 1234,
+    nu: 0.01,
+    steps: 20,
+    multilevel: false,
+    levelSteps: undefined,
+    out: "",
+  };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const value = () => {
@@ -55,18 +63,18 @@ if (opts.experiment === "burgers") {
   const s = B.burgersSettings(false);
   model = B.burgersModel(s.width, s.coarseGrid, s.initStd, opts.seed);
   problem = new BurgersProblem({ ...s.problem, nu: opts.nu });
-  optimizer = B.BURGERS_ADAM;
+  optimizer = s.optimizer;
   grids = s.grids;
   steps = s.multilevelSteps;
 } else {
   const P = await load("experiments/poisson-interface.js");
   const { PoissonInterfaceProblem } = await load("problems/pde/poisson-interface.js");
   const s = P.poissonSettings(false);
-  model = P.poissonModel(s, 4, opts.seed);
+  model = P.poissonModel(s, s.grids[0], opts.seed);
   problem = new PoissonInterfaceProblem(s.problem);
-  optimizer = P.POISSON_ADAM;
-  grids = [4, 8, 16, 32];
-  steps = grids.map(() => opts.levelSteps);
+  optimizer = s.optimizer;
+  grids = s.grids;
+  steps = grids.map(() => opts.levelSteps ?? s.stepsPerLevel);
 }
 const init = Array.from(model.params);
 const levelMetrics = [];
