@@ -9,7 +9,7 @@
 //   npm run build
 //   node bench/pinn-readings/poisson-adam-moments.mjs fresh|carry|carry-v [seed]
 //
-// fresh: the patched step with nothing carried, a self-check that must print the command's own row
+// fresh: nothing carried, a self-check that must print the command's own row
 // (seed 1234: relative L2 per level 0.2962, 0.06122, 0.01502, 0.01848); carry: both moments carried;
 // carry-v: only the second moment (the first restarts at 0). Measured figures: README, Paper PINNs.
 const dist = new URL("../../dist/", import.meta.url);
@@ -32,42 +32,25 @@ const { PoissonInterfaceProblem } = await load("problems/pde/poisson-interface.j
 let last = null;
 let carried = null;
 
-// Adam's step (the same operations as src/optim/adam.ts without weight decay), with the bias correction
-// counted by `biasSteps`, which a carried state starts at the previous level's count.
-Adam.prototype.step = function step(x, objective) {
-  if (this.n < 0) {
+// Adam's own step, with a carried state put in place before a fresh instance's first step: its moments,
+// and its step count, which continues the bias correction; the rate schedule is shifted by that count, so
+// the warm-up ramp still restarts at every level.
+const adamStep = Adam.prototype.step;
+Adam.prototype.step = function stepCarrying(x, objective) {
+  if (this.n < 0 && carried) {
     const n = x.length;
     this.grad = new Float64Array(n);
-    this.expAvg = new Float64Array(n);
-    this.expAvgSq = new Float64Array(n);
+    this.expAvg = mode === "carry" ? carried.m : new Float64Array(n);
+    this.expAvgSq = carried.v;
     this.n = n;
-    this.biasSteps = 0;
-    if (carried) {
-      if (mode === "carry") this.expAvg.set(carried.m);
-      this.expAvgSq.set(carried.v);
-      this.biasSteps = carried.biasSteps;
-      carried = null;
-    }
+    const offset = carried.steps;
+    const rate = this.lr;
+    this.lr = (k) => rate(k - offset);
+    this.steps = offset;
+    carried = null;
   }
   last = this;
-  const lr = this.lr(this.steps);
-  const { grad: g, expAvg: m, expAvgSq: v, n, beta1, beta2, eps } = this;
-  const loss = objective(x, g);
-  this.steps++;
-  const k = ++this.biasSteps;
-  const negStepSize = -(lr / (1 - beta1 ** k));
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** k);
-  for (let i = 0; i < n; i++) {
-    const gi = g[i];
-    m[i] = m[i] * beta1 + (1 - beta1) * gi;
-    v[i] = v[i] * beta2 + (1 - beta2) * gi * gi;
-    x[i] += (negStepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
-  }
-  const r = this.result;
-  r.loss = loss;
-  r.evaluations = 1;
-  r.finalLoss = Number.NaN;
-  return r;
+  return adamStep.call(this, x, objective);
 };
 
 // refine: also prolongates the last Adam's moments (the refinement is linear in the parameters).
@@ -79,7 +62,7 @@ Network.prototype.refine = function refineCarrying(grids) {
       this.params.set(a);
       return Float64Array.from(refine.call(this, grids).params);
     };
-    carried = { m: map(last.expAvg), v: map(last.expAvgSq), biasSteps: last.biasSteps };
+    carried = { m: map(last.expAvg), v: map(last.expAvgSq), steps: last.stepCount };
     this.params.set(params);
   }
   last = null;
